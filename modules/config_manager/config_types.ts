@@ -1,0 +1,113 @@
+/**
+ * The persisted gateway configuration (../shared/spec/gateway-api.md §Configuration).
+ * The schema in schema.ts gives every field its type, range, default and secrecy; this is its shape.
+ * Field names are snake_case with units, as in the REST API.
+ */
+export type CanProtocol = 'victron' | 'pylontech';
+
+export interface WifiConfig {
+  ssid: string;
+  password: string;
+  hostname: string;
+  /** Access point used for first configuration when no SSID is set. */
+  ap_ssid: string;
+  ap_password: string;
+}
+
+export interface MqttConfig {
+  enabled: boolean;
+  /** mqtt://host[:port] or mqtts://host[:port] */
+  broker_uri: string;
+  username: string;
+  password: string;
+  client_id: string;
+  keepalive_s: number;
+  topic_prefix: string;
+  discovery_enabled: boolean;
+  discovery_prefix: string;
+  /** PEM text; empty = system default / none. */
+  ca_cert: string;
+  client_cert: string;
+  client_key: string;
+}
+
+export interface CanConfig {
+  enabled: boolean;
+  bitrate_kbps: number;
+  protocol: CanProtocol;
+  manufacturer: string;
+  battery_name: string;
+}
+
+export interface BmsConfig {
+  poll_interval_ms: number;
+  response_timeout_ms: number;
+  retries: number;
+  /** No valid data for this long: the data is stale and stops driving charge limits. */
+  stale_after_ms: number;
+  soc_full_pct: number;
+  soc_empty_pct: number;
+}
+
+export interface AlertThresholds {
+  cell_voltage_max_mv: number;
+  cell_voltage_min_mv: number;
+  temperature_max_c: number;
+  current_max_a: number;
+  imbalance_max_mv: number;
+  /** How far back inside a limit a value must come before the alert clears. */
+  voltage_hysteresis_mv: number;
+  temperature_hysteresis_c: number;
+  current_hysteresis_a: number;
+  /** A condition must hold this long before it raises (against flapping). */
+  min_duration_ms: number;
+  comm_lost_after_ms: number;
+}
+
+export interface ChargeConfig {
+  series_cells: number;
+  /** Absolute maxima the computed limits never exceed. */
+  max_charge_current_a: number;
+  max_discharge_current_a: number;
+  /** Per-cell voltages, mV. */
+  bulk_cell_mv: number;
+  float_cell_mv: number;
+  cell_protect_start_mv: number;
+  cell_max_mv: number;
+  cell_min_mv: number;
+  discharge_protect_start_mv: number;
+  low_temp_charge_c: number;
+  high_temp_charge_c: number;
+  high_temp_discharge_c: number;
+  imbalance_hold_mv: number;
+  imbalance_release_mv: number;
+  float_enter_soc_pct: number;
+  float_exit_soc_pct: number;
+  /** Minimum time between CVL changes (Victron: no faster than ~20 s). */
+  cvl_min_interval_s: number;
+}
+
+export interface WebConfig {
+  username: string;
+  /** Only ever written through a password change; stored as a PBKDF2 hash. */
+  password_hash: string;
+  password_salt: string;
+  password_iterations: number;
+}
+
+export interface HistoryConfig {
+  sample_interval_s: number;
+  retention_days: number;
+}
+
+export interface GatewayConfig {
+  version: number;
+  wifi: WifiConfig;
+  mqtt: MqttConfig;
+  can: CanConfig;
+  bms: BmsConfig;
+  alerts: AlertThresholds;
+  charge: ChargeConfig;
+  web: WebConfig;
+  history: HistoryConfig;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every event of the gateway, name → payload type (the C firmware's APP_EVENT_ID_* list).
+ * Subscribers get the payload typed by the event name; there are no untyped payloads.
+ */
+import type { CanFrame } from '../../hosts/ports/can';
+import type { Alert } from '../alert_manager/alert';
+import type { GatewayConfig } from '../config_manager/config_types';
+import type { LiveData } from '../uart_bms/live_data';
+import { EventBus, type EventBusOptions } from './event_bus';
+
+export interface ChargeLimits {
+  charge_voltage_limit_v: number;
+  charge_current_limit_a: number;
+  discharge_current_limit_a: number;
+  discharge_voltage_limit_v: number;
+  charge_allowed: boolean;
+  discharge_allowed: boolean;
+  /** Why the limits are what they are (state name and active protections). */
+  reasons: string[];
+}
+
+export interface GatewayEvents {
+  /** A poll finished: fresh data (`data_valid`) or a failed poll's last-known values marked invalid. */
+  'bms.data': LiveData;
+  /** The BMS link went up or down (poll success after failures, or silence). */
+  'bms.link': { online: boolean; reason: string };
+  'uart.frame': { direction: 'tx' | 'rx'; bytes: Uint8Array; timestamp_ms: number };
+  'config.updated': { config: GatewayConfig; changed: string[] };
+  'wifi.connected': { ssid: string; ip: string };
+  'wifi.disconnected': { reason: string };
+  'mqtt.connected': { broker: string };
+  'mqtt.disconnected': { reason: string };
+  'alert.raised': Alert;
+  'alert.cleared': Alert;
+  'can.tx_ok': { id: number };
+  'can.tx_failed': { id: number; reason: 'queue_full' | 'bus_off' | 'stopped' };
+  'can.frame': { direction: 'tx' | 'rx'; frame: CanFrame; timestamp_ms: number };
+  'charge.limits': ChargeLimits;
+  'ota.started': { size: number };
+  'ota.progress': { written: number; size: number; phase: 'receiving' | 'verifying' };
+  'ota.completed': { version: string };
+  'ota.failed': { reason: string };
+}
+
+export type GatewayEventName = keyof GatewayEvents;
+export type GatewayBus = EventBus<GatewayEvents>;
+
+export function createGatewayBus(options: EventBusOptions): GatewayBus {
+  return new EventBus<GatewayEvents>(options);
+}

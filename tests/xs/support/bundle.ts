@@ -1,0 +1,17 @@
+/** Bundles a portable entry for the bare XS engine: one script, no Node shims, no externals. */
+import { buildSync } from 'esbuild';
+
+export function bundleForXs(entry: string, outfile: string): void {
+  buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'neutral',
+    format: 'iife',
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+    // Anything that reaches for Node must fail here or at run time on XS, never be polyfilled.
+    define: {},
+  });
+}

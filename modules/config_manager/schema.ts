@@ -1,0 +1,139 @@
+/**
+ * Every configuration field with its type, range or format, default and secrecy
+ * (../shared/spec/gateway-api.md §Configuration, victron-can.md §6 for the charge section).
+ * Defaults suit a 16S LiFePO4 pack on a Victron GX. Cross-field rules live in rules.ts.
+ *
+ * First boot: the web login is `admin` / `tinybms-gw` (DEFAULT_WEB_PASSWORD). Only its PBKDF2
+ * hash is stored; change it at once (metrics show `web_default_password` until then).
+ */
+import type {
+  AlertThresholds,
+  BmsConfig,
+  CanConfig,
+  CanProtocol,
+  ChargeConfig,
+  GatewayConfig,
+  HistoryConfig,
+  MqttConfig,
+  WebConfig,
+  WifiConfig,
+} from './config_types';
+import { bool, int, num, oneOf, section, text } from './fields';
+
+/** Bumped whenever a stored config needs a migration step (migrate.ts). */
+export const CONFIG_VERSION = 1;
+
+/** What secrets look like in API answers and exports; sent back, it means "keep the current one". */
+export const SECRET_MASK = '********';
+
+/** Documented first-boot web password; DEFAULT_WEB_PASSWORD_HASH is its PBKDF2-HMAC-SHA256. */
+export const DEFAULT_WEB_PASSWORD = 'tinybms-gw';
+export const DEFAULT_WEB_PASSWORD_SALT = '129c21f27fbb7e88fa90d90115b4f800';
+export const DEFAULT_WEB_PASSWORD_ITERATIONS = 10000;
+export const DEFAULT_WEB_PASSWORD_HASH = '77e77ed501af6be56bfa3c0ea433b3d97a5f36ed85eff0bf2497bc1f9346c2a4';
+
+const PEM_MAX = 8192;
+
+const wifi = section<WifiConfig>({
+  // Empty SSID = not configured yet: the gateway opens its access point.
+  ssid: text({ default: '', minLength: 0, maxLength: 32 }),
+  password: text({ default: '', minLength: 0, maxLength: 64, format: 'wpa_passphrase', optional: true, secret: true }),
+  hostname: text({ default: 'tinybms-gw', minLength: 1, maxLength: 32, format: 'hostname' }),
+  ap_ssid: text({ default: 'TinyBMS-GW', minLength: 1, maxLength: 32, format: 'printable' }),
+  ap_password: text({ default: 'tinybms-setup', minLength: 8, maxLength: 64, format: 'wpa_passphrase', secret: true }),
+});
+
+const mqtt = section<MqttConfig>({
+  enabled: bool(false),
+  broker_uri: text({ default: '', minLength: 0, maxLength: 256, format: 'mqtt_uri', optional: true }),
+  username: text({ default: '', minLength: 0, maxLength: 64, format: 'printable' }),
+  password: text({ default: '', minLength: 0, maxLength: 128, secret: true }),
+  client_id: text({ default: 'tinybms-gw', minLength: 1, maxLength: 64, format: 'username' }),
+  keepalive_s: int({ default: 60, min: 5, max: 3600, unit: 's' }),
+  topic_prefix: text({ default: 'tinybms', minLength: 1, maxLength: 64, format: 'topic_prefix' }),
+  discovery_enabled: bool(true),
+  discovery_prefix: text({ default: 'homeassistant', minLength: 1, maxLength: 64, format: 'topic_prefix' }),
+  ca_cert: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true }),
+  client_cert: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true }),
+  client_key: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true, secret: true }),
+});
+
+const can = section<CanConfig>({
+  enabled: bool(true),
+  // Victron's BMS-Can port and Pylontech both run at 500 kbit/s.
+  bitrate_kbps: oneOf([125, 250, 500, 1000], 500),
+  protocol: oneOf<CanProtocol>(['victron', 'pylontech'], 'victron'),
+  // 0x35E carries 8 ASCII characters, 0x370/0x371 sixteen.
+  manufacturer: text({ default: 'TinyBMS', minLength: 1, maxLength: 8, format: 'printable' }),
+  battery_name: text({ default: 'TinyBMS-GW', minLength: 0, maxLength: 16, format: 'printable' }),
+});
+
+const bms = section<BmsConfig>({
+  poll_interval_ms: int({ default: 250, min: 100, max: 10000, unit: 'ms' }),
+  response_timeout_ms: int({ default: 200, min: 20, max: 2000, unit: 'ms' }),
+  retries: int({ default: 2, min: 0, max: 5 }),
+  // Short on purpose: stale data must stop driving charge limits quickly.
+  stale_after_ms: int({ default: 5000, min: 500, max: 60000, unit: 'ms' }),
+  soc_full_pct: num({ default: 100, min: 50, max: 100, unit: '%' }),
+  soc_empty_pct: num({ default: 5, min: 0, max: 50, unit: '%' }),
+});
+
+const alerts = section<AlertThresholds>({
+  cell_voltage_max_mv: int({ default: 3650, min: 2000, max: 4500, unit: 'mV' }),
+  cell_voltage_min_mv: int({ default: 2800, min: 1500, max: 4000, unit: 'mV' }),
+  temperature_max_c: num({ default: 55, min: 20, max: 100, unit: '°C' }),
+  current_max_a: num({ default: 150, min: 1, max: 1000, unit: 'A' }),
+  imbalance_max_mv: int({ default: 100, min: 5, max: 1000, unit: 'mV' }),
+  voltage_hysteresis_mv: int({ default: 50, min: 0, max: 500, unit: 'mV' }),
+  temperature_hysteresis_c: num({ default: 5, min: 0, max: 30, unit: '°C' }),
+  current_hysteresis_a: num({ default: 10, min: 0, max: 200, unit: 'A' }),
+  min_duration_ms: int({ default: 2000, min: 0, max: 600000, unit: 'ms' }),
+  comm_lost_after_ms: int({ default: 30000, min: 1000, max: 600000, unit: 'ms' }),
+});
+
+const charge = section<ChargeConfig>({
+  series_cells: int({ default: 16, min: 4, max: 16 }),
+  max_charge_current_a: num({ default: 100, min: 0, max: 1000, unit: 'A' }),
+  max_discharge_current_a: num({ default: 150, min: 0, max: 1000, unit: 'A' }),
+  // 3450 mV × 16 = 55.2 V bulk, 3375 mV × 16 = 54.0 V float (dbus-serialbattery's LiFePO4 figures).
+  bulk_cell_mv: int({ default: 3450, min: 2000, max: 4500, unit: 'mV' }),
+  float_cell_mv: int({ default: 3375, min: 2000, max: 4500, unit: 'mV' }),
+  cell_protect_start_mv: int({ default: 3500, min: 2000, max: 4500, unit: 'mV' }),
+  cell_max_mv: int({ default: 3650, min: 2000, max: 4500, unit: 'mV' }),
+  cell_min_mv: int({ default: 2900, min: 1500, max: 4000, unit: 'mV' }),
+  discharge_protect_start_mv: int({ default: 3100, min: 1500, max: 4000, unit: 'mV' }),
+  // LiFePO4 must not be charged below freezing.
+  low_temp_charge_c: num({ default: 0, min: -30, max: 30, unit: '°C' }),
+  high_temp_charge_c: num({ default: 50, min: 20, max: 80, unit: '°C' }),
+  high_temp_discharge_c: num({ default: 55, min: 20, max: 80, unit: '°C' }),
+  imbalance_hold_mv: int({ default: 100, min: 10, max: 1000, unit: 'mV' }),
+  imbalance_release_mv: int({ default: 50, min: 0, max: 1000, unit: 'mV' }),
+  float_enter_soc_pct: num({ default: 98, min: 50, max: 100, unit: '%' }),
+  float_exit_soc_pct: num({ default: 95, min: 0, max: 100, unit: '%' }),
+  cvl_min_interval_s: int({ default: 20, min: 0, max: 3600, unit: 's' }),
+});
+
+const web = section<WebConfig>({
+  username: text({ default: 'admin', minLength: 1, maxLength: 32, format: 'username' }),
+  password_hash: text({ default: DEFAULT_WEB_PASSWORD_HASH, minLength: 64, maxLength: 64, format: 'hex', secret: true, readOnly: true }),
+  password_salt: text({ default: DEFAULT_WEB_PASSWORD_SALT, minLength: 32, maxLength: 64, format: 'hex', secret: true, readOnly: true }),
+  password_iterations: int({ default: DEFAULT_WEB_PASSWORD_ITERATIONS, min: 1000, max: 1000000, readOnly: true }),
+});
+
+const history = section<HistoryConfig>({
+  sample_interval_s: int({ default: 5, min: 1, max: 3600, unit: 's' }),
+  // Bounded by flash: a day of 5 s samples is ~0.5 MB of CSV.
+  retention_days: int({ default: 7, min: 1, max: 31, unit: 'days' }),
+});
+
+export const CONFIG_SCHEMA = section<GatewayConfig>({
+  version: int({ default: CONFIG_VERSION, min: CONFIG_VERSION, max: CONFIG_VERSION, readOnly: true }),
+  wifi,
+  mqtt,
+  can,
+  bms,
+  alerts,
+  charge,
+  web,
+  history,
+});

@@ -1,0 +1,160 @@
+/**
+ * A virtual CAN controller and bus for tests and the simulators: a TWAI-like TX queue of 10
+ * frames drained one frame per `frameIntervalMs` on the clock, a recorder of what went out,
+ * injected receive frames (the GX's 0x305 keep-alive), and error counters that reach
+ * error-passive at 128 and bus-off at 256 (ISO 11898), with recovery timed on the clock.
+ */
+import type { CanBusState, CanFrame, CanPort, CanPortStatus, CanSendResult } from '../ports/can';
+import type { ClockPort, TimerHandle } from '../ports/clock';
+
+export interface SentFrame {
+  id: number;
+  data: Uint8Array;
+  timestamp_ms: number;
+}
+
+export interface VirtualCanBusOptions {
+  clock: ClockPort;
+  txQueueDepth?: number;
+  /** Time one frame takes on the wire (a full 8-byte frame is ~0.25 ms at 500 kbit/s). */
+  frameIntervalMs?: number;
+  /** Bus-off recovery: 128 × 11 recessive bits ≈ 2.8 ms at 500 kbit/s. */
+  recoveryMs?: number;
+  /** Recorded frames kept (oldest dropped first) so long simulations stay bounded. */
+  recordLimit?: number;
+}
+
+/** The GX's keep-alive identifier (victron-can.md §2, "Frames the GX sends"). */
+export const INVERTER_KEEPALIVE_ID = 0x305;
+
+export class VirtualCanBus implements CanPort {
+  #clock: ClockPort;
+  #depth: number;
+  #frameMs: number;
+  #recoveryMs: number;
+  #recordLimit: number;
+  #queue: CanFrame[] = [];
+  #sent: SentFrame[] = [];
+  #receivers: ((frame: CanFrame) => void)[] = [];
+  #state: CanBusState = 'running';
+  #tec = 0;
+  #rec = 0;
+  #busErrors = 0;
+  #drainTimer: TimerHandle | undefined;
+  #wirePaused = false;
+  /** Frames sent since creation, including any dropped from the record. */
+  transmittedTotal = 0;
+  busOffCount = 0;
+
+  constructor(options: VirtualCanBusOptions) {
+    this.#clock = options.clock;
+    this.#depth = options.txQueueDepth ?? 10;
+    this.#frameMs = options.frameIntervalMs ?? 1;
+    this.#recoveryMs = options.recoveryMs ?? 3;
+    this.#recordLimit = options.recordLimit ?? 10000;
+  }
+
+  send(frame: CanFrame): CanSendResult {
+    if (this.#state === 'bus_off' || this.#state === 'recovering' || this.#state === 'stopped') return 'bus_off';
+    if (this.#queue.length >= this.#depth) return 'queue_full';
+    this.#queue.push({ id: frame.id, data: frame.data.slice() });
+    this.#scheduleDrain();
+    return 'accepted';
+  }
+
+  onReceive(callback: (frame: CanFrame) => void): void {
+    this.#receivers.push(callback);
+  }
+
+  status(): CanPortStatus {
+    return { state: this.#state, txErrorCounter: this.#tec, rxErrorCounter: this.#rec, busErrorCount: this.#busErrors };
+  }
+
+  recover(): void {
+    if (this.#state !== 'bus_off') return;
+    this.#state = 'recovering';
+    this.#clock.setTimer(this.#recoveryMs, () => {
+      this.#state = 'running';
+      this.#tec = 0;
+      this.#rec = 0;
+    });
+  }
+
+  // ——— test controls ———
+
+  /** Deliver a frame from another node; receivers run from the clock, never inside this call. */
+  inject(frame: CanFrame): void {
+    const copy = { id: frame.id, data: frame.data.slice() };
+    this.#clock.setTimer(0, () => {
+      if (this.#state === 'bus_off' || this.#state === 'stopped') return;
+      for (const receiver of this.#receivers) receiver(copy);
+    });
+  }
+
+  injectKeepAlive(data: Uint8Array = new Uint8Array(8)): void {
+    this.inject({ id: INVERTER_KEEPALIVE_ID, data });
+  }
+
+  /** Count `count` transmit errors (+8 each, as a missing ACK does); may go error-passive or bus-off. */
+  simulateBusErrors(count: number): void {
+    for (let i = 0; i < count && this.#state !== 'bus_off'; i++) {
+      this.#busErrors++;
+      this.#tec += 8;
+      if (this.#tec >= 256) this.#enterBusOff();
+      else if (this.#tec >= 128) this.#state = 'error_passive';
+    }
+  }
+
+  simulateBusOff(): void {
+    this.simulateBusErrors(Math.ceil((256 - this.#tec) / 8));
+  }
+
+  /** Stop (or resume) taking frames off the queue, like a bus with no other node to ACK. */
+  pauseWire(paused: boolean): void {
+    this.#wirePaused = paused;
+    if (!paused) this.#scheduleDrain();
+  }
+
+  /** Frames put on the wire so far, oldest first (bounded by `recordLimit`). */
+  get sent(): readonly SentFrame[] {
+    return this.#sent;
+  }
+
+  /** Returns and forgets the recorded frames. */
+  takeSent(): SentFrame[] {
+    const out = this.#sent;
+    this.#sent = [];
+    return out;
+  }
+
+  get queueLength(): number {
+    return this.#queue.length;
+  }
+
+  #enterBusOff(): void {
+    this.#state = 'bus_off';
+    this.busOffCount++;
+    // TWAI drops pending transmissions on bus-off.
+    this.#queue = [];
+    this.#clock.clear(this.#drainTimer);
+    this.#drainTimer = undefined;
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainTimer || this.#wirePaused || this.#queue.length === 0) return;
+    this.#drainTimer = this.#clock.setTimer(this.#frameMs, () => {
+      this.#drainTimer = undefined;
+      if (this.#wirePaused || (this.#state !== 'running' && this.#state !== 'error_passive')) return;
+      const frame = this.#queue.shift();
+      if (frame) {
+        this.transmittedTotal++;
+        this.#sent.push({ id: frame.id, data: frame.data, timestamp_ms: this.#clock.now() });
+        if (this.#sent.length > this.#recordLimit) this.#sent.shift();
+        // A successful transmission lowers the error counter by one (ISO 11898).
+        if (this.#tec > 0) this.#tec--;
+        if (this.#state === 'error_passive' && this.#tec < 128) this.#state = 'running';
+      }
+      this.#scheduleDrain();
+    });
+  }
+}

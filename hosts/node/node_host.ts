@@ -1,0 +1,69 @@
+/**
+ * Assembles the Node Host: real clock, console log, folder-backed store and files, node:crypto
+ * and process figures; serial and CAN come from the caller (links to the TinyBMS simulator and
+ * a virtual CAN bus), network ports when the caller has them.
+ * Data layout: <dataDir>/store/<key>.value for the key/value store, <dataDir>/files/ for history.
+ */
+import * as path from 'node:path';
+import type { Host } from '../host';
+import type { CanPort } from '../ports/can';
+import type { ClockPort } from '../ports/clock';
+import type { HttpPort } from '../ports/http';
+import type { LogLevel, LogPort } from '../ports/log';
+import type { MqttPort } from '../ports/mqtt';
+import type { OtaPort } from '../ports/ota';
+import type { SerialPort } from '../ports/serial';
+import type { WifiPort } from '../ports/wifi';
+import { NodeClock } from './clock';
+import { createNodeCrypto } from './crypto';
+import { FolderFileStore } from './file_store';
+import { FileKeyValueStore } from './kv_store';
+import { ConsoleLog } from './log';
+import { createNodeSystem } from './system';
+
+export interface NodeHostOptions {
+  serial: SerialPort;
+  can: CanPort;
+  dataDir: string;
+  logLevel?: LogLevel;
+  /** Replaces the console log (tests collect lines). */
+  log?: LogPort;
+  /** Replaces the real-time clock (e.g. a VirtualClock for fast simulation). */
+  clock?: ClockPort;
+  firmwareVersion?: string;
+  /** Called for a requested restart; without it a restart is only logged. */
+  restart?(): void;
+  mqtt?: MqttPort;
+  http?: HttpPort;
+  wifi?: WifiPort;
+  ota?: OtaPort;
+}
+
+export interface NodeHost extends Host {
+  /** Cancel the timers of the clock this host created (no effect on a clock passed in). */
+  close(): void;
+}
+
+export function createNodeHost(options: NodeHostOptions): NodeHost {
+  const log = options.log ?? new ConsoleLog({ minimumLevel: options.logLevel ?? 'info' });
+  const ownClock = options.clock
+    ? undefined
+    : new NodeClock({ onTimerError: (error) => log.log('error', 'host', `timer callback threw: ${(error as Error)?.stack ?? String(error)}`) });
+  const clock = options.clock ?? (ownClock as NodeClock);
+  const restart = options.restart ?? (() => log.log('warn', 'host', 'restart requested, but this process has no restart handler'));
+  return {
+    clock,
+    log,
+    serial: options.serial,
+    can: options.can,
+    store: new FileKeyValueStore(path.join(options.dataDir, 'store')),
+    files: new FolderFileStore(path.join(options.dataDir, 'files')),
+    crypto: createNodeCrypto(),
+    system: createNodeSystem({ firmwareVersion: options.firmwareVersion ?? '0.0.0-dev', restart }),
+    mqtt: options.mqtt,
+    http: options.http,
+    wifi: options.wifi,
+    ota: options.ota,
+    close: () => ownClock?.clearAll(),
+  };
+}

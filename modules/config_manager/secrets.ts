@@ -35,15 +35,17 @@ export function maskSecrets(config: GatewayConfig): GatewayConfig {
  * A masked password hash keeps the whole current credential; a new hash with a masked salt is refused.
  */
 export function restoreMaskedSecrets(candidate: unknown, current: GatewayConfig): ConfigError[] {
+  const errors: ConfigError[] = [];
   const hashMasked = readPath(candidate, 'web.password_hash') === SECRET_MASK;
   if (!hashMasked && readPath(candidate, 'web.password_salt') === SECRET_MASK) {
-    return [{ field: 'web.password_salt', code: 'conflict', message: 'a new password hash needs its own salt', related: ['web.password_hash'] }];
+    errors.push({ field: 'web.password_salt', code: 'conflict', message: 'a new password hash needs its own salt', related: ['web.password_hash'] });
   }
   if (hashMasked) {
     for (const path of CREDENTIAL_PATHS) writePath(candidate, path, readPath(current, path));
   }
+  // Restored even after a conflict, so validation does not also complain about the mask's length.
   for (const path of SECRET_PATHS) {
     if (readPath(candidate, path) === SECRET_MASK) writePath(candidate, path, readPath(current, path));
   }
-  return [];
+  return errors;
 }

@@ -1,0 +1,331 @@
+/**
+ * The MQTT session policy: configure from `config.mqtt`, connect through the host's transport,
+ * time out silent brokers, reconnect with exponential backoff for ever, keep QoS 1 messages in a
+ * bounded outbox while offline, announce 'mqtt.connected' / 'mqtt.disconnected'.
+ * Topics and payloads belong to mqtt_gateway; bytes on the wire belong to the transport.
+ */
+import type { TimerHandle } from '../../hosts/ports/clock';
+import type { MqttConnection, MqttPublishOptions, MqttWill } from '../../hosts/ports/mqtt';
+import type { MqttConfig } from '../config_manager/config_types';
+import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
+import type { Logger } from '../util/logger';
+import { DEFAULT_BACKOFF_BASE_MS, backoffDelayMs } from './backoff';
+import { DEFAULT_TEST_TIMEOUT_MS, type MqttTestResult, formatSeconds, testBrokerConnection } from './connection_test';
+import { BoundedOutbox } from './outbox';
+import { needsReconnect, sessionOptions } from './session_options';
+
+export type MqttState = 'stopped' | 'disabled' | 'unconfigured' | 'unavailable' | 'connecting' | 'connected' | 'waiting_retry';
+
+/** sent: handed to the live session · queued: QoS 1 waiting for a connection · skipped_offline: QoS 0 while offline · disabled: MQTT is switched off. */
+export type PublishOutcome = 'sent' | 'queued' | 'skipped_offline' | 'disabled';
+
+/** What `/api/mqtt/status` shows. */
+export interface MqttStatus {
+  state: MqttState;
+  enabled: boolean;
+  broker: string;
+  client_id: string;
+  last_error: string;
+  published_count: number;
+  reconnects: number;
+  queued_count: number;
+  inflight_count: number;
+  dropped_count: number;
+  connected_for_ms: number;
+  next_retry_in_ms: number;
+}
+
+export interface MqttClientOptions {
+  /** First reconnect delay; doubles up to `backoffMaxMs`. Tests shorten it; the default is 1 s. */
+  backoffBaseMs?: number;
+  /** Default 32 × base (32 s). */
+  backoffMaxMs?: number;
+  /** QoS 1 messages kept while offline (default 32). */
+  queueCapacity?: number;
+  /** QoS 1 messages awaiting PUBACK at once (default 8). */
+  inflightWindow?: number;
+  /** A broker that has not accepted the session by then counts as a failed attempt (default 10 s). */
+  connectTimeoutMs?: number;
+  /** A session shorter than this does not reset the backoff, so a broker that accepts and then drops us is not hammered (default 10 s). */
+  stableSessionMs?: number;
+  /** The last will for a session with this configuration (mqtt_gateway's availability topic). */
+  will?(mqtt: MqttConfig): MqttWill | undefined;
+}
+
+interface OutgoingMessage {
+  topic: string;
+  payload: string | Uint8Array;
+  retain: boolean;
+}
+
+interface Session {
+  connection: MqttConnection | undefined;
+  will: MqttWill | undefined;
+  connectedAt: number | undefined;
+}
+
+export class MqttClient implements GatewayModule {
+  readonly name = 'mqtt_client';
+  #ctx: GatewayContext;
+  #log: Logger;
+  #options: MqttClientOptions;
+  #backoffBaseMs: number;
+  #backoffMaxMs: number;
+  #inflightWindow: number;
+  #connectTimeoutMs: number;
+  #stableSessionMs: number;
+  #outbox: BoundedOutbox<OutgoingMessage>;
+  #inflight = new Set<OutgoingMessage>();
+  #state: MqttState = 'stopped';
+  #session: Session | undefined;
+  #connectTimer: TimerHandle | undefined;
+  #retryTimer: TimerHandle | undefined;
+  #retryAt = 0;
+  #failures = 0;
+  #lastError = '';
+  #unsubscribe: (() => void) | undefined;
+  #counters = { published: 0, reconnects: 0, connectFailures: 0, sessionsLost: 0, skippedOffline: 0, notSentDisabled: 0 };
+
+  constructor(ctx: GatewayContext, options: MqttClientOptions = {}) {
+    this.#ctx = ctx;
+    this.#log = ctx.logger('mqtt_client');
+    this.#options = options;
+    this.#backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+    this.#backoffMaxMs = options.backoffMaxMs ?? this.#backoffBaseMs * 32;
+    this.#inflightWindow = Math.max(1, options.inflightWindow ?? 8);
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10000;
+    this.#stableSessionMs = options.stableSessionMs ?? 10000;
+    this.#outbox = new BoundedOutbox(options.queueCapacity ?? 32);
+  }
+
+  start(): void {
+    if (this.#unsubscribe) return;
+    this.#unsubscribe = this.#ctx.bus.subscribe('config.updated', ({ changed }) => {
+      if (changed.some(needsReconnect)) this.#restartSession('configuration changed');
+    });
+    this.#failures = 0;
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#endSession('gateway stopping');
+    this.#clearRetry();
+    this.#state = 'stopped';
+  }
+
+  get connected(): boolean {
+    return this.#state === 'connected';
+  }
+
+  get state(): MqttState {
+    return this.#state;
+  }
+
+  publish(topic: string, payload: string | Uint8Array, options: MqttPublishOptions): PublishOutcome {
+    if (this.#state === 'disabled') {
+      this.#counters.notSentDisabled++;
+      return 'disabled';
+    }
+    if (options.qos === 0) {
+      if (!this.connected) {
+        this.#counters.skippedOffline++;
+        return 'skipped_offline';
+      }
+      this.#session?.connection?.publish(topic, payload, options, (error) => {
+        if (!error) this.#counters.published++;
+      });
+      return 'sent';
+    }
+    const message: OutgoingMessage = { topic, payload, retain: options.retain };
+    if (this.connected && this.#outbox.size === 0 && this.#inflight.size < this.#inflightWindow) {
+      this.#send(message);
+      return 'sent';
+    }
+    const dropped = this.#outbox.push(message);
+    if (dropped) this.#log.warn(`outbox full (${this.#outbox.capacity}): dropped the oldest QoS 1 message, topic ${dropped.topic}`);
+    return 'queued';
+  }
+
+  /** Try a broker without touching the live session; `overrides` lets the UI test unsaved settings. */
+  testConnection(overrides: Partial<MqttConfig> = {}, timeoutMs = DEFAULT_TEST_TIMEOUT_MS): Promise<MqttTestResult> {
+    const mqtt = { ...this.#ctx.config().mqtt, ...overrides };
+    const port = this.#ctx.host.mqtt;
+    const settings = sessionOptions(mqtt, undefined, '-test');
+    if (!port || !settings.ok) {
+      return Promise.resolve({ ok: false, broker: mqtt.broker_uri, error: port ? (settings as { error: string }).error : NO_TRANSPORT, duration_ms: 0 });
+    }
+    return testBrokerConnection(port, this.#ctx.host.clock, settings.options, timeoutMs);
+  }
+
+  status(): MqttStatus {
+    const mqtt = this.#ctx.config().mqtt;
+    const now = this.#ctx.host.clock.now();
+    const connectedAt = this.#session?.connectedAt;
+    return {
+      state: this.#state,
+      enabled: mqtt.enabled,
+      broker: mqtt.broker_uri,
+      client_id: mqtt.client_id,
+      last_error: this.#lastError,
+      published_count: this.#counters.published,
+      reconnects: this.#counters.reconnects,
+      queued_count: this.#outbox.size,
+      inflight_count: this.#inflight.size,
+      dropped_count: this.#outbox.dropped,
+      connected_for_ms: this.connected && connectedAt !== undefined ? now - connectedAt : 0,
+      next_retry_in_ms: this.#state === 'waiting_retry' ? Math.max(0, this.#retryAt - now) : 0,
+    };
+  }
+
+  metrics(): ModuleMetrics {
+    return {
+      state: this.#state,
+      connected: this.connected,
+      published_total: this.#counters.published,
+      reconnects_total: this.#counters.reconnects,
+      connect_failures_total: this.#counters.connectFailures,
+      sessions_lost_total: this.#counters.sessionsLost,
+      queued: this.#outbox.size,
+      inflight: this.#inflight.size,
+      dropped_total: this.#outbox.dropped,
+      skipped_offline_total: this.#counters.skippedOffline,
+      not_sent_disabled_total: this.#counters.notSentDisabled,
+    };
+  }
+
+  #connect(): void {
+    const mqtt = this.#ctx.config().mqtt;
+    if (!mqtt.enabled) {
+      this.#state = 'disabled';
+      return;
+    }
+    const port = this.#ctx.host.mqtt;
+    const will = this.#options.will?.(mqtt);
+    const settings = sessionOptions(mqtt, will);
+    if (!port || !settings.ok) {
+      // Retrying cannot help; the next configuration change tries again.
+      this.#state = port ? 'unconfigured' : 'unavailable';
+      this.#lastError = settings.ok ? NO_TRANSPORT : settings.error;
+      this.#log.warn(`not connecting: ${this.#lastError}`);
+      return;
+    }
+    const session: Session = { connection: undefined, will, connectedAt: undefined };
+    this.#session = session;
+    this.#state = 'connecting';
+    const clock = this.#ctx.host.clock;
+    this.#connectTimer = clock.setTimer(this.#connectTimeoutMs, () => {
+      if (this.#session !== session) return;
+      session.connection?.close();
+      this.#sessionEnded(session, `no answer from ${settings.options.uri} within ${formatSeconds(this.#connectTimeoutMs)}`);
+    });
+    try {
+      session.connection = port.connect(settings.options, {
+        onConnect: () => {
+          if (this.#session === session) this.#sessionUp(session);
+        },
+        onClose: (reason) => {
+          if (this.#session === session) this.#sessionEnded(session, reason || 'connection closed');
+        },
+      });
+    } catch (error) {
+      if (this.#session === session) this.#sessionEnded(session, `cannot start a connection: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
+
+  #sessionUp(session: Session): void {
+    const clock = this.#ctx.host.clock;
+    clock.clear(this.#connectTimer);
+    session.connectedAt = clock.now();
+    this.#state = 'connected';
+    const broker = this.#ctx.config().mqtt.broker_uri;
+    this.#log.info(`connected to ${broker}`);
+    this.#ctx.bus.publish('mqtt.connected', { broker });
+    this.#pump();
+  }
+
+  /** The session failed or was lost (not by our choice): note why and schedule the next attempt. */
+  #sessionEnded(session: Session, reason: string): void {
+    const now = this.#ctx.host.clock.now();
+    const wasConnected = session.connectedAt !== undefined;
+    this.#detach(session);
+    this.#lastError = reason;
+    if (wasConnected) {
+      this.#counters.sessionsLost++;
+      if (now - (session.connectedAt as number) >= this.#stableSessionMs) this.#failures = 0;
+      this.#log.warn(`connection lost: ${reason}`);
+      this.#ctx.bus.publish('mqtt.disconnected', { reason });
+    } else {
+      this.#counters.connectFailures++;
+      this.#log.warn(`connection failed: ${reason}`);
+    }
+    const delay = backoffDelayMs(this.#failures, this.#backoffBaseMs, this.#backoffMaxMs);
+    this.#failures++;
+    this.#state = 'waiting_retry';
+    this.#retryAt = now + delay;
+    this.#retryTimer = this.#ctx.host.clock.setTimer(delay, () => {
+      this.#retryTimer = undefined;
+      this.#counters.reconnects++;
+      this.#connect();
+    });
+  }
+
+  /** Close the current session by our choice: tell the availability topic first (a clean DISCONNECT suppresses the will). */
+  #endSession(reason: string): void {
+    const session = this.#session;
+    if (!session) return;
+    const wasConnected = session.connectedAt !== undefined;
+    if (wasConnected && session.will) {
+      const { topic, payload, retain } = session.will;
+      session.connection?.publish(topic, payload, { qos: 0, retain });
+    }
+    session.connection?.close();
+    this.#detach(session);
+    if (wasConnected) this.#ctx.bus.publish('mqtt.disconnected', { reason });
+  }
+
+  #restartSession(reason: string): void {
+    this.#log.info(`${reason}: starting a new session`);
+    this.#endSession(reason);
+    this.#clearRetry();
+    this.#failures = 0;
+    this.#connect();
+  }
+
+  #detach(session: Session): void {
+    if (this.#session === session) this.#session = undefined;
+    this.#ctx.host.clock.clear(this.#connectTimer);
+    this.#connectTimer = undefined;
+    if (this.#inflight.size > 0) {
+      // Unacknowledged messages go again on the next session (at least once, as QoS 1 promises).
+      this.#outbox.requeueAtFront(Array.from(this.#inflight));
+      this.#inflight.clear();
+    }
+    this.#state = 'connecting';
+  }
+
+  #clearRetry(): void {
+    this.#ctx.host.clock.clear(this.#retryTimer);
+    this.#retryTimer = undefined;
+  }
+
+  #send(message: OutgoingMessage): void {
+    this.#inflight.add(message);
+    this.#session?.connection?.publish(message.topic, message.payload, { qos: 1, retain: message.retain }, (error) => {
+      // An error means the connection ended: the message stays in flight and is requeued on close.
+      if (!error && this.#inflight.delete(message)) {
+        this.#counters.published++;
+        this.#pump();
+      }
+    });
+  }
+
+  #pump(): void {
+    while (this.connected && this.#outbox.size > 0 && this.#inflight.size < this.#inflightWindow) {
+      this.#send(this.#outbox.shift() as OutgoingMessage);
+    }
+  }
+}
+
+const NO_TRANSPORT = 'this host has no MQTT transport';

@@ -1,0 +1,45 @@
+/**
+ * Turns the `mqtt` configuration section into the transport's connect options, or a readable
+ * reason why it cannot connect. Pure: the same rules serve the live session and the UI's test.
+ */
+import type { MqttConnectOptions, MqttWill } from '../../hosts/ports/mqtt';
+import type { MqttConfig } from '../config_manager/config_types';
+
+export type SessionOptionsResult = { ok: true; options: MqttConnectOptions } | { ok: false; error: string };
+
+const URI = /^(mqtts?):\/\/([^/:]+|\[[^\]]+\])(?::(\d{1,5}))?\/?$/;
+
+export function sessionOptions(mqtt: MqttConfig, will?: MqttWill, clientIdSuffix = ''): SessionOptionsResult {
+  const uri = mqtt.broker_uri.trim();
+  if (uri === '') return { ok: false, error: 'no broker URI configured' };
+  const match = URI.exec(uri);
+  if (!match) return { ok: false, error: `"${uri}" is not a broker URI (use mqtt://host[:port] or mqtts://host[:port])` };
+  const secure = match[1] === 'mqtts';
+  const hasCert = mqtt.client_cert.trim() !== '';
+  const hasKey = mqtt.client_key.trim() !== '';
+  if (secure && hasCert !== hasKey) return { ok: false, error: 'a client certificate needs its private key (and a key its certificate)' };
+  const options: MqttConnectOptions = {
+    uri,
+    clientId: mqtt.client_id + clientIdSuffix,
+    keepaliveS: mqtt.keepalive_s,
+  };
+  if (mqtt.username !== '') {
+    options.username = mqtt.username;
+    options.password = mqtt.password;
+  }
+  if (will) options.will = will;
+  if (secure) {
+    options.tls = {};
+    if (mqtt.ca_cert.trim() !== '') options.tls.ca = mqtt.ca_cert;
+    if (hasCert) {
+      options.tls.cert = mqtt.client_cert;
+      options.tls.key = mqtt.client_key;
+    }
+  }
+  return { ok: true, options };
+}
+
+/** Config paths whose change needs a new session (everything but the discovery settings). */
+export function needsReconnect(changedPath: string): boolean {
+  return changedPath.startsWith('mqtt.') && !changedPath.startsWith('mqtt.discovery_');
+}

@@ -9,12 +9,29 @@ export type SessionOptionsResult = { ok: true; options: MqttConnectOptions } | {
 
 const URI = /^(mqtts?):\/\/([^/:]+|\[[^\]]+\])(?::(\d{1,5}))?\/?$/;
 
+export interface BrokerAddress {
+  secure: boolean;
+  /** Without IPv6 brackets. */
+  host: string;
+  port: number;
+}
+
+/** mqtt://host[:port] → address (1883 / 8883 by default), or undefined when it is not a broker URI. */
+export function parseBrokerUri(uri: string): BrokerAddress | undefined {
+  const match = URI.exec(uri.trim());
+  if (!match) return undefined;
+  const secure = match[1] === 'mqtts';
+  const port = match[3] === undefined ? (secure ? 8883 : 1883) : Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { secure, host: match[2].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
 export function sessionOptions(mqtt: MqttConfig, will?: MqttWill, clientIdSuffix = ''): SessionOptionsResult {
   const uri = mqtt.broker_uri.trim();
   if (uri === '') return { ok: false, error: 'no broker URI configured' };
-  const match = URI.exec(uri);
-  if (!match) return { ok: false, error: `"${uri}" is not a broker URI (use mqtt://host[:port] or mqtts://host[:port])` };
-  const secure = match[1] === 'mqtts';
+  const address = parseBrokerUri(uri);
+  if (!address) return { ok: false, error: `"${uri}" is not a broker URI (use mqtt://host[:port] or mqtts://host[:port])` };
+  const secure = address.secure;
   const hasCert = mqtt.client_cert.trim() !== '';
   const hasKey = mqtt.client_key.trim() !== '';
   if (secure && hasCert !== hasKey) return { ok: false, error: 'a client certificate needs its private key (and a key its certificate)' };

@@ -1,0 +1,57 @@
+/**
+ * Socket, TLS and CONNACK failures in words a user can act on (shown as "last error" in the UI).
+ */
+import type { BrokerAddress } from '../../modules/mqtt_client/session_options';
+
+/** MQTT 3.1.1 §3.2.2.3 CONNACK return codes. */
+const CONNACK_REFUSALS: Readonly<Record<number, string>> = Object.freeze({
+  1: 'unacceptable protocol version',
+  2: 'client identifier rejected',
+  3: 'server unavailable',
+  4: 'bad user name or password',
+  5: 'not authorized',
+});
+
+/** OpenSSL verification codes that mean "this chain does not lead to a CA we trust". */
+const UNTRUSTED_CHAIN = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+]);
+
+export function refusalReason(returnCode: number): string {
+  return `broker refused the session: ${CONNACK_REFUSALS[returnCode] ?? `return code ${returnCode}`}`;
+}
+
+export function describeSocketError(error: NodeJS.ErrnoException, address: BrokerAddress): string {
+  const where = `${address.host}:${address.port}`;
+  const code = error.code ?? '';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${where} (is the broker running on that port?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `broker host not found: ${address.host}`;
+    case 'ETIMEDOUT':
+      return `connection to ${where} timed out`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${where} is unreachable from this network`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return address.secure ? `TLS connection reset by ${where} (does the broker require a client certificate?)` : `connection reset by ${where}`;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `TLS: the broker's certificate is not issued for ${address.host}`;
+    case 'CERT_HAS_EXPIRED':
+      return "TLS: the broker's certificate has expired";
+    case 'CERT_NOT_YET_VALID':
+      return "TLS: the broker's certificate is not valid yet (is the clock set?)";
+  }
+  if (UNTRUSTED_CHAIN.has(code)) return `TLS: the broker's certificate is not trusted (${code}); check the CA certificate`;
+  if (code.startsWith('ERR_SSL') || /alert|handshake/i.test(error.message)) return `TLS handshake with ${where} failed: ${error.message}`;
+  return `connection to ${where} failed: ${error.message}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * MQTT payloads from gateway values. Pure: data in, strings out. Units follow the topic table
+ * (V, A, %, °C; cell voltages in V); numbers are rounded to what the BMS really resolves.
+ */
+import type { Alert } from '../alert_manager/alert';
+import type { ChargeLimits } from '../event_bus/events';
+import type { LiveData } from '../uart_bms/live_data';
+import type { GatewayTopics } from './topics';
+
+export interface TopicPayload {
+  topic: string;
+  payload: string;
+}
+
+/** Fixed decimals, as a number (JSON) — non-finite values become null rather than "NaN". */
+export function rounded(value: number, decimals: number): number | null {
+  return Number.isFinite(value) ? Number(value.toFixed(decimals)) : null;
+}
+
+/** Valid, and young enough to be shown as the battery's present state. */
+export function isFresh(data: LiveData | undefined, nowMs: number, staleAfterMs: number): data is LiveData {
+  return data !== undefined && data.data_valid && nowMs - data.timestamp_ms <= staleAfterMs;
+}
+
+/** The 1 s retained value topics. Temperatures are left out when no sensor is connected. */
+export function valueMessages(data: LiveData, topics: GatewayTopics): TopicPayload[] {
+  const values: [string, number | null][] = [
+    [topics.voltage, rounded(data.pack_voltage_v, 2)],
+    [topics.current, rounded(data.pack_current_a, 2)],
+    [topics.soc, rounded(data.state_of_charge_pct, 1)],
+    [topics.cellVoltageMax, rounded(data.max_cell_voltage_mv / 1000, 3)],
+    [topics.cellVoltageMin, rounded(data.min_cell_voltage_mv / 1000, 3)],
+  ];
+  if (data.temp_sensor_count > 0) {
+    values.push([topics.temperatureMax, rounded(data.max_temperature_c, 1)], [topics.temperatureMin, rounded(data.min_temperature_c, 1)]);
+  }
+  const out: TopicPayload[] = [];
+  for (const [topic, value] of values) if (value !== null) out.push({ topic, payload: String(value) });
+  return out;
+}
+
+/** The 5 s status JSON; `sampledAtWallMs` is when the BMS was read (epoch ms). */
+export function statusPayload(data: LiveData, sampledAtWallMs: number): string {
+  const temperatures = data.temperatures_c.filter(Number.isFinite);
+  const average = temperatures.length > 0 ? temperatures.reduce((sum, t) => sum + t, 0) / temperatures.length : NaN;
+  const hasTemperature = data.temp_sensor_count > 0;
+  return JSON.stringify({
+    timestamp: Math.round(sampledAtWallMs),
+    battery: {
+      voltage: rounded(data.pack_voltage_v, 2),
+      current: rounded(data.pack_current_a, 2),
+      power: rounded(data.power_w, 1),
+      soc: rounded(data.state_of_charge_pct, 1),
+      soh: rounded(data.state_of_health_pct, 1),
+    },
+    cells: {
+      count: data.cell_count,
+      voltage_max: rounded(data.max_cell_voltage_mv / 1000, 3),
+      voltage_min: rounded(data.min_cell_voltage_mv / 1000, 3),
+      voltage_delta: rounded(data.cell_delta_mv / 1000, 3),
+    },
+    temperature: {
+      sensor_count: data.temp_sensor_count,
+      max: hasTemperature ? rounded(data.max_temperature_c, 1) : null,
+      min: hasTemperature ? rounded(data.min_temperature_c, 1) : null,
+      avg: rounded(average, 1),
+    },
+  });
+}
+
+/** Every cell voltage in V (cell 1 first) and the 1-based numbers of cells being balanced. */
+export function cellsPayload(data: LiveData): string {
+  return JSON.stringify({
+    count: data.cell_voltage_mv.length,
+    voltages: data.cell_voltage_mv.map((mv) => rounded(mv / 1000, 3)),
+    balancing: data.balancing_cells,
+  });
+}
+
+function alertFields(alert: Alert): Alert {
+  return { timestamp: alert.timestamp, level: alert.level, code: alert.code, message: alert.message };
+}
+
+export function alertPayload(alert: Alert): string {
+  return JSON.stringify(alertFields(alert));
+}
+
+export function alarmsPayload(active: readonly Alert[]): string {
+  return JSON.stringify({ count: active.length, codes: active.map((a) => a.code), alerts: active.map(alertFields) });
+}
+
+export function limitsPayload(limits: ChargeLimits): string {
+  return JSON.stringify({
+    charge_voltage_limit_v: rounded(limits.charge_voltage_limit_v, 2),
+    charge_current_limit_a: rounded(limits.charge_current_limit_a, 1),
+    discharge_current_limit_a: rounded(limits.discharge_current_limit_a, 1),
+    discharge_voltage_limit_v: rounded(limits.discharge_voltage_limit_v, 2),
+    charge_allowed: limits.charge_allowed,
+    discharge_allowed: limits.discharge_allowed,
+    reasons: limits.reasons,
+  });
+}

@@ -85,6 +85,10 @@ export interface ChargeConfig {
   float_exit_soc_pct: number;
   /** Minimum time between CVL changes (Victron: no faster than ~20 s). */
   cvl_min_interval_s: number;
+  /** Longest time held at the bulk voltage before switching to float. */
+  absorption_time_s: number;
+  /** Installed (nominal) capacity, sent in 0x35F and 0x379. */
+  capacity_ah: number;
 }
 
 export interface WebConfig {

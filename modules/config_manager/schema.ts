@@ -111,6 +111,8 @@ const charge = section<ChargeConfig>({
   float_enter_soc_pct: num({ default: 98, min: 50, max: 100, unit: '%' }),
   float_exit_soc_pct: num({ default: 95, min: 0, max: 100, unit: '%' }),
   cvl_min_interval_s: int({ default: 20, min: 0, max: 3600, unit: 's' }),
+  absorption_time_s: int({ default: 1800, min: 0, max: 86400, unit: 's' }),
+  capacity_ah: int({ default: 100, min: 1, max: 10000, unit: 'Ah' }),
 });
 
 const web = section<WebConfig>({

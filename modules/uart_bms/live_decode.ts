@@ -1,0 +1,124 @@
+/**
+ * Register values → LiveData (spec tinybms-uart.md §4.1). Pure: the poller reads registers
+ * 0–55 in one Modbus read and hands them here; the simulator and the CLI use it too.
+ *
+ * Cell rule. RevD labels register 0 "cell 1", yet the one public real capture (CLARK, 14S) has
+ * registers 0–1 at 0 and the 14 cells in registers 2–15: a pack with fewer than 16 cells fills
+ * the top registers. So, with N = register 53 (detected cells; when it is not 1..16, the count of
+ * non-zero cell registers):
+ *   1. N = 16: registers 0–15.
+ *   2. Exactly N cell registers are non-zero: those registers (either end of the block).
+ *   3. Otherwise (a cell reads 0, a wire is off): the top N registers, 16−N..15, as in CLARK's
+ *      capture, so a dead cell shows as 0 mV instead of shifting the others.
+ * Cells are listed in ascending register order, so for 16S register 0 is cell 1 as RevD says.
+ * Balancing bits: bit 0 = first cell (RevD), reported as cell number bit + 1.
+ */
+import type { LiveData, OnlineStatusName } from './live_data';
+import { ONLINE_STATUS_CODES } from './registers';
+import { roundTo, toInt16, wordsToFloat32, wordsToUint32 } from './words';
+
+export type RegisterSource = ReadonlyMap<number, number> | readonly number[];
+
+export class MissingRegisterError extends Error {
+  override name = 'MissingRegisterError';
+  readonly address: number;
+  constructor(address: number) {
+    super(`register ${address} is missing from the snapshot (live data needs registers 0–53)`);
+    this.address = address;
+  }
+}
+
+export const TEMPERATURE_NOT_CONNECTED = -32768;
+const CELL_REGISTERS = 16;
+
+/** Reads register `address` (a word 0..65535) from a map or an array indexed by address. */
+export function registerReader(source: RegisterSource): (address: number) => number {
+  const get = source instanceof Map ? (a: number) => source.get(a) : (a: number) => (source as readonly number[])[a];
+  return (address) => {
+    const value = get(address);
+    if (value === undefined || !Number.isInteger(value)) throw new MissingRegisterError(address);
+    return value & 0xffff;
+  };
+}
+
+/** The cell registers that hold this pack's cells, per the rule in the header. */
+export function cellRegisterIndexes(cellWords: readonly number[], detectedCells: number): number[] {
+  const populated: number[] = [];
+  cellWords.forEach((word, index) => word !== 0 && populated.push(index));
+  const count = detectedCells >= 1 && detectedCells <= CELL_REGISTERS ? detectedCells : populated.length;
+  if (count === populated.length) return populated;
+  const top: number[] = [];
+  for (let index = CELL_REGISTERS - count; index < CELL_REGISTERS; index++) top.push(index);
+  return top;
+}
+
+export function onlineStatusName(code: number): OnlineStatusName {
+  return (ONLINE_STATUS_CODES[code] as OnlineStatusName | undefined) ?? 'unknown';
+}
+
+/** 1-based cell numbers of the set bits (bit 0 = cell 1). */
+export function bitsToCells(bits: number): number[] {
+  const cells: number[] = [];
+  for (let bit = 0; bit < 16; bit++) if (bits & (1 << bit)) cells.push(bit + 1);
+  return cells;
+}
+
+/** Tenths of a degree (INT16) → °C, or undefined for a sensor that is not connected. */
+function temperature(word: number): number | undefined {
+  const raw = toInt16(word);
+  return raw === TEMPERATURE_NOT_CONNECTED ? undefined : raw / 10;
+}
+
+/**
+ * Decodes a live-data snapshot. `registers` must hold 0–15 and 32–53 (an array from a read at
+ * address 0 does). Throws MissingRegisterError otherwise. `data_valid` is true: the caller only
+ * decodes registers that came from CRC-checked frames of this poll.
+ */
+export function liveDataFromRegisters(registers: RegisterSource, timestampMs: number): LiveData {
+  const read = registerReader(registers);
+  const cellWords: number[] = [];
+  for (let i = 0; i < CELL_REGISTERS; i++) cellWords.push(read(i));
+  const cellIndexes = cellRegisterIndexes(cellWords, read(53));
+  const cellVoltages = cellIndexes.map((index) => cellWords[index] / 10);
+
+  const voltage = wordsToFloat32(read(36), read(37));
+  const current = wordsToFloat32(read(38), read(39));
+  const minCell = read(40);
+  const maxCell = read(41);
+  const internal = toInt16(read(48)) / 10;
+  const temperatures: number[] = [];
+  for (const address of [42, 43]) {
+    const value = temperature(read(address));
+    if (value !== undefined) temperatures.push(value);
+  }
+  temperatures.push(internal);
+  const statusCode = read(50);
+  const balancing = read(52);
+
+  return {
+    timestamp_ms: timestampMs,
+    data_valid: true,
+    pack_voltage_v: voltage,
+    pack_current_a: current,
+    power_w: roundTo(voltage * current, 2),
+    state_of_charge_pct: wordsToUint32(read(46), read(47)) / 1e6,
+    state_of_health_pct: roundTo(read(45) * 0.002, 3),
+    cell_count: cellVoltages.length,
+    cell_voltage_mv: cellVoltages,
+    min_cell_voltage_mv: minCell,
+    max_cell_voltage_mv: maxCell,
+    cell_delta_mv: Math.max(0, maxCell - minCell),
+    temperatures_c: temperatures,
+    temp_sensor_count: temperatures.length,
+    min_temperature_c: Math.min(...temperatures),
+    max_temperature_c: Math.max(...temperatures),
+    internal_temperature_c: internal,
+    online_status: onlineStatusName(statusCode),
+    online_status_code: statusCode,
+    balancing_cells: bitsToCells(balancing),
+    balancing_bits: balancing,
+    needs_balancing_bits: read(51),
+    lifetime_s: wordsToUint32(read(32), read(33)),
+    time_left_s: wordsToUint32(read(34), read(35)),
+  };
+}

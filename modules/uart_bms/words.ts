@@ -1,0 +1,61 @@
+/**
+ * 16-bit register word helpers. TinyBMS keeps 32-bit values (UINT32, FLOAT) in two registers
+ * with the low word at the lower address (spec tinybms-uart.md §1, CLARK capture).
+ */
+const scratch = new DataView(new ArrayBuffer(4));
+
+/** Word (0..65535) read as a signed 16-bit value. */
+export function toInt16(word: number): number {
+  return (word & 0x8000) !== 0 ? (word & 0xffff) - 0x10000 : word & 0xffff;
+}
+
+/** Signed or unsigned 16-bit value as the word that carries it. */
+export function toWord(value: number): number {
+  return value & 0xffff;
+}
+
+export function wordsToUint32(low: number, high: number): number {
+  return ((high & 0xffff) * 0x10000) + (low & 0xffff);
+}
+
+export function uint32ToWords(value: number): [low: number, high: number] {
+  return [value & 0xffff, Math.floor(value / 0x10000) & 0xffff];
+}
+
+/**
+ * The shortest decimal that is the same float32 (0x425F1EB8 → 55.78, not 55.779998779…), so
+ * decoded floats read as the BMS meant them and encode back to the same bits.
+ */
+export function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  const single = Math.fround(value);
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(single.toPrecision(digits));
+    if (Math.fround(candidate) === single) return candidate;
+  }
+  return single;
+}
+
+export function float32FromBits(bits: number): number {
+  scratch.setUint32(0, bits >>> 0);
+  return shortestFloat32(scratch.getFloat32(0));
+}
+
+export function float32ToBits(value: number): number {
+  scratch.setFloat32(0, value);
+  return scratch.getUint32(0);
+}
+
+export function wordsToFloat32(low: number, high: number): number {
+  return float32FromBits(wordsToUint32(low, high));
+}
+
+export function float32ToWords(value: number): [low: number, high: number] {
+  return uint32ToWords(float32ToBits(value));
+}
+
+/** Rounds to `decimals` places (display values such as power). */
+export function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}

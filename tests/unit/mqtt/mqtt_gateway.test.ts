@@ -1,0 +1,250 @@
+/** mqtt_gateway with the real mqtt_client over the scripted transport, on the virtual clock. */
+import type { Alert } from '../../../modules/alert_manager/alert';
+import type { ChargeLimits } from '../../../modules/event_bus/events';
+import { createMqttModules } from '../../../modules/mqtt_gateway';
+import { discoveryMessages, nodeIdFrom } from '../../../modules/mqtt_gateway/discovery';
+import { gatewayTopics } from '../../../modules/mqtt_gateway/topics';
+import type { SentMessage } from './support/fake_transport';
+import { createTestContext, type TestContext } from './support/context';
+import { sampleLiveData } from './support/live_data';
+
+function startGateway(t: TestContext) {
+  const modules = createMqttModules(t.ctx);
+  modules.client.start();
+  modules.gateway.start();
+  t.clock.runDue();
+  t.clock.runDue();
+  return modules;
+}
+
+const sent = (t: TestContext): SentMessage[] => t.transport.connections.flatMap((c) => c.sent);
+const onTopic = (t: TestContext, topic: string) => sent(t).filter((m) => m.topic === topic);
+const lastOn = (t: TestContext, topic: string) => onTopic(t, topic).slice(-1)[0];
+
+const overTemp: Alert = { timestamp: 1767225600000, level: 'error', code: 'OVER_TEMP', message: 'temperature 61 °C above 60 °C' };
+const limits: ChargeLimits = {
+  charge_voltage_limit_v: 55.2,
+  charge_current_limit_a: 80,
+  discharge_current_limit_a: 150,
+  discharge_voltage_limit_v: 44.8,
+  charge_allowed: true,
+  discharge_allowed: true,
+  reasons: ['bulk'],
+};
+
+describe('MqttGateway value topics', () => {
+  it('publishes the 1 s topics retained at QoS 0 from fresh data', () => {
+    const t = createTestContext();
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.advance(1000);
+    const values = Object.fromEntries(['voltage', 'current', 'soc', 'temperature/max', 'temperature/min', 'cells/voltage/max', 'cells/voltage/min'].map((suffix) => [suffix, lastOn(t, `tinybms/${suffix}`)]));
+    expect(Object.fromEntries(Object.entries(values).map(([k, m]) => [k, m?.payload]))).toEqual({
+      voltage: '52.81',
+      current: '-12.35',
+      soc: '76.5',
+      'temperature/max': '23.3',
+      'temperature/min': '21.5',
+      'cells/voltage/max': '3.31',
+      'cells/voltage/min': '3.296',
+    });
+    expect(Object.values(values).every((m) => m.qos === 0 && m.retain)).toBe(true);
+  });
+
+  it('publishes status and cells JSON every 5 s', () => {
+    const t = createTestContext();
+    startGateway(t);
+    const sampledAt = t.clock.now();
+    t.bus.publish('bms.data', sampleLiveData(sampledAt));
+    t.clock.advance(1000);
+    const statusesBefore = onTopic(t, 'tinybms/status').length;
+    t.clock.advance(4000);
+    const data = sampleLiveData(t.clock.now());
+    t.bus.publish('bms.data', data);
+    t.clock.advance(5000);
+    expect(onTopic(t, 'tinybms/status').length).toBe(statusesBefore + 2);
+    const status = lastOn(t, 'tinybms/status');
+    expect([status.qos, status.retain]).toEqual([0, true]);
+    expect(JSON.parse(status.payload)).toEqual({
+      timestamp: t.clock.wallTime() - 5000,
+      battery: { voltage: 52.81, current: -12.35, power: -652, soc: 76.5, soh: 98 },
+      cells: { count: 16, voltage_max: 3.31, voltage_min: 3.296, voltage_delta: 0.014 },
+      temperature: { sensor_count: 2, max: 23.3, min: 21.5, avg: 22.4 },
+    });
+    expect(JSON.parse(lastOn(t, 'tinybms/cells').payload)).toEqual({ count: 16, voltages: data.cell_voltage_mv.map((mv) => mv / 1000), balancing: [4] });
+  });
+
+  it('never publishes stale or invalid data as current, and marks the battery unavailable', () => {
+    const t = createTestContext();
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.advance(1000);
+    expect(lastOn(t, 'tinybms/bms/availability')).toEqual(expect.objectContaining({ payload: 'online', retain: true }));
+    const voltagesWhileFresh = onTopic(t, 'tinybms/voltage').length;
+    t.clock.advance(15000); // default stale_after_ms is 5000: ticks up to age 5 s publish, later ones do not
+    expect(onTopic(t, 'tinybms/voltage').length).toBe(voltagesWhileFresh + 4);
+    const countAfterStale = onTopic(t, 'tinybms/voltage').length;
+    const statusAfterStale = onTopic(t, 'tinybms/status').length;
+    t.clock.advance(10000);
+    expect([onTopic(t, 'tinybms/voltage').length, onTopic(t, 'tinybms/status').length]).toEqual([countAfterStale, statusAfterStale]);
+    expect(lastOn(t, 'tinybms/bms/availability').payload).toBe('offline');
+    expect(lastOn(t, 'tinybms/availability').payload).toBe('online');
+    // A failed poll: invalid data is not fresh data, even when it is new.
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now(), { data_valid: false }));
+    t.clock.advance(3000);
+    expect(onTopic(t, 'tinybms/voltage').length).toBe(countAfterStale);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now(), { pack_voltage_v: 53 }));
+    t.clock.advance(1000);
+    expect([lastOn(t, 'tinybms/bms/availability').payload, lastOn(t, 'tinybms/voltage').payload]).toEqual(['online', '53']);
+  });
+
+  it('uses the configured topic prefix', () => {
+    const t = createTestContext({ topic_prefix: 'site/battery1' });
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.advance(1000);
+    expect(lastOn(t, 'site/battery1/voltage')?.payload).toBe('52.81');
+    expect(lastOn(t, 'site/battery1/availability')?.payload).toBe('online');
+    expect(onTopic(t, 'tinybms/voltage')).toHaveLength(0);
+  });
+});
+
+describe('MqttGateway alerts, alarms, limits, availability', () => {
+  it('sends alerts at QoS 1 without retain, and keeps the retained alarm list current', () => {
+    const t = createTestContext();
+    startGateway(t);
+    t.bus.publish('alert.raised', overTemp);
+    t.clock.runDue();
+    expect(onTopic(t, 'tinybms/alerts')).toEqual([expect.objectContaining({ qos: 1, retain: false })]);
+    expect(JSON.parse(lastOn(t, 'tinybms/alerts').payload)).toEqual(overTemp);
+    expect(JSON.parse(lastOn(t, 'tinybms/alarms').payload)).toEqual({ count: 1, codes: ['OVER_TEMP'], alerts: [overTemp] });
+    t.bus.publish('alert.cleared', overTemp);
+    t.clock.runDue();
+    expect(lastOn(t, 'tinybms/alarms')).toEqual(expect.objectContaining({ payload: '{"count":0,"codes":[],"alerts":[]}', retain: true }));
+  });
+
+  it('queues alerts raised while offline and delivers them after reconnecting', () => {
+    const t = createTestContext();
+    const { gateway } = startGateway(t);
+    t.transport.behaviour = 'refuse';
+    t.transport.last.drop('connection reset');
+    t.clock.runDue();
+    t.bus.publish('alert.raised', overTemp);
+    t.bus.publish('alert.raised', { ...overTemp, code: 'MQTT_DISCONNECTED', level: 'warning', message: 'broker connection lost' });
+    t.clock.advance(1000 + 2000);
+    t.transport.behaviour = 'accept';
+    t.clock.advance(4000);
+    t.clock.runDue();
+    expect(t.transport.last.sent.filter((m) => m.topic === 'tinybms/alerts').map((m) => JSON.parse(m.payload).code)).toEqual(['OVER_TEMP', 'MQTT_DISCONNECTED']);
+    expect(gateway.metrics().alerts_queued_total).toBe(2);
+  });
+
+  it('announces online on connect; the client carries the retained offline will', () => {
+    const t = createTestContext();
+    startGateway(t);
+    expect(t.transport.last.options.will).toEqual({ topic: 'tinybms/availability', payload: 'offline', qos: 1, retain: true });
+    expect(t.transport.last.sent[0]).toEqual(expect.objectContaining({ topic: 'tinybms/availability', payload: 'online', retain: true }));
+  });
+
+  it('publishes charge limits when they change, retained', () => {
+    const t = createTestContext();
+    startGateway(t);
+    t.bus.publish('charge.limits', limits);
+    t.bus.publish('charge.limits', { ...limits });
+    t.bus.publish('charge.limits', { ...limits, charge_current_limit_a: 40, reasons: ['cell protection'] });
+    t.clock.runDue();
+    const published = onTopic(t, 'tinybms/limits');
+    expect(published.map((m) => JSON.parse(m.payload).charge_current_limit_a)).toEqual([80, 40]);
+    expect(published.every((m) => m.retain && m.qos === 0)).toBe(true);
+  });
+
+  it('publishes nothing while MQTT is disabled', () => {
+    const t = createTestContext({ enabled: false });
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.bus.publish('alert.raised', overTemp);
+    t.clock.advance(10000);
+    expect(t.transport.connections).toHaveLength(0);
+  });
+});
+
+describe('Home Assistant discovery', () => {
+  const configOf = (t: TestContext, objectId: string, component = 'sensor') => {
+    const message = lastOn(t, `homeassistant/${component}/tinybms-gw/${objectId}/config`);
+    return message && message.payload !== '' ? (JSON.parse(message.payload) as Record<string, unknown>) : undefined;
+  };
+
+  it('announces every entity retained, with classes, units, unique ids, availability and the device', () => {
+    const t = createTestContext();
+    startGateway(t);
+    const discovery = sent(t).filter((m) => m.topic.startsWith('homeassistant/'));
+    expect(discovery.length).toBeGreaterThanOrEqual(17);
+    expect(discovery.every((m) => m.retain && m.qos === 0)).toBe(true);
+    const expectations: [string, string, string, string][] = [
+      ['pack_voltage', 'voltage', 'V', 'tinybms/voltage'],
+      ['pack_current', 'current', 'A', 'tinybms/current'],
+      ['power', 'power', 'W', 'tinybms/status'],
+      ['state_of_charge', 'battery', '%', 'tinybms/soc'],
+      ['max_cell_voltage', 'voltage', 'V', 'tinybms/cells/voltage/max'],
+      ['min_cell_voltage', 'voltage', 'V', 'tinybms/cells/voltage/min'],
+      ['cell_delta', 'voltage', 'mV', 'tinybms/status'],
+      ['max_temperature', 'temperature', '°C', 'tinybms/temperature/max'],
+      ['min_temperature', 'temperature', '°C', 'tinybms/temperature/min'],
+      ['charge_voltage_limit', 'voltage', 'V', 'tinybms/limits'],
+      ['charge_current_limit', 'current', 'A', 'tinybms/limits'],
+      ['discharge_current_limit', 'current', 'A', 'tinybms/limits'],
+    ];
+    for (const [objectId, deviceClass, unit, stateTopic] of expectations) {
+      expect([objectId, configOf(t, objectId)]).toEqual([
+        objectId,
+        expect.objectContaining({ device_class: deviceClass, unit_of_measurement: unit, state_class: 'measurement', state_topic: stateTopic, unique_id: `tinybms-gw_${objectId}` }),
+      ]);
+    }
+    const health = configOf(t, 'state_of_health');
+    expect(health).toEqual(expect.objectContaining({ unit_of_measurement: '%', state_class: 'measurement', value_template: '{{ value_json.battery.soh }}' }));
+    expect(health).not.toHaveProperty('device_class'); // HA's "battery" class means charge level, not health
+    const voltage = configOf(t, 'pack_voltage') as Record<string, unknown>;
+    expect(voltage.availability).toEqual([{ topic: 'tinybms/availability' }, { topic: 'tinybms/bms/availability' }]);
+    expect(voltage.availability_mode).toBe('all');
+    expect(voltage.device).toEqual({ identifiers: ['tinybms-gw'], name: 'tinybms-gw', manufacturer: 'TinyBMS-GW', model: 'TinyBMS gateway (Energus TinyBMS s516)', sw_version: '1.2.3-test' });
+    expect(configOf(t, 'charge_voltage_limit')?.availability).toEqual([{ topic: 'tinybms/availability' }]);
+    expect(configOf(t, 'alarm', 'binary_sensor')).toEqual(expect.objectContaining({ device_class: 'problem', state_topic: 'tinybms/alarms' }));
+    expect(configOf(t, 'active_alarms')).toEqual(expect.objectContaining({ json_attributes_topic: 'tinybms/alarms', value_template: '{{ value_json.count }}' }));
+  });
+
+  it('adds one entity per cell once the cell count is known, and removes cells a smaller pack lacks', () => {
+    const t = createTestContext();
+    startGateway(t);
+    expect(configOf(t, 'cell_01_voltage')).toBeUndefined();
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.runDue();
+    expect(configOf(t, 'cell_16_voltage')).toEqual(expect.objectContaining({ state_topic: 'tinybms/cells', value_template: '{{ value_json.voltages[15] }}', device_class: 'voltage', unit_of_measurement: 'V' }));
+    const eight = sampleLiveData(t.clock.now(), { cell_count: 8, cell_voltage_mv: [3300, 3301, 3302, 3303, 3304, 3305, 3306, 3307] });
+    t.bus.publish('bms.data', eight);
+    t.clock.runDue();
+    expect(configOf(t, 'cell_08_voltage')).toBeDefined();
+    expect(lastOn(t, 'homeassistant/sensor/tinybms-gw/cell_09_voltage/config')).toEqual(expect.objectContaining({ payload: '', retain: true }));
+    expect(lastOn(t, 'homeassistant/sensor/tinybms-gw/cell_16_voltage/config').payload).toBe('');
+  });
+
+  it('removes every entity when discovery is switched off, and moves them with the discovery prefix', () => {
+    const t = createTestContext();
+    startGateway(t);
+    const announced = sent(t).filter((m) => m.topic.startsWith('homeassistant/')).map((m) => m.topic);
+    t.updateMqtt({ discovery_enabled: false });
+    t.clock.runDue();
+    for (const topic of announced) expect(lastOn(t, topic).payload).toBe('');
+    t.updateMqtt({ discovery_enabled: true, discovery_prefix: 'ha' });
+    t.clock.runDue();
+    expect(JSON.parse(lastOn(t, 'ha/sensor/tinybms-gw/pack_voltage/config').payload)).toEqual(expect.objectContaining({ unique_id: 'tinybms-gw_pack_voltage' }));
+    expect(t.transport.connections).toHaveLength(1);
+  });
+
+  it('builds node ids HA accepts from any client id', () => {
+    expect([nodeIdFrom('TinyBMS GW#2'), nodeIdFrom('')]).toEqual(['tinybms_gw_2', 'tinybms_gw']);
+    const topics = gatewayTopics('p');
+    const messages = discoveryMessages({ discoveryPrefix: 'd', topics, device: { nodeId: 'n', name: 'x', firmwareVersion: '1' }, cellCount: 99 });
+    expect(messages.filter((m) => /\/cell_\d+_voltage\//.test(m.topic)).length).toBe(16);
+    expect(new Set(messages.map((m) => JSON.parse(m.payload).unique_id)).size).toBe(messages.length);
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * alert_manager: watches BMS data and link events, raises and clears the alerts of
+ * gateway-api.md §Alerts with hysteresis and a minimum duration, keeps the active set and a
+ * bounded log of system events. BMS_COMM_LOST runs on a host timer, so total silence raises it.
+ */
+import type { TimerHandle } from '../../hosts/ports/clock';
+import type { GatewayEvents } from '../event_bus/events';
+import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
+import type { LiveData } from '../uart_bms/live_data';
+import type { Logger } from '../util/logger';
+import { type ActiveAlert, ActiveAlerts } from './active_alerts';
+import { ALERT_LEVELS, type Alert, type AlertCode, isAlertCode } from './alert';
+import { Condition } from './condition';
+import { EventLog, type SystemEvent } from './event_log';
+import { MEASURED_ALERT_CODES, type MeasuredAlertCode, readLimit } from './limits';
+
+type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED'>;
+
+export interface AlertManagerOptions {
+  /** Entries kept in the system event log (default 100, as the C firmware). */
+  eventLogCapacity?: number;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export class AlertManager implements GatewayModule {
+  readonly name = 'alert_manager';
+  #ctx: GatewayContext;
+  #log: Logger;
+  #active = new ActiveAlerts();
+  #events: EventLog;
+  #measured = new Map<MeasuredAlertCode, Condition>(MEASURED_ALERT_CODES.map((code) => [code, new Condition()]));
+  #links = new Map<LinkAlertCode, { condition: Condition; timer?: TimerHandle; reason: string }>([
+    ['MQTT_DISCONNECTED', { condition: new Condition(), reason: '' }],
+    ['WIFI_DISCONNECTED', { condition: new Condition(), reason: '' }],
+  ]);
+  #commLost = new Condition();
+  #commTimer: TimerHandle | undefined;
+  /** Monotonic ms of the last valid data, or of start() before any arrived. */
+  #lastValidAt = 0;
+  #running = false;
+  #unsubscribes: (() => void)[] = [];
+  #listeners: ((event: SystemEvent) => void)[] = [];
+  #counters = { raised: 0, cleared: 0, publishDropped: 0, invalidSamples: 0, listenerErrors: 0 };
+
+  constructor(ctx: GatewayContext, options: AlertManagerOptions = {}) {
+    this.#ctx = ctx;
+    this.#log = ctx.logger('alert_manager');
+    this.#events = new EventLog(options.eventLogCapacity);
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#lastValidAt = this.#ctx.host.clock.now();
+    const bus = this.#ctx.bus;
+    this.#unsubscribes = [
+      bus.subscribe('bms.data', (data) => this.#onData(data)),
+      bus.subscribe('bms.link', ({ online, reason }) =>
+        this.#record(online ? 'info' : 'warning', 'bms_link', `BMS link ${online ? 'up' : 'down'}: ${reason}`)),
+      bus.subscribe('mqtt.connected', ({ broker }) => this.#linkUp('MQTT_DISCONNECTED', 'mqtt_connected', `MQTT connected to ${broker}`)),
+      bus.subscribe('mqtt.disconnected', ({ reason }) => this.#linkDown('MQTT_DISCONNECTED', 'mqtt_disconnected', reason)),
+      bus.subscribe('wifi.connected', ({ ssid, ip }) => this.#linkUp('WIFI_DISCONNECTED', 'wifi_connected', `Wi-Fi connected to "${ssid}" as ${ip}`)),
+      bus.subscribe('wifi.disconnected', ({ reason }) => this.#linkDown('WIFI_DISCONNECTED', 'wifi_disconnected', reason)),
+      bus.subscribe('config.updated', (update) => this.#onConfig(update)),
+      bus.subscribe('ota.started', ({ size }) => this.#record('info', 'ota_started', `OTA update started (${size} bytes)`)),
+      bus.subscribe('ota.completed', ({ version }) => this.#record('info', 'ota_completed', `OTA image ${version} written and activated`)),
+      bus.subscribe('ota.failed', ({ reason }) => this.#record('error', 'ota_failed', `OTA update failed: ${reason}`)),
+    ];
+    this.#armCommTimer();
+  }
+
+  stop(): void {
+    this.#running = false;
+    for (const unsubscribe of this.#unsubscribes) unsubscribe();
+    this.#unsubscribes = [];
+    const clock = this.#ctx.host.clock;
+    clock.clear(this.#commTimer);
+    this.#commTimer = undefined;
+    for (const link of this.#links.values()) {
+      clock.clear(link.timer);
+      link.timer = undefined;
+    }
+  }
+
+  /** Alerts to show: active ones and latched ones nobody acknowledged yet, oldest raise first. */
+  activeAlerts(): ActiveAlert[] {
+    return this.#active.list();
+  }
+
+  /** Acknowledge by code (all when omitted or 'all'). Unknown codes throw RangeError and change nothing. */
+  acknowledge(codes?: readonly string[] | 'all'): AlertCode[] {
+    const done = this.#active.acknowledge(codes === undefined || codes === 'all' ? undefined : checkCodes(codes));
+    if (done.length > 0) this.#record('info', 'alerts_acknowledged', `Alerts acknowledged: ${done.join(', ')}`);
+    return done;
+  }
+
+  /** Remove latched alerts (all when omitted); alerts whose condition still holds stay. */
+  clear(codes?: readonly string[]): AlertCode[] {
+    const done = this.#active.clearLatched(codes === undefined ? undefined : checkCodes(codes));
+    if (done.length > 0) this.#record('info', 'alerts_cleared_by_user', `Latched alerts cleared: ${done.join(', ')}`);
+    return done;
+  }
+
+  /** Newest system events first; RangeError for a limit that is not a positive integer. */
+  events(limit?: number): SystemEvent[] {
+    return this.#events.newest(limit);
+  }
+
+  /** Told about every logged event (for /ws/events). Returns an unsubscribe function. */
+  onEvent(listener: (event: SystemEvent) => void): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners.splice(index, 1);
+    };
+  }
+
+  metrics(): ModuleMetrics {
+    return {
+      active_alerts: this.#active.countWhere((a) => a.active),
+      latched_alerts: this.#active.countWhere((a) => !a.active),
+      unacknowledged_alerts: this.#active.countWhere((a) => !a.acknowledged),
+      bms_comm_lost: this.#commLost.active,
+      raised_total: this.#counters.raised,
+      cleared_total: this.#counters.cleared,
+      events_logged_total: this.#events.recorded,
+      invalid_samples_total: this.#counters.invalidSamples,
+      bus_publish_dropped_total: this.#counters.publishDropped,
+      event_listener_errors_total: this.#counters.listenerErrors,
+    };
+  }
+
+  #onData(data: LiveData): void {
+    const now = this.#ctx.host.clock.now();
+    if (!data.data_valid) {
+      // Unknown values neither raise nor clear, and interrupt any half-observed change.
+      this.#counters.invalidSamples++;
+      for (const condition of this.#measured.values()) condition.resetPending();
+      return;
+    }
+    const silentFor = now - this.#lastValidAt;
+    this.#lastValidAt = now;
+    this.#armCommTimer();
+    if (this.#commLost.set(false) === 'clear') this.#clear('BMS_COMM_LOST', `Valid BMS data again after ${seconds(silentFor)}`);
+
+    const thresholds = this.#ctx.config().alerts;
+    for (const [code, condition] of this.#measured) {
+      const reading = readLimit(code, data, thresholds);
+      if (!reading) {
+        condition.resetPending();
+        continue;
+      }
+      const change = condition.observe(now, reading.beyond, reading.backInside, thresholds.min_duration_ms);
+      if (change === 'raise') this.#raise(code, reading.message);
+      else if (change === 'clear') this.#clear(code, reading.clearMessage);
+      else if (condition.active && reading.beyond) this.#active.touch(code, this.#ctx.host.clock.wallTime());
+    }
+  }
+
+  #armCommTimer(): void {
+    const clock = this.#ctx.host.clock;
+    clock.clear(this.#commTimer);
+    const due = this.#lastValidAt + this.#ctx.config().alerts.comm_lost_after_ms;
+    this.#commTimer = clock.setTimer(Math.max(0, due - clock.now()), () => {
+      this.#commTimer = undefined;
+      const silentFor = clock.now() - this.#lastValidAt;
+      if (this.#commLost.set(true) === 'raise') this.#raise('BMS_COMM_LOST', `No valid BMS data for ${seconds(silentFor)}`);
+    });
+  }
+
+  #linkDown(code: LinkAlertCode, type: 'mqtt_disconnected' | 'wifi_disconnected', reason: string): void {
+    const what = code === 'MQTT_DISCONNECTED' ? 'MQTT broker connection lost' : 'Wi-Fi station disconnected';
+    this.#record('warning', type, `${what}: ${reason}`);
+    const link = this.#links.get(code)!;
+    link.reason = reason;
+    if (link.condition.active || link.timer || !this.#linkWanted(code)) return;
+    // Raise only if the link stays down for the minimum duration (a quick reconnect is not an alert).
+    link.timer = this.#ctx.host.clock.setTimer(this.#ctx.config().alerts.min_duration_ms, () => {
+      link.timer = undefined;
+      if (this.#linkWanted(code) && link.condition.set(true) === 'raise') this.#raise(code, `${what}: ${link.reason}`);
+    });
+  }
+
+  #linkUp(code: LinkAlertCode, type: 'mqtt_connected' | 'wifi_connected', message: string): void {
+    this.#record('info', type, message);
+    this.#endLink(code, message);
+  }
+
+  #endLink(code: LinkAlertCode, message: string): void {
+    const link = this.#links.get(code)!;
+    this.#ctx.host.clock.clear(link.timer);
+    link.timer = undefined;
+    if (link.condition.set(false) === 'clear') this.#clear(code, message);
+  }
+
+  #onConfig({ config, changed }: GatewayEvents['config.updated']): void {
+    const shown = changed.length > 8 ? [...changed.slice(0, 8), `and ${changed.length - 8} more`] : changed;
+    this.#record('info', 'config_updated', `Configuration updated: ${shown.join(', ') || 'no change'}`);
+    if (changed.includes('alerts.comm_lost_after_ms') && !this.#commLost.active) this.#armCommTimer();
+    if (!config.mqtt.enabled) this.#endLink('MQTT_DISCONNECTED', 'MQTT disabled in the configuration');
+  }
+
+  /** A disabled MQTT client being disconnected is not an alert. */
+  #linkWanted(code: LinkAlertCode): boolean {
+    return code !== 'MQTT_DISCONNECTED' || this.#ctx.config().mqtt.enabled;
+  }
+
+  #raise(code: AlertCode, message: string): void {
+    const alert: Alert = { timestamp: this.#ctx.host.clock.wallTime(), level: ALERT_LEVELS[code], code, message };
+    this.#active.raise(alert);
+    this.#counters.raised++;
+    this.#log.warn(`${code}: ${message}`);
+    this.#record(alert.level, 'alert_raised', message, code);
+    this.#publish('alert.raised', alert);
+  }
+
+  #clear(code: AlertCode, message: string): void {
+    const alert: Alert = { timestamp: this.#ctx.host.clock.wallTime(), level: 'info', code, message };
+    this.#active.conditionEnded(code, alert.timestamp);
+    this.#counters.cleared++;
+    this.#log.info(`${code} cleared: ${message}`);
+    this.#record('info', 'alert_cleared', message, code);
+    this.#publish('alert.cleared', alert);
+  }
+
+  #publish(name: 'alert.raised' | 'alert.cleared', alert: Alert): void {
+    if (!this.#ctx.bus.publish(name, alert)) {
+      this.#counters.publishDropped++;
+      this.#log.error(`event bus full: ${name} ${alert.code} not delivered`);
+    }
+  }
+
+  #record(level: SystemEvent['level'], type: SystemEvent['type'], message: string, code?: AlertCode): void {
+    const event = this.#events.record({ timestamp: this.#ctx.host.clock.wallTime(), level, type, message, ...(code ? { code } : {}) });
+    for (const listener of this.#listeners.slice()) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#counters.listenerErrors++;
+        this.#log.error(`event listener failed: ${String(error)}`);
+      }
+    }
+  }
+}
+
+function checkCodes(codes: readonly string[]): AlertCode[] {
+  if (!Array.isArray(codes)) throw new RangeError('codes must be a list of alert codes');
+  const unknown = codes.filter((code) => !isAlertCode(code));
+  if (unknown.length > 0) throw new RangeError(`unknown alert code${unknown.length > 1 ? 's' : ''}: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`);
+  return codes as AlertCode[];
+}

@@ -1,0 +1,260 @@
+/**
+ * The CAN publisher: listens to 'bms.data', runs charge control once per 1 s cycle, sends the
+ * protocol's frame groups through the CAN driver, integrates and persists the energy counters,
+ * and publishes 'charge.limits' when they change.
+ *
+ * Safety rules it enforces: limits come only from data younger than bms.stale_after_ms (a watchdog
+ * withdraws charge permission the moment data turns stale, and no 0x351 is sent without usable
+ * data); a Pylontech announcement that would let CVL fall into the GX's substitution window
+ * refuses to start (pylontech_guard.ts).
+ */
+import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
+import type { CanTransmitter } from '../can_victron/driver';
+import { formatCanId } from '../can_victron/ids';
+import type { GatewayConfig } from '../config_manager/config_types';
+import type { ChargeLimits } from '../event_bus/events';
+import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
+import type { LiveData } from '../uart_bms/live_data';
+import type { Logger } from '../util/logger';
+import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
+import { type ChargeState, initialChargeState } from './charge_state';
+import { EnergyCounter, type EnergyTotals } from './energy_counter';
+import { ENERGY_STORE_KEY, loadEnergy, saveEnergy } from './energy_store';
+import { type FrameInputs, buildFrame } from './frame_builder';
+import { pylontechCvlFloor, pylontechRefusal } from './pylontech_guard';
+import { CYCLE_MS, type FrameGroup, SCHEDULES } from './schedule';
+
+export interface CanPublisherOptions {
+  transmitter: CanTransmitter;
+  /** Gateway firmware version for 0x35F (major.minor). */
+  firmware?: { major: number; minor: number };
+  energySaveIntervalMs?: number;
+  energyStoreKey?: string;
+}
+
+export type PublisherState = 'stopped' | 'running' | 'disabled' | 'refused';
+
+/** Every few minutes: often enough to lose little at a power cut, rarely enough for flash wear. */
+const DEFAULT_ENERGY_SAVE_INTERVAL_MS = 5 * 60 * 1000;
+
+export function chargeSettingsFrom(config: GatewayConfig): ChargeSettings {
+  return { charge: config.charge, stale_after_ms: config.bms.stale_after_ms, min_cvl_v: pylontechCvlFloor(config) };
+}
+
+export class CanPublisher implements GatewayModule {
+  readonly name = 'can_publisher';
+  #ctx: GatewayContext;
+  #clock: ClockPort;
+  #log: Logger;
+  #transmitter: CanTransmitter;
+  #firmware: { major: number; minor: number };
+  #saveIntervalMs: number;
+  #storeKey: string;
+  #state: PublisherState = 'stopped';
+  #refusal: string | undefined;
+  #latest: LiveData | undefined;
+  #chargeState: ChargeState = initialChargeState();
+  #decision: ChargeDecision | undefined;
+  #publishedLimits = '';
+  #energy: EnergyCounter | undefined;
+  #savedEnergy: EnergyTotals = { charged_wh: 0, discharged_wh: 0 };
+  #unsubscribe: (() => void) | undefined;
+  #timers: TimerHandle[] = [];
+  #staleTimer: TimerHandle | undefined;
+  #cycle = 0;
+  #counts = {
+    cycles: 0,
+    samples: 0,
+    samples_invalid: 0,
+    frames_queued: 0,
+    frames_failed: 0,
+    encode_errors: 0,
+    limits_published: 0,
+    energy_saves: 0,
+    energy_save_failures: 0,
+  };
+
+  constructor(ctx: GatewayContext, options: CanPublisherOptions) {
+    this.#ctx = ctx;
+    this.#clock = ctx.host.clock;
+    this.#log = ctx.logger('can_publisher');
+    this.#transmitter = options.transmitter;
+    this.#firmware = options.firmware ?? { major: 0, minor: 1 };
+    this.#saveIntervalMs = options.energySaveIntervalMs ?? DEFAULT_ENERGY_SAVE_INTERVAL_MS;
+    this.#storeKey = options.energyStoreKey ?? ENERGY_STORE_KEY;
+  }
+
+  start(): void {
+    if (this.#state !== 'stopped') return;
+    const loaded = loadEnergy(this.#ctx.host.store, this.#storeKey);
+    if (loaded.problem) this.#log.error(loaded.problem);
+    this.#savedEnergy = loaded.totals;
+    this.#energy = new EnergyCounter(loaded.totals, this.#ctx.config().bms.stale_after_ms);
+    this.#unsubscribe = this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
+    this.#state = 'running';
+    this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#runCycle()));
+    this.#timers.push(this.#clock.setInterval(this.#saveIntervalMs, () => this.#saveEnergy()));
+  }
+
+  stop(): void {
+    if (this.#state === 'stopped') return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    for (const timer of this.#timers) this.#clock.clear(timer);
+    this.#timers = [];
+    this.#clock.clear(this.#staleTimer);
+    this.#staleTimer = undefined;
+    this.#saveEnergy();
+    this.#state = 'stopped';
+  }
+
+  /** The limits last computed (what `npm start` prints and /api/status shows). */
+  currentLimits(): ChargeLimits | undefined {
+    return this.#decision?.limits;
+  }
+
+  energyTotals(): EnergyTotals {
+    return this.#energy?.totals() ?? { ...this.#savedEnergy };
+  }
+
+  get state(): PublisherState {
+    return this.#state;
+  }
+
+  metrics(): ModuleMetrics {
+    const limits = this.#decision?.limits;
+    const energy = this.energyTotals();
+    return {
+      state: this.#state,
+      protocol: this.#ctx.config().can.protocol,
+      refusal: this.#refusal ?? '',
+      phase: this.#chargeState.phase,
+      limits_usable: this.#decision?.usable ?? false,
+      charge_voltage_limit_v: limits?.charge_voltage_limit_v ?? 0,
+      charge_current_limit_a: limits?.charge_current_limit_a ?? 0,
+      discharge_current_limit_a: limits?.discharge_current_limit_a ?? 0,
+      charge_allowed: limits?.charge_allowed ?? false,
+      discharge_allowed: limits?.discharge_allowed ?? false,
+      limit_reasons: limits?.reasons.join(',') ?? '',
+      charged_energy_wh: Math.round(energy.charged_wh * 1000) / 1000,
+      discharged_energy_wh: Math.round(energy.discharged_wh * 1000) / 1000,
+      energy_gaps: this.#energy?.gaps ?? 0,
+      ...this.#counts,
+    };
+  }
+
+  #onData(data: LiveData): void {
+    if (this.#state === 'stopped') return;
+    this.#counts.samples++;
+    const now = this.#clock.now();
+    if (!data.data_valid) {
+      // One failed poll does not stop charging; the stale timer does if no valid data follows.
+      this.#counts.samples_invalid++;
+      this.#energy?.interrupt();
+      return;
+    }
+    const sampleTime = Number.isFinite(data.timestamp_ms) && data.timestamp_ms <= now ? data.timestamp_ms : now;
+    this.#energy?.addSample(data.pack_voltage_v, data.pack_current_a, sampleTime);
+    this.#latest = data;
+    this.#armStaleWatchdog(data, now);
+  }
+
+  /** Re-evaluates the moment the latest data turns stale, without waiting for the next cycle. */
+  #armStaleWatchdog(data: LiveData, now: number): void {
+    this.#clock.clear(this.#staleTimer);
+    const staleAt = (Number.isFinite(data.timestamp_ms) ? data.timestamp_ms : now) + this.#ctx.config().bms.stale_after_ms + 1;
+    this.#staleTimer = this.#clock.setTimer(Math.max(0, staleAt - now), () => {
+      this.#staleTimer = undefined;
+      this.#evaluate();
+    });
+  }
+
+  #evaluate(): ChargeDecision {
+    const config = this.#ctx.config();
+    const decision = computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState);
+    this.#chargeState = decision.state;
+    if (decision.usable !== this.#decision?.usable) {
+      if (decision.usable) this.#log.info('BMS data usable: charge limits active');
+      else this.#log.warn(`no usable BMS data (${decision.limits.reasons.join(',')}): charge permission withdrawn, 0x351 not sent`);
+    }
+    this.#decision = decision;
+    const text = JSON.stringify(decision.limits);
+    if (text !== this.#publishedLimits) {
+      this.#publishedLimits = text;
+      this.#counts.limits_published++;
+      this.#ctx.bus.publish('charge.limits', decision.limits);
+    }
+    return decision;
+  }
+
+  #runCycle(): void {
+    this.#counts.cycles++;
+    const cycle = this.#cycle++;
+    const decision = this.#evaluate();
+    const config = this.#ctx.config();
+    if (!config.can.enabled) {
+      this.#state = 'disabled';
+      return;
+    }
+    const refusal = pylontechRefusal(config);
+    if (refusal !== this.#refusal) {
+      if (refusal) this.#log.error(`not publishing: ${refusal}`);
+      else if (this.#refusal) this.#log.info('Pylontech check passed: publishing');
+      this.#refusal = refusal;
+    }
+    if (refusal) {
+      this.#state = 'refused';
+      return;
+    }
+    this.#state = 'running';
+    const inputs: FrameInputs = {
+      config,
+      data: decision.usable ? this.#latest : undefined,
+      decision,
+      energy: this.energyTotals(),
+      firmware: this.#firmware,
+    };
+    for (const group of SCHEDULES[config.can.protocol]) {
+      if (cycle % group.every_cycles !== 0) continue;
+      if (group.offset_ms === 0) this.#sendGroup(group, inputs);
+      else {
+        const timer = this.#clock.setTimer(group.offset_ms, () => {
+          this.#timers = this.#timers.filter((t) => t !== timer);
+          if (this.#state === 'running') this.#sendGroup(group, inputs);
+        });
+        this.#timers.push(timer);
+      }
+    }
+  }
+
+  #sendGroup(group: FrameGroup, inputs: FrameInputs): void {
+    for (const id of group.ids) {
+      let frame;
+      try {
+        frame = buildFrame(id, inputs);
+      } catch (error) {
+        this.#counts.encode_errors++;
+        this.#log.error(`frame ${formatCanId(id)} not sent: ${String(error)}`);
+        continue;
+      }
+      if (!frame) continue;
+      if (this.#transmitter.transmit(frame) === 'queued') this.#counts.frames_queued++;
+      else this.#counts.frames_failed++;
+    }
+  }
+
+  /** Periodically and at stop; only when the counters moved (flash wear). */
+  #saveEnergy(): void {
+    if (!this.#energy) return;
+    const totals = this.#energy.totals();
+    if (totals.charged_wh === this.#savedEnergy.charged_wh && totals.discharged_wh === this.#savedEnergy.discharged_wh) return;
+    try {
+      saveEnergy(this.#ctx.host.store, totals, this.#storeKey);
+      this.#savedEnergy = totals;
+      this.#counts.energy_saves++;
+    } catch (error) {
+      this.#counts.energy_save_failures++;
+      this.#log.error(`energy counters not saved (will retry): ${String(error)}`);
+    }
+  }
+}

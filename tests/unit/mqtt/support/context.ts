@@ -1,7 +1,12 @@
-/** A GatewayContext on the virtual clock for MQTT tests: real bus, real config defaults, fake transport. */
+/**
+ * GatewayContexts for MQTT tests: real bus, real config defaults, and either the virtual clock
+ * with the scripted transport (unit tests) or any clock and transport (integration tests).
+ */
 import type { Host } from '../../../../hosts/host';
 import { VirtualClock } from '../../../../hosts/mocks/virtual_clock';
+import type { ClockPort } from '../../../../hosts/ports/clock';
 import type { LogLevel } from '../../../../hosts/ports/log';
+import type { MqttPort } from '../../../../hosts/ports/mqtt';
 import { defaultConfig } from '../../../../modules/config_manager/config_manager';
 import type { GatewayConfig, MqttConfig } from '../../../../modules/config_manager/config_types';
 import { createGatewayBus, type GatewayBus, type GatewayEventName, type GatewayEvents } from '../../../../modules/event_bus/events';
@@ -9,25 +14,25 @@ import type { GatewayContext } from '../../../../modules/gateway/context';
 import { createLogger } from '../../../../modules/util/logger';
 import { FakeMqttTransport } from './fake_transport';
 
-export interface TestContext {
+export interface MqttContext {
   ctx: GatewayContext;
-  clock: VirtualClock;
   bus: GatewayBus;
-  transport: FakeMqttTransport;
   logs: { level: LogLevel; tag: string; message: string }[];
-  /** Every bus event, in delivery order. */
+  /** Every mqtt.connected / mqtt.disconnected event, in delivery order. */
   events: { name: GatewayEventName; payload: unknown }[];
   /** Replace part of the mqtt section and announce it as config_manager would. */
   updateMqtt(patch: Partial<MqttConfig>): void;
-  setConfig(config: GatewayConfig, changed: string[]): void;
+}
+
+export interface TestContext extends MqttContext {
+  clock: VirtualClock;
+  transport: FakeMqttTransport;
 }
 
 const WATCHED: GatewayEventName[] = ['mqtt.connected', 'mqtt.disconnected'];
 
-export function createTestContext(mqtt: Partial<MqttConfig> = {}, options: { withTransport?: boolean } = {}): TestContext {
-  const clock = new VirtualClock(1_000_000);
-  const transport = new FakeMqttTransport(clock);
-  const logs: TestContext['logs'] = [];
+export function buildMqttContext(clock: ClockPort, transport: MqttPort | undefined, mqtt: Partial<MqttConfig> = {}): MqttContext {
+  const logs: MqttContext['logs'] = [];
   const log = { log: (level: LogLevel, tag: string, message: string) => logs.push({ level, tag, message }) };
   const bus = createGatewayBus({ defer: (fn) => clock.setTimer(0, fn) });
   const base = defaultConfig();
@@ -36,29 +41,26 @@ export function createTestContext(mqtt: Partial<MqttConfig> = {}, options: { wit
   const host = {
     clock,
     log,
-    mqtt: options.withTransport === false ? undefined : transport,
+    mqtt: transport,
     system: { platform: 'node', firmwareVersion: '1.2.3-test', restart() {}, heap: () => ({ freeBytes: 1, totalBytes: 1 }), uptimeMs: () => clock.now() },
   } as unknown as Host;
-  const events: TestContext['events'] = [];
+  const events: MqttContext['events'] = [];
   for (const name of WATCHED) bus.subscribe(name, (payload) => events.push({ name, payload }));
   const ctx: GatewayContext = { host, bus, config: () => config, logger: (tag) => createLogger(log, tag, () => 'debug') };
-  const setConfig = (next: GatewayConfig, changed: string[]) => {
-    config = next;
-    bus.publish('config.updated', { config: next, changed });
+  const updateMqtt = (patch: Partial<MqttConfig>) => {
+    config = { ...config, mqtt: { ...config.mqtt, ...patch } };
+    bus.publish('config.updated', { config, changed: Object.keys(patch).map((key) => `mqtt.${key}`) });
   };
-  return {
-    ctx,
-    clock,
-    bus,
-    transport,
-    logs,
-    events,
-    setConfig,
-    updateMqtt: (patch) => setConfig({ ...config, mqtt: { ...config.mqtt, ...patch } }, Object.keys(patch).map((key) => `mqtt.${key}`)),
-  };
+  return { ctx, bus, logs, events, updateMqtt };
+}
+
+export function createTestContext(mqtt: Partial<MqttConfig> = {}, options: { withTransport?: boolean } = {}): TestContext {
+  const clock = new VirtualClock(1_000_000);
+  const transport = new FakeMqttTransport(clock);
+  return { ...buildMqttContext(clock, options.withTransport === false ? undefined : transport, mqtt), clock, transport };
 }
 
 /** Payload type helper for assertions on recorded events. */
-export function eventsNamed<K extends GatewayEventName>(events: TestContext['events'], name: K): GatewayEvents[K][] {
+export function eventsNamed<K extends GatewayEventName>(events: MqttContext['events'], name: K): GatewayEvents[K][] {
   return events.filter((e) => e.name === name).map((e) => e.payload as GatewayEvents[K]);
 }

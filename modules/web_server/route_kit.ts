@@ -1,0 +1,36 @@
+/** What the route tables are built from, and the helpers they share. */
+import type { Host } from '../../hosts/host';
+import type { Logger } from '../util/logger';
+import type { CsrfTokens } from './csrf';
+import type { EventJournal } from './event_journal';
+import type { GatewayState } from './gateway_state';
+import { ApiError } from './responses';
+import type { WebServerServices } from './services';
+
+export interface BodyLimits {
+  /** Ordinary JSON requests (16 KiB by default). */
+  jsonBytes: number;
+  /** Configuration documents, which may carry PEM certificates. */
+  configBytes: number;
+}
+
+export interface RouteKit {
+  host: Host;
+  services: WebServerServices;
+  state: GatewayState;
+  journal: EventJournal;
+  csrf: CsrfTokens;
+  logger: Logger;
+  limits: BodyLimits;
+  restartDelayMs: number;
+}
+
+/** The service, or a 503 saying it is not available on this gateway (yet). */
+export function need<T>(service: T | undefined, name: string): T {
+  if (service === undefined) throw new ApiError(503, `${name}_unavailable`, `${name.replace(/_/g, ' ')} is not available on this gateway`);
+  return service;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,111 @@
+/**
+ * Configuration endpoints (user level; mutations also need CSRF): read masked, deep-merge
+ * update, export/import/reset, the MQTT section, CSRF tokens and the password change.
+ * Every write goes through the config manager, which validates the whole result first, so a
+ * refused request changes nothing.
+ */
+import type { ConfigResult } from '../../config_manager/config_manager';
+import { objectOf, textOf, validateBody } from '../body_schema';
+import { ApiError, download, json } from '../responses';
+import type { RouteKit } from '../route_kit';
+import type { RouteTable } from '../router';
+
+/** The masked config on success; otherwise the matching error with every invalid field. */
+function configAnswer(result: ConfigResult, pick: (masked: Record<string, unknown>) => unknown, kit: RouteKit): ReturnType<typeof json> {
+  if (result.ok) return json(200, pick(kit.services.config.getMasked() as unknown as Record<string, unknown>));
+  const first = result.errors[0];
+  const status = first?.code === 'persist_failed' ? 500 : first?.code === 'crypto_unavailable' ? 503 : 400;
+  const code = status === 400 ? 'invalid_config' : first.code;
+  const message = result.errors.length > 1 ? `${first.message} (and ${result.errors.length - 1} more problem(s))` : (first?.message ?? 'invalid configuration');
+  throw new ApiError(status, code, first?.field ? `${first.field}: ${message}` : message, { field: first?.field ?? '', errors: result.errors });
+}
+
+function requireObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ApiError(400, 'invalid_type', `${what} must be a JSON object`, { field: '' });
+  }
+  return value as Record<string, unknown>;
+}
+
+const passwordChange = objectOf({
+  current_password: textOf({ minLength: 1, maxLength: 128 }),
+  new_password: textOf({ minLength: 1, maxLength: 128 }),
+});
+
+export function configRoutes(kit: RouteKit): RouteTable {
+  const config = kit.services.config;
+  const whole = (masked: Record<string, unknown>) => masked;
+  const mqttPart = (masked: Record<string, unknown>) => masked.mqtt;
+  const configLimit = kit.limits.configBytes;
+
+  return [
+    { method: 'GET', path: '/api/config', access: 'user', handle: () => json(200, config.getMasked()) },
+    {
+      method: 'POST',
+      path: '/api/config',
+      access: 'user_csrf',
+      bodyLimitBytes: configLimit,
+      handle: async ({ body }) => configAnswer(config.update(requireObject(await body.json(), 'a configuration update')), whole, kit),
+    },
+    {
+      method: 'GET',
+      path: '/api/config/export',
+      access: 'user',
+      handle: ({ query }) => {
+        const includeSecrets = query.get('include_secrets') === '1' || query.get('include_secrets') === 'true';
+        return download(config.export({ includeSecrets }), 'application/json; charset=utf-8', 'tinybms-gw-config.json');
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/config/import',
+      access: 'user_csrf',
+      bodyLimitBytes: configLimit,
+      handle: async ({ body }) => {
+        const document = requireObject(await body.json(), 'a configuration file');
+        const result = config.import(JSON.stringify(document));
+        if (result.ok) kit.journal.add('config_imported', 'info', 'configuration replaced from an import');
+        return configAnswer(result, whole, kit);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/config/reset',
+      access: 'user_csrf',
+      handle: async ({ body }) => {
+        await body.json({ optional: true });
+        const result = config.reset();
+        if (result.ok) kit.journal.add('config_reset', 'warning', 'configuration reset to factory defaults (web password too)');
+        return configAnswer(result, whole, kit);
+      },
+    },
+    { method: 'GET', path: '/api/mqtt/config', access: 'user', handle: () => json(200, config.getMasked().mqtt) },
+    {
+      method: 'POST',
+      path: '/api/mqtt/config',
+      access: 'user_csrf',
+      bodyLimitBytes: configLimit,
+      handle: async ({ body }) => configAnswer(config.update({ mqtt: requireObject(await body.json(), 'an MQTT configuration') }), mqttPart, kit),
+    },
+    { method: 'GET', path: '/api/security/csrf', access: 'user', handle: ({ user }) => json(200, kit.csrf.issue(user as string)) },
+    {
+      method: 'POST',
+      path: '/api/security/password',
+      access: 'user_csrf',
+      handle: async ({ body, user }) => {
+        const change = validateBody(passwordChange, await body.json());
+        if (!config.verifyWebPassword(user as string, change.current_password)) {
+          throw new ApiError(400, 'wrong_password', 'the current password is not correct', { field: 'current_password' });
+        }
+        const result = config.setWebPassword(change.new_password);
+        if (!result.ok) {
+          const first = result.errors[0];
+          const status = first.code === 'weak_password' ? 400 : first.code === 'crypto_unavailable' ? 503 : 500;
+          throw new ApiError(status, first.code, first.message, { field: 'new_password' });
+        }
+        kit.journal.add('password_changed', 'info', `web password changed for ${user}`);
+        return json(200, { status: 'changed' });
+      },
+    },
+  ];
+}

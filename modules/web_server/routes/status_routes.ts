@@ -1,0 +1,75 @@
+/** Open read-only endpoints: status, live data, diagnostics, metrics, events and link states. */
+import { queryInteger } from '../body_schema';
+import { json, text } from '../responses';
+import type { RouteKit } from '../route_kit';
+import { need } from '../route_kit';
+import type { RouteTable } from '../router';
+import { batterySummary } from '../telemetry';
+
+export function statusRoutes(kit: RouteKit): RouteTable {
+  const { host, services, state } = kit;
+  const canStatus = () => (services.can ? services.can.status() : { ...host.can.status() });
+
+  return [
+    {
+      method: 'GET',
+      path: '/api/status',
+      access: 'open',
+      handle: () => {
+        const alerts = services.alerts?.active();
+        return json(200, {
+          firmware_version: host.system.firmwareVersion,
+          platform: host.system.platform,
+          uptime_s: Math.floor(host.system.uptimeMs() / 1000),
+          heap: host.system.heap(),
+          wifi: services.wifi ? services.wifi.status() : { connected: state.wifi.up, detail: state.wifi.detail, ip: state.wifi.ip ?? null, rssi_dbm: host.wifi?.rssi() ?? null },
+          mqtt: services.mqtt ? services.mqtt.status() : { connected: state.mqtt.up, detail: state.mqtt.detail },
+          can: canStatus(),
+          uart: services.uart ? services.uart.status() : { link_up: state.bmsLink.up, detail: state.bmsLink.detail },
+          bms_link: state.bmsLink,
+          battery: batterySummary({
+            data: state.latest,
+            ageMs: state.dataAgeMs(),
+            fresh: state.dataFresh(),
+            limits: state.limits,
+            energy: services.energy?.energy(),
+          }),
+          active_alerts: alerts ? alerts.length : null,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/data',
+      access: 'open',
+      handle: () => {
+        if (!state.latest) return json(200, { data_valid: false, age_ms: null });
+        return json(200, { ...state.latest, data_valid: state.dataFresh(), age_ms: state.dataAgeMs() });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/diagnostics',
+      access: 'open',
+      handle: () => json(200, need(services.monitoring, 'monitoring').diagnostics()),
+    },
+    {
+      method: 'GET',
+      path: '/metrics',
+      access: 'open',
+      handle: () => text(200, need(services.monitoring, 'monitoring').prometheus(), 'text/plain; version=0.0.4; charset=utf-8'),
+    },
+    {
+      method: 'GET',
+      path: '/api/events',
+      access: 'open',
+      handle: (context) => {
+        const limit = queryInteger(context.query, 'limit', { min: 1, max: kit.journal.capacity, default: 100 });
+        return json(200, { events: kit.journal.newest(limit), total: kit.journal.size });
+      },
+    },
+    { method: 'GET', path: '/api/uart/status', access: 'open', handle: () => json(200, need(services.uart, 'uart').status()) },
+    { method: 'GET', path: '/api/can/status', access: 'open', handle: () => json(200, canStatus()) },
+    { method: 'GET', path: '/api/mqtt/status', access: 'open', handle: () => json(200, need(services.mqtt, 'mqtt').status()) },
+  ];
+}

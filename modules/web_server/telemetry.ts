@@ -1,0 +1,55 @@
+/**
+ * The battery part of /ws/telemetry and /api/status, built from the latest snapshot: the
+ * contract's field names, plus `data_valid`/`age_ms` so a reader always sees how fresh it is.
+ */
+import type { ChargeLimits } from '../event_bus/events';
+import type { LiveData } from '../uart_bms/live_data';
+
+export interface BatteryView {
+  data: LiveData | undefined;
+  ageMs: number | undefined;
+  fresh: boolean;
+  limits?: ChargeLimits;
+  energy?: { charged_energy_wh: number; discharged_energy_wh: number };
+}
+
+/** Summary fields every view of the battery shares. */
+export function batterySummary(view: BatteryView): Record<string, unknown> {
+  const data = view.data;
+  const out: Record<string, unknown> = { data_valid: view.fresh, age_ms: view.ageMs ?? null };
+  if (data) {
+    Object.assign(out, {
+      timestamp_ms: data.timestamp_ms,
+      pack_voltage_v: data.pack_voltage_v,
+      pack_current_a: data.pack_current_a,
+      power_w: data.power_w,
+      state_of_charge_pct: data.state_of_charge_pct,
+      state_of_health_pct: data.state_of_health_pct,
+      min_cell_voltage_mv: data.min_cell_voltage_mv,
+      max_cell_voltage_mv: data.max_cell_voltage_mv,
+      cell_delta_mv: data.cell_delta_mv,
+      min_temperature_c: data.min_temperature_c,
+      max_temperature_c: data.max_temperature_c,
+      online_status: data.online_status,
+    });
+  }
+  if (view.limits) {
+    const { reasons, ...values } = view.limits;
+    Object.assign(out, values, { limit_reasons: reasons });
+  }
+  if (view.energy) Object.assign(out, view.energy);
+  return out;
+}
+
+/** One /ws/telemetry message (gateway-api.md §WebSockets). */
+export function telemetryMessage(view: BatteryView, wallTimeMs: number): { type: 'telemetry'; data: Record<string, unknown> } {
+  const data = batterySummary(view);
+  data.timestamp = wallTimeMs;
+  if (view.data) {
+    data.cell_voltage_mv = view.data.cell_voltage_mv;
+    data.temperatures_c = view.data.temperatures_c;
+    data.cell_count = view.data.cell_count;
+    data.balancing_cells = view.data.balancing_cells;
+  }
+  return { type: 'telemetry', data };
+}

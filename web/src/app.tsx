@@ -1,0 +1,105 @@
+/** The shell: header (summary, theme, sign-out), navigation, and the current page. */
+import type { FunctionComponent } from 'preact';
+import { auth, signOut } from './api/auth';
+import { forgetCsrfToken } from './api/client';
+import { fixed } from './format';
+import { AlertsPage } from './pages/alerts';
+import { ChartsPage } from './pages/charts';
+import { ConfigPage } from './pages/config/page';
+import { DashboardPage } from './pages/dashboard';
+import { DiagnosticsPage } from './pages/diagnostics';
+import { HistoryPage } from './pages/history';
+import { CanMonitorPage, UartMonitorPage } from './pages/monitors';
+import { OtaPage } from './pages/ota';
+import { RegistersPage } from './pages/registers/page';
+import { activeAlerts } from './state/alerts';
+import { battery, isStale } from './state/live';
+import { currentPage, PAGES, type PageId } from './state/router';
+import { useStore } from './state/store';
+import { cycleTheme, themeChoice } from './state/theme';
+
+const VIEWS: Record<PageId, FunctionComponent> = {
+  dashboard: DashboardPage,
+  charts: ChartsPage,
+  alerts: AlertsPage,
+  history: HistoryPage,
+  config: ConfigPage,
+  registers: RegistersPage,
+  uart: UartMonitorPage,
+  can: CanMonitorPage,
+  diagnostics: DiagnosticsPage,
+  ota: OtaPage,
+};
+
+const THEME_LABEL = { auto: 'Theme: auto', light: 'Theme: light', dark: 'Theme: dark' } as const;
+
+function Header() {
+  const live = useStore(battery);
+  const theme = useStore(themeChoice);
+  const user = useStore(auth);
+  const stale = isStale(live);
+  return (
+    <header class="topbar">
+      <a class="brand" href="#/dashboard">
+        <img src="favicon.svg" alt="" width={22} height={22} />
+        TinyBMS-GW
+      </a>
+      <div class={`summary ${stale ? 'is-stale' : ''}`} aria-live="polite">
+        <span title="State of charge">{fixed(live?.data.state_of_charge_pct, 0, '%')}</span>
+        <span title="Power">{fixed(live?.data.power_w, 0, 'W')}</span>
+      </div>
+      <div class="topbar-actions">
+        <button type="button" class="ghost" onClick={cycleTheme} data-testid="theme-toggle" data-theme-choice={theme} title="Switch light / dark / follow system">
+          {THEME_LABEL[theme]}
+        </button>
+        {user.header && (
+          <button
+            type="button"
+            class="ghost"
+            onClick={() => {
+              forgetCsrfToken();
+              signOut();
+            }}
+          >
+            Sign out {user.username}
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}
+
+function Nav(props: { page: PageId }) {
+  const alerts = useStore(activeAlerts);
+  const unacknowledged = (alerts ?? []).filter((a) => !a.acknowledged).length;
+  return (
+    <nav class="sidenav" aria-label="Pages">
+      {PAGES.map((p) => (
+        <a key={p.id} href={`#/${p.id}`} class={p.id === props.page ? 'active' : ''} aria-current={p.id === props.page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
+          {p.title}
+          {p.id === 'alerts' && unacknowledged > 0 && (
+            <span class="count bad" data-testid="alert-count">
+              {unacknowledged}
+            </span>
+          )}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function App() {
+  const page = useStore(currentPage);
+  const View = VIEWS[page];
+  const title = PAGES.find((p) => p.id === page)?.title ?? '';
+  return (
+    <div class="layout">
+      <Header />
+      <Nav page={page} />
+      <main class="content" data-page={page}>
+        <h1 class="page-title">{title}</h1>
+        <View />
+      </main>
+    </div>
+  );
+}

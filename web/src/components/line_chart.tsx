@@ -1,0 +1,94 @@
+/**
+ * uPlot behind a Preact component: builds the plot once per series layout and theme, resizes
+ * with its container, and only swaps data on updates (uPlot redraws fast from columns).
+ */
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import { useStore } from '../state/store';
+import { cssVar, themeVersion } from '../state/theme';
+
+export interface ChartSeries {
+  label: string;
+  /** CSS custom property holding the colour (var names, so themes apply). */
+  colorVar: string;
+  /** Scale key; series on a second scale get an axis on the right. */
+  scale?: string;
+  digits?: number;
+}
+
+export interface LineChartProps {
+  /** uPlot columns: x in seconds, then one column per series. */
+  data: number[][];
+  series: ChartSeries[];
+  /** Changes whenever `data` changed in place. */
+  version: number;
+  height?: number;
+  /** Unit shown on each scale's axis. */
+  units?: Record<string, string>;
+  testId?: string;
+}
+
+function options(props: LineChartProps, width: number): uPlot.Options {
+  const text = cssVar('--text-muted') || '#666';
+  const grid = cssVar('--grid') || 'rgba(128,128,128,0.2)';
+  const scales = [...new Set(props.series.map((s) => s.scale ?? 'y'))];
+  const axis = (scale: string, side: 0 | 1 | 2 | 3): uPlot.Axis => ({
+    scale,
+    side,
+    stroke: text,
+    grid: { stroke: grid, width: 1, show: side === 3 },
+    ticks: { stroke: grid, width: 1 },
+    label: props.units?.[scale],
+    size: 56,
+  });
+  return {
+    width,
+    height: props.height ?? 220,
+    cursor: { drag: { x: true, y: false } },
+    legend: { live: true },
+    scales: { x: { time: true } },
+    axes: [
+      { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+      ...scales.map((scale, i) => axis(scale, i === 0 ? 3 : 1)),
+    ],
+    series: [
+      {},
+      ...props.series.map((s) => ({
+        label: s.label,
+        scale: s.scale ?? 'y',
+        stroke: cssVar(s.colorVar) || '#888',
+        width: 1.5,
+        points: { show: false },
+        value: (_u: uPlot, v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(s.digits ?? 2)),
+      })),
+    ],
+  };
+}
+
+export function LineChart(props: LineChartProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const theme = useStore(themeVersion);
+  const layout = props.series.map((s) => `${s.label}:${s.scale ?? 'y'}`).join('|');
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const made = new uPlot(options(props, element.clientWidth || 600), props.data as uPlot.AlignedData, element);
+    plot.current = made;
+    const observer = new ResizeObserver(() => made.setSize({ width: element.clientWidth, height: props.height ?? 220 }));
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      made.destroy();
+      plot.current = null;
+    };
+    // Rebuilt only when the layout or theme changes; data updates go through setData below.
+  }, [layout, theme, props.height]);
+
+  useEffect(() => {
+    plot.current?.setData(props.data as uPlot.AlignedData);
+  }, [props.version, props.data]);
+
+  return <div class="chart" ref={host} data-testid={props.testId} data-points={props.data[0]?.length ?? 0} />;
+}

@@ -1,0 +1,137 @@
+/**
+ * Firmware update: a signed image and its signature, uploaded as multipart with a progress bar
+ * (XMLHttpRequest: fetch cannot report upload progress). When the gateway answers 503 (or has
+ * no upload endpoint) the form is shown disabled with the reason.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { auth } from '../api/auth';
+import { mutationHeaders } from '../api/client';
+import { ApiError, parseErrorBody } from '../api/errors';
+import { Card } from '../components/card';
+import { Notice } from '../components/notice';
+import { ProtectedPage } from '../components/require_auth';
+import { bytes } from '../format';
+import { useStore } from '../state/store';
+
+const ENDPOINT = '/api/ota/upload';
+
+type Availability = { state: 'checking' } | { state: 'available' } | { state: 'unavailable'; reason: string };
+
+/** A GET tells whether the endpoint exists without sending an image: 503/404 mean no OTA here. */
+async function probe(): Promise<Availability> {
+  try {
+    const response = await fetch(ENDPOINT, { method: 'GET', cache: 'no-store', headers: { 'X-Requested-With': 'fetch' } });
+    if (response.status === 503) return { state: 'unavailable', reason: 'Firmware update is not available on this gateway (503).' };
+    if (response.status === 404) return { state: 'unavailable', reason: 'This gateway has no firmware update endpoint.' };
+    return { state: 'available' };
+  } catch {
+    return { state: 'unavailable', reason: 'Gateway unreachable.' };
+  }
+}
+
+function upload(form: FormData, headers: Record<string, string>, onProgress: (sent: number, total: number) => void): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', ENDPOINT);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded, e.total);
+    xhr.onload = () => resolve({ status: xhr.status, body: xhr.responseText });
+    xhr.onerror = () => reject(new ApiError(0, [{ code: 'network', message: 'Upload interrupted' }]));
+    xhr.send(form);
+  });
+}
+
+function OtaForm() {
+  const signedIn = !!useStore(auth).header;
+  const [availability, setAvailability] = useState<Availability>({ state: 'checking' });
+  const [firmware, setFirmware] = useState<File | null>(null);
+  const [signature, setSignature] = useState<File | null>(null);
+  const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
+  const [phase, setPhase] = useState<'idle' | 'uploading' | 'verifying' | 'done' | 'failed'>('idle');
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => void probe().then(setAvailability), []);
+
+  const start = async (event: Event) => {
+    event.preventDefault();
+    if (!firmware || !signature) return;
+    const form = new FormData();
+    form.append('firmware', firmware, firmware.name);
+    form.append('signature', signature, signature.name);
+    setPhase('uploading');
+    setMessage(null);
+    setProgress({ sent: 0, total: firmware.size + signature.size });
+    try {
+      const send = async (fresh: boolean) =>
+        upload(form, await mutationHeaders(fresh), (sent, total) => {
+          setProgress({ sent, total });
+          if (sent >= total) setPhase('verifying');
+        });
+      let answer = await send(false);
+      if (answer.status === 403) answer = await send(true);
+      if (answer.status === 503) {
+        setAvailability({ state: 'unavailable', reason: 'Firmware update is not available on this gateway (503).' });
+      }
+      if (answer.status < 200 || answer.status >= 300) {
+        let json: unknown = null;
+        try {
+          json = JSON.parse(answer.body);
+        } catch {
+          // Plain-text error body.
+        }
+        throw new ApiError(answer.status, parseErrorBody(answer.status, json, answer.body));
+      }
+      setPhase('done');
+      setMessage('Image verified and activated. The gateway restarts into the new firmware and confirms it once UART and CAN are healthy.');
+    } catch (e) {
+      setPhase('failed');
+      setMessage(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const disabled = availability.state !== 'available' || !signedIn || phase === 'uploading' || phase === 'verifying';
+  const pct = progress && progress.total > 0 ? Math.min(100, (100 * progress.sent) / progress.total) : 0;
+  return (
+    <Card title="Firmware update" testId="ota">
+      {availability.state === 'checking' && <p class="muted">Checking whether this gateway accepts updates…</p>}
+      {availability.state === 'unavailable' && (
+        <Notice kind="warn" testId="ota-unavailable">
+          {availability.reason}
+        </Notice>
+      )}
+      <form class="ota-form" onSubmit={start}>
+        <fieldset disabled={availability.state !== 'available'}>
+          <label class="field">
+            <span class="field-label">Firmware image (.bin)</span>
+            <input type="file" accept=".bin,application/octet-stream" onChange={(e) => setFirmware(e.currentTarget.files?.[0] ?? null)} />
+            {firmware && <span class="field-hint">{bytes(firmware.size)}</span>}
+          </label>
+          <label class="field">
+            <span class="field-label">Signature (.sig)</span>
+            <input type="file" accept=".sig,application/octet-stream" onChange={(e) => setSignature(e.currentTarget.files?.[0] ?? null)} />
+          </label>
+          <button type="submit" class="primary" disabled={disabled || !firmware || !signature}>
+            Upload and install
+          </button>
+        </fieldset>
+      </form>
+      {progress && (
+        <div class="progress-wrap">
+          <progress max={100} value={pct} data-testid="ota-progress" />
+          <span class="muted small">
+            {phase === 'verifying' ? 'Verifying signature…' : `${bytes(progress.sent)} of ${bytes(progress.total)} (${pct.toFixed(0)} %)`}
+          </span>
+        </div>
+      )}
+      {message && <Notice kind={phase === 'done' ? 'ok' : 'error'}>{message}</Notice>}
+    </Card>
+  );
+}
+
+export function OtaPage() {
+  return (
+    <ProtectedPage name="ota">
+      <OtaForm />
+    </ProtectedPage>
+  );
+}

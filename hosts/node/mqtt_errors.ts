@@ -51,6 +51,9 @@ export function describeSocketError(error: NodeJS.ErrnoException, address: Broke
     case 'CERT_NOT_YET_VALID':
       return "TLS: the broker's certificate is not valid yet (is the clock set?)";
   }
+  // TLS alerts from the broker about our side of mutual TLS (OpenSSL puts them in the message).
+  if (/alert certificate required/i.test(error.message)) return 'TLS: the broker requires a client certificate (set the client certificate and key)';
+  if (/alert (bad certificate|unknown ca|certificate unknown|decrypt error)/i.test(error.message)) return 'TLS: the broker rejected the client certificate';
   if (UNTRUSTED_CHAIN.has(code)) return `TLS: the broker's certificate is not trusted (${code}); check the CA certificate`;
   if (code.startsWith('ERR_SSL') || /alert|handshake/i.test(error.message)) return `TLS handshake with ${where} failed: ${error.message}`;
   return `connection to ${where} failed: ${error.message}`;

@@ -1,0 +1,158 @@
+/**
+ * The history CSV (gateway-api.md §History): header first, one line per sample. Pure: samples
+ * in, text out, and back. Every number has a fixed count of decimals, so a line cut short by a
+ * power failure never reads as a valid sample: it fails the format and is dropped on read.
+ */
+import type { LiveData } from '../uart_bms/live_data';
+
+/** One sample as the JSON view gives it; null where the BMS had no such value. */
+export interface HistorySample {
+  /** Wall-clock ms. */
+  timestamp_ms: number;
+  pack_voltage_v: number;
+  pack_current_a: number;
+  state_of_charge_pct: number;
+  max_temperature_c: number | null;
+  min_temperature_c: number | null;
+  max_cell_voltage_mv: number | null;
+  min_cell_voltage_mv: number | null;
+}
+
+type NumericKey = Exclude<keyof HistorySample, 'timestamp_ms'>;
+
+interface Column {
+  header: string;
+  key: NumericKey;
+  decimals: number;
+  /** Sample units per CSV unit (cells are mV in JSON, V in the CSV like the pack voltage). */
+  scale: number;
+  optional: boolean;
+  /** Exactly `decimals` digits after the point: a cut-short number never matches. */
+  pattern: RegExp;
+}
+
+const column = (header: string, key: NumericKey, decimals: number, optional = false, scale = 1): Column =>
+  ({ header, key, decimals, scale, optional, pattern: new RegExp(`^-?\\d+\\.\\d{${decimals}}$`) });
+
+/** The spec's six columns, then the cell extremes. Files with only the first six still read. */
+const COLUMNS: readonly Column[] = Object.freeze([
+  column('voltage', 'pack_voltage_v', 3),
+  column('current', 'pack_current_a', 2),
+  column('soc', 'state_of_charge_pct', 1),
+  column('temp_max', 'max_temperature_c', 1, true),
+  column('temp_min', 'min_temperature_c', 1, true),
+  column('cell_max', 'max_cell_voltage_mv', 3, true, 1000),
+  column('cell_min', 'min_cell_voltage_mv', 3, true, 1000),
+]);
+
+const BASIC_COLUMN_COUNT = 5;
+const MISSING = 'NA';
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export type CsvLayout = 'basic' | 'with_cells';
+
+function columnsOf(layout: CsvLayout): readonly Column[] {
+  return layout === 'basic' ? COLUMNS.slice(0, BASIC_COLUMN_COUNT) : COLUMNS;
+}
+
+export function csvHeader(layout: CsvLayout = 'with_cells'): string {
+  return ['timestamp', ...columnsOf(layout).map((c) => c.header)].join(',');
+}
+
+const finiteOrNull = (value: number, present = true) => (present && Number.isFinite(value) ? value : null);
+
+/** The sample a valid snapshot gives at `wallMs`; undefined when a required value is not a number. */
+export function sampleOf(data: LiveData, wallMs: number): HistorySample | undefined {
+  const hasTemperature = data.temp_sensor_count > 0;
+  const hasCells = data.cell_count > 0;
+  const sample: HistorySample = {
+    timestamp_ms: wallMs,
+    pack_voltage_v: data.pack_voltage_v,
+    pack_current_a: data.pack_current_a,
+    state_of_charge_pct: data.state_of_charge_pct,
+    max_temperature_c: finiteOrNull(data.max_temperature_c, hasTemperature),
+    min_temperature_c: finiteOrNull(data.min_temperature_c, hasTemperature),
+    max_cell_voltage_mv: finiteOrNull(data.max_cell_voltage_mv, hasCells),
+    min_cell_voltage_mv: finiteOrNull(data.min_cell_voltage_mv, hasCells),
+  };
+  const required = [wallMs, sample.pack_voltage_v, sample.pack_current_a, sample.state_of_charge_pct];
+  return required.every(Number.isFinite) ? sample : undefined;
+}
+
+/** One CSV line, newline included. */
+export function formatLine(sample: HistorySample, layout: CsvLayout = 'with_cells'): string {
+  const fields = [new Date(sample.timestamp_ms).toISOString()];
+  for (const c of columnsOf(layout)) {
+    const value = sample[c.key];
+    fields.push(value === null ? MISSING : (value / c.scale).toFixed(c.decimals));
+  }
+  return `${fields.join(',')}\n`;
+}
+
+export interface ParsedDay {
+  layout: CsvLayout;
+  samples: HistorySample[];
+  /** Complete lines that are not valid samples (garbage, a cut line closed by a later write). */
+  rejected_lines: number;
+  /** The text ended in a partial line (no newline): a write cut by a power failure. */
+  torn_tail: boolean;
+}
+
+function parseNumber(text: string, c: Column): number | null | undefined {
+  if (text === MISSING) return c.optional ? null : undefined;
+  if (!c.pattern.test(text)) return undefined;
+  const value = Number(text) * c.scale;
+  return c.scale === 1 ? value : Math.round(value);
+}
+
+function parseLine(line: string, columns: readonly Column[]): HistorySample | undefined {
+  const fields = line.split(',');
+  if (fields.length !== columns.length + 1 || !ISO_TIMESTAMP.test(fields[0])) return undefined;
+  const timestamp = Date.parse(fields[0]);
+  if (!Number.isFinite(timestamp)) return undefined;
+  const sample: Record<string, number | null> = { timestamp_ms: timestamp };
+  for (let i = 0; i < columns.length; i++) {
+    const value = parseNumber(fields[i + 1], columns[i]);
+    if (value === undefined) return undefined;
+    sample[columns[i].key] = value;
+  }
+  // A basic-layout file has no cell columns.
+  sample.max_cell_voltage_mv ??= null;
+  sample.min_cell_voltage_mv ??= null;
+  return sample as unknown as HistorySample;
+}
+
+function layoutOfHeader(line: string): CsvLayout | undefined {
+  if (line === csvHeader('with_cells')) return 'with_cells';
+  if (line === csvHeader('basic')) return 'basic';
+  return undefined;
+}
+
+/**
+ * Reads a day file, keeping every valid line: a torn last line (no newline) is dropped, as is
+ * any complete line that is not a valid sample. Without a readable header, the full layout is assumed.
+ */
+export function parseDay(text: string): ParsedDay {
+  const lines = text.split('\n');
+  const tail = lines.pop() ?? '';
+  let layout: CsvLayout | undefined;
+  const samples: HistorySample[] = [];
+  let rejected = 0;
+  for (const line of lines) {
+    if (line === '') continue; // the separator written after an unclean end
+    if (layout === undefined) {
+      layout = layoutOfHeader(line);
+      if (layout !== undefined) continue;
+      layout = 'with_cells';
+    }
+    const sample = parseLine(line, columnsOf(layout));
+    if (sample) samples.push(sample);
+    else rejected++;
+  }
+  return { layout: layout ?? 'with_cells', samples, rejected_lines: rejected, torn_tail: tail !== '' };
+}
+
+/** A clean CSV of `samples`: header and one line each. */
+export function formatDay(samples: readonly HistorySample[], layout: CsvLayout = 'with_cells'): string {
+  return csvHeader(layout) + '\n' + samples.map((s) => formatLine(s, layout)).join('');
+}

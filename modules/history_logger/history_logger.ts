@@ -1,0 +1,218 @@
+/**
+ * history_logger: every `history.sample_interval_s` it writes the latest valid, fresh BMS
+ * snapshot as one CSV line into today's day file, keeps `history.retention_days` days, and
+ * answers history reads (JSON pages, file list, CSV download, erase). Stale or invalid data
+ * writes nothing.
+ */
+import type { TimerHandle } from '../../hosts/ports/clock';
+import type { GatewayEvents } from '../event_bus/events';
+import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
+import type { LiveData } from '../uart_bms/live_data';
+import type { Logger } from '../util/logger';
+import { type CsvLayout, formatDay, formatLine, type HistorySample, parseDay, sampleOf } from './csv';
+import { type AppendOutcome, DayStore, type HistoryDay } from './day_store';
+import { dayOf, EARLIEST_PLAUSIBLE_WALL_MS, isDay } from './days';
+
+export interface HistoryLoggerOptions {
+  /** Bytes the history leaves free on the file system (default 16 KiB). */
+  reserveBytes?: number;
+  /** Write the cell min/max columns after the spec's six (default true). */
+  cellColumns?: boolean;
+}
+
+export interface HistoryPage {
+  date: string;
+  /** Valid samples in the day. */
+  total: number;
+  offset: number;
+  limit: number;
+  /** Oldest first, starting `offset` samples after the day's first. */
+  samples: HistorySample[];
+  rejected_lines: number;
+  torn_tail: boolean;
+}
+
+export const MAX_PAGE_LIMIT = 10_000;
+
+export class HistoryLogger implements GatewayModule {
+  readonly name = 'history_logger';
+  #ctx: GatewayContext;
+  #log: Logger;
+  #store: DayStore;
+  #layout: CsvLayout;
+  #latest: LiveData | undefined;
+  #timer: TimerHandle | undefined;
+  #unsubscribes: (() => void)[] = [];
+  #currentDay: string | undefined;
+  #failing = false;
+  #counters = { written: 0, skippedStale: 0, skippedNoClock: 0, skippedInvalid: 0, dropped: 0, evicted: 0, expired: 0 };
+
+  constructor(ctx: GatewayContext, options: HistoryLoggerOptions = {}) {
+    this.#ctx = ctx;
+    this.#log = ctx.logger('history_logger');
+    this.#layout = options.cellColumns === false ? 'basic' : 'with_cells';
+    this.#store = new DayStore(ctx.host.files, { reserveBytes: options.reserveBytes ?? 16 * 1024, layout: this.#layout });
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#unsubscribes = [
+      this.#ctx.bus.subscribe('bms.data', (data) => {
+        this.#latest = data;
+      }),
+      this.#ctx.bus.subscribe('config.updated', (update) => this.#onConfig(update)),
+    ];
+    this.#applyRetention();
+    this.#schedule();
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.#unsubscribes) unsubscribe();
+    this.#unsubscribes = [];
+    this.#ctx.host.clock.clear(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Stored days, oldest first. */
+  files(): HistoryDay[] {
+    return this.#store.days();
+  }
+
+  /** All valid samples of a day, oldest first; undefined when there is no such day file. */
+  samples(date: string): HistorySample[] | undefined {
+    return this.#parse(date)?.samples;
+  }
+
+  /**
+   * A page of one day (the newest day when `date` is omitted; undefined when there is none).
+   * Throws RangeError for a malformed date, a limit outside 1..10000 or a negative offset.
+   */
+  read(date?: string, limit = 100, offset = 0): HistoryPage | undefined {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`);
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
+    const day = date ?? this.#store.days().pop()?.date;
+    if (day === undefined) return undefined;
+    const parsed = this.#parse(day);
+    if (!parsed) return undefined;
+    return {
+      date: day,
+      total: parsed.samples.length,
+      offset,
+      limit,
+      samples: parsed.samples.slice(offset, offset + limit),
+      rejected_lines: parsed.rejected_lines,
+      torn_tail: parsed.torn_tail,
+    };
+  }
+
+  /** The day as a clean CSV download (header, valid lines only); undefined when there is no such day. */
+  csv(date: string): string | undefined {
+    const parsed = this.#parse(date);
+    return parsed && formatDay(parsed.samples, parsed.layout);
+  }
+
+  /** Removes every day file; returns how many. */
+  erase(): number {
+    const removed = this.#store.erase();
+    this.#log.info(`history erased (${removed} day files)`);
+    return removed;
+  }
+
+  metrics(): ModuleMetrics {
+    let bytes = 0;
+    let days = 0;
+    try {
+      for (const d of this.#store.days()) {
+        bytes += d.size_bytes;
+        days++;
+      }
+    } catch {
+      // A failing listing shows as zero files; the write counters tell the rest.
+    }
+    return {
+      day_files: days,
+      stored_bytes: bytes,
+      samples_written_total: this.#counters.written,
+      samples_skipped_stale_total: this.#counters.skippedStale,
+      samples_skipped_no_clock_total: this.#counters.skippedNoClock,
+      samples_skipped_invalid_total: this.#counters.skippedInvalid,
+      samples_dropped_total: this.#counters.dropped,
+      days_evicted_for_space_total: this.#counters.evicted,
+      days_expired_total: this.#counters.expired,
+    };
+  }
+
+  #parse(date: string) {
+    if (!isDay(date)) throw new RangeError(`date must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(date)}`);
+    const text = this.#store.read(date);
+    return text === undefined ? undefined : parseDay(text);
+  }
+
+  #schedule(): void {
+    const clock = this.#ctx.host.clock;
+    clock.clear(this.#timer);
+    this.#timer = clock.setInterval(this.#ctx.config().history.sample_interval_s * 1000, () => this.#sample());
+  }
+
+  #onConfig({ changed }: GatewayEvents['config.updated']): void {
+    if (changed.includes('history.sample_interval_s') && this.#timer) this.#schedule();
+    if (changed.includes('history.retention_days')) this.#applyRetention();
+  }
+
+  #sample(): void {
+    const clock = this.#ctx.host.clock;
+    const data = this.#latest;
+    if (!data || !data.data_valid || clock.now() - data.timestamp_ms > this.#ctx.config().bms.stale_after_ms) {
+      this.#counters.skippedStale++;
+      return;
+    }
+    const wall = clock.wallTime();
+    if (wall < EARLIEST_PLAUSIBLE_WALL_MS) {
+      this.#counters.skippedNoClock++;
+      return;
+    }
+    const sample = sampleOf(data, wall);
+    if (!sample) {
+      this.#counters.skippedInvalid++;
+      return;
+    }
+    const day = dayOf(wall);
+    let outcome: AppendOutcome;
+    try {
+      outcome = this.#store.append(day, formatLine(sample, this.#layout));
+    } catch (error) {
+      // Listing the folder failed: nothing was written or removed.
+      outcome = { written: false, evicted: [], error: error instanceof Error ? error.message : String(error) };
+    }
+    this.#counters.evicted += outcome.evicted.length;
+    if (outcome.evicted.length > 0) this.#log.warn(`history store full: removed ${outcome.evicted.join(', ')} to make room`);
+    if (!outcome.written) {
+      this.#counters.dropped++;
+      // One line per failure streak, not one every sample.
+      if (!this.#failing) this.#log.error(`history sample not written: ${outcome.error}`);
+      this.#failing = true;
+      return;
+    }
+    if (this.#failing) this.#log.info('history writes work again');
+    this.#failing = false;
+    this.#counters.written++;
+    if (day !== this.#currentDay) {
+      this.#currentDay = day;
+      this.#applyRetention();
+    }
+  }
+
+  #applyRetention(): void {
+    const wall = this.#ctx.host.clock.wallTime();
+    // With an unset clock "today" is unknown: removing a day now could remove the wrong one.
+    if (wall < EARLIEST_PLAUSIBLE_WALL_MS) return;
+    const today = dayOf(wall);
+    try {
+      const expired = this.#store.enforceRetention(this.#ctx.config().history.retention_days, today);
+      this.#counters.expired += expired.length;
+      if (expired.length > 0) this.#log.info(`history retention removed ${expired.join(', ')}`);
+    } catch (error) {
+      this.#log.error(`history retention failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

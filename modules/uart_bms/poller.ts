@@ -1,0 +1,221 @@
+/**
+ * The uart_bms driver: polls the TinyBMS with one Modbus 0x03 read of registers 0–55 per cycle,
+ * publishes 'bms.data' (and 'bms.link' on every change of link state), and runs register reads,
+ * settings writes (checked, written with 0x10, read back with 0x03) and commands between polls,
+ * one transaction on the wire at a time. A failed poll republishes the last values with
+ * data_valid = false, so stale data can never pass for fresh.
+ */
+import type { TimerHandle } from '../../hosts/ports/clock';
+import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
+import type { Logger } from '../util/logger';
+import type { ControlOption } from './commands';
+import { SettingsRejectedError, UartRequestError, UartStoppedError } from './errors';
+import { UartLink, type Transaction } from './link';
+import { liveDataFromRegisters } from './live_decode';
+import type { LiveData } from './live_data';
+import { LIVE_COUNT, LIVE_FIRST, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, registerCovering } from './registers';
+import { checkSettingsWrite } from './settings';
+import { controlTransaction, readHoldingTransaction, writeMultipleTransaction } from './transactions';
+import { versionFromRegisters, type BmsVersion } from './version';
+import { toInt16 } from './words';
+
+export const POLL_INTERVAL_MIN_MS = 100;
+export const POLL_INTERVAL_MAX_MS = 10000;
+const MAX_READ = 127;
+
+export interface UartBmsPollerOptions {
+  /** Transactions allowed to wait behind the running one (default 16). */
+  maxQueued?: number;
+}
+
+export class UartBmsPoller implements GatewayModule {
+  readonly name = 'uart_bms';
+  #ctx: GatewayContext;
+  #log: Logger;
+  #link: UartLink;
+  #running = false;
+  #serialHooked = false;
+  #pollTimer: TimerHandle | undefined;
+  #pollInFlight = false;
+  #lastPollStart = Number.NEGATIVE_INFINITY;
+  #unsubscribe: (() => void) | undefined;
+  #online: boolean | undefined;
+  #latest: LiveData | undefined;
+  #lastError = '';
+  #warnedInterval = -1;
+  #counters = { polls: 0, polls_ok: 0, polls_failed: 0, consecutive_failures: 0 };
+
+  constructor(ctx: GatewayContext, options: UartBmsPollerOptions = {}) {
+    this.#ctx = ctx;
+    this.#log = ctx.logger('uart_bms');
+    const clock = ctx.host.clock;
+    this.#link = new UartLink({
+      clock,
+      serial: ctx.host.serial,
+      responseTimeoutMs: () => ctx.config().bms.response_timeout_ms,
+      retries: () => ctx.config().bms.retries,
+      onFrame: (direction, bytes) => ctx.bus.publish('uart.frame', { direction, bytes, timestamp_ms: clock.now() }),
+      maxQueued: options.maxQueued,
+    });
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    if (!this.#serialHooked) {
+      // The serial port has no unsubscribe: hook once, ignore bytes while stopped.
+      this.#serialHooked = true;
+      this.#ctx.host.serial.onReceive((bytes) => this.#running && this.#link.receive(bytes));
+    }
+    this.#unsubscribe = this.#ctx.bus.subscribe('config.updated', ({ changed }) => {
+      if (changed.some((path) => path === 'bms.poll_interval_ms')) this.#schedulePoll();
+    });
+    this.#schedulePoll();
+  }
+
+  stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#ctx.host.clock.clear(this.#pollTimer);
+    this.#pollTimer = undefined;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#link.stop('uart_bms stopped');
+  }
+
+  /** The last live data published (fresh or marked invalid), if any. */
+  latest(): LiveData | undefined {
+    return this.#latest;
+  }
+
+  /** undefined until the first poll ends. */
+  isOnline(): boolean | undefined {
+    return this.#online;
+  }
+
+  /** The poll interval in force: the configured one, clamped to 100–10000 ms. */
+  pollIntervalMs(): number {
+    const configured = this.#ctx.config().bms.poll_interval_ms;
+    const interval = Math.min(POLL_INTERVAL_MAX_MS, Math.max(POLL_INTERVAL_MIN_MS, Number.isFinite(configured) ? configured : POLL_INTERVAL_MIN_MS));
+    if (interval !== configured && this.#warnedInterval !== configured) {
+      this.#warnedInterval = configured;
+      this.#log.warn(`poll interval ${configured} ms is outside ${POLL_INTERVAL_MIN_MS}–${POLL_INTERVAL_MAX_MS} ms; using ${interval} ms`);
+    }
+    return interval;
+  }
+
+  /** Reads `count` (1–127) registers from `address` with Modbus 0x03; raw 16-bit words. */
+  readRegisters(address: number, count: number): Promise<number[]> {
+    if (!Number.isInteger(address) || !Number.isInteger(count) || address < 0 || count < 1 || count > MAX_READ || address + count > 0x10000) {
+      return Promise.reject(new UartRequestError(`read of ${count} registers at ${address}: need an address 0–65535 and 1–${MAX_READ} registers`));
+    }
+    return this.#transact(readHoldingTransaction(`read ${address}+${count}`, address, count));
+  }
+
+  /**
+   * Writes settings (300–343, values in the register's type, INT16 may be negative) with Modbus
+   * 0x10 after checking every value against the register map, then reads them back with 0x03 and
+   * returns the read-back values (which show what the BMS actually kept).
+   */
+  async writeRegisters(address: number, values: readonly number[]): Promise<number[]> {
+    const check = checkSettingsWrite(address, values);
+    if (!check.ok) throw new SettingsRejectedError(check.errors);
+    await this.#transact(writeMultipleTransaction(`write ${address}+${values.length}`, address, check.words));
+    const readBack = await this.readRegisters(address, values.length);
+    const typed = readBack.map((word, i) => (registerCovering(address + i)?.type === 'int16' ? toInt16(word) : word));
+    if (typed.some((value, i) => value !== values[i])) this.#log.warn(`write at ${address}: read back ${typed.join(',')} instead of ${values.join(',')}`);
+    else this.#log.info(`wrote ${values.length} register(s) at ${address}`);
+    return typed;
+  }
+
+  /** Command 0x02: clear events, clear statistics or reset the BMS; resolves on the ACK. */
+  command(option: ControlOption): Promise<void> {
+    return this.#transact(controlTransaction(option));
+  }
+
+  /** Settings registers 300–343 (values in each register's type), keyed by address. */
+  async readSettings(): Promise<Map<number, number>> {
+    const words = await this.readRegisters(SETTINGS_FIRST, SETTINGS_LAST - SETTINGS_FIRST + 1);
+    const settings = new Map<number, number>();
+    words.forEach((word, i) => settings.set(SETTINGS_FIRST + i, registerCovering(SETTINGS_FIRST + i)?.type === 'int16' ? toInt16(word) : word));
+    return settings;
+  }
+
+  /** Version registers 500–509. */
+  async readVersion(): Promise<BmsVersion> {
+    return versionFromRegisters(await this.readRegisters(VERSION_FIRST, VERSION_COUNT), VERSION_FIRST);
+  }
+
+  metrics(): ModuleMetrics {
+    return {
+      ...this.#link.counters(),
+      ...this.#counters,
+      online: this.#online === true,
+      running: this.#running,
+      poll_interval_ms: this.pollIntervalMs(),
+      queue_depth: this.#link.queueDepth,
+      last_error: this.#lastError,
+    };
+  }
+
+  #transact<T>(transaction: Transaction<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (!this.#running) return reject(new UartStoppedError(`${transaction.label}: uart_bms is not running`));
+      this.#link.run(transaction, (error, value) => (error ? reject(error) : resolve(value as T)));
+    });
+  }
+
+  #schedulePoll(): void {
+    const clock = this.#ctx.host.clock;
+    clock.clear(this.#pollTimer);
+    this.#pollTimer = undefined;
+    if (!this.#running || this.#pollInFlight) return;
+    const delay = Math.max(0, this.#lastPollStart + this.pollIntervalMs() - clock.now());
+    this.#pollTimer = clock.setTimer(delay, () => this.#poll());
+  }
+
+  #poll(): void {
+    this.#pollTimer = undefined;
+    if (!this.#running || this.#pollInFlight) return;
+    this.#pollInFlight = true;
+    this.#counters.polls++;
+    this.#lastPollStart = this.#ctx.host.clock.now();
+    this.#link.run(readHoldingTransaction('poll', LIVE_FIRST, LIVE_COUNT), (error, words) => {
+      this.#pollInFlight = false;
+      if (!this.#running) return;
+      if (error) this.#pollFailed(error);
+      else this.#pollSucceeded(words as number[]);
+      this.#schedulePoll();
+    });
+  }
+
+  #pollSucceeded(words: number[]): void {
+    const data = liveDataFromRegisters(words, this.#ctx.host.clock.now());
+    this.#counters.polls_ok++;
+    this.#counters.consecutive_failures = 0;
+    this.#latest = data;
+    this.#ctx.bus.publish('bms.data', data);
+    this.#setOnline(true, 'poll answered');
+  }
+
+  #pollFailed(error: Error): void {
+    this.#counters.polls_failed++;
+    this.#counters.consecutive_failures++;
+    this.#lastError = error.message;
+    if (this.#online !== false) this.#log.warn(`poll failed: ${error.message}`);
+    if (this.#latest) {
+      // Same values and timestamp, marked invalid: consumers see the data is not fresh.
+      this.#latest = { ...this.#latest, data_valid: false };
+      this.#ctx.bus.publish('bms.data', this.#latest);
+    }
+    this.#setOnline(false, error.message);
+  }
+
+  #setOnline(online: boolean, reason: string): void {
+    if (this.#online === online) return;
+    this.#online = online;
+    if (online) this.#log.info('BMS link up');
+    else this.#log.warn(`BMS link down: ${reason}`);
+    this.#ctx.bus.publish('bms.link', { online, reason });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * An in-memory UART cable: two SerialPort ends (gateway and device) whose bytes arrive through
+ * the clock after a realistic delay (fixed latency + 10 bits per byte at the baud rate), in
+ * order, never inside the write call. A cut cable drops bytes; flush() drops bytes in flight
+ * towards that end, like flushing a UART receive buffer before a retry.
+ */
+import type { ClockPort, TimerHandle } from '../ports/clock';
+import type { SerialPort } from '../ports/serial';
+
+export interface SerialLinkOptions {
+  clock: ClockPort;
+  /** Line rate; TinyBMS is fixed at 115200 8N1 (10 bits per byte on the wire). */
+  baud?: number;
+  /** Extra delay per chunk (driver and FIFO latency), ms. */
+  latencyMs?: number;
+}
+
+export interface SerialLinkCounters {
+  gatewayToDeviceBytes: number;
+  deviceToGatewayBytes: number;
+  droppedBytes: number;
+}
+
+export interface SerialLink {
+  /** The end the gateway's uart_bms driver uses (the Host's `serial` port). */
+  readonly gateway: SerialPort;
+  /** The end the TinyBMS simulator (or a test playing the BMS) uses. */
+  readonly device: SerialPort;
+  /** Unplug (false) or plug (true) the cable; while unplugged every byte is lost. */
+  setConnected(connected: boolean): void;
+  readonly counters: Readonly<SerialLinkCounters>;
+}
+
+/** One direction of the cable. */
+class Direction {
+  #clock: ClockPort;
+  #byteTimeMs: number;
+  #latencyMs: number;
+  #lineFreeAt = 0;
+  #pending = new Map<TimerHandle, number>();
+  #receivers: ((bytes: Uint8Array) => void)[] = [];
+
+  constructor(clock: ClockPort, byteTimeMs: number, latencyMs: number) {
+    this.#clock = clock;
+    this.#byteTimeMs = byteTimeMs;
+    this.#latencyMs = latencyMs;
+  }
+
+  send(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    const now = this.#clock.now();
+    // Bytes queue behind what is still on the wire, so chunks never overtake each other.
+    const start = Math.max(now, this.#lineFreeAt);
+    this.#lineFreeAt = start + copy.length * this.#byteTimeMs;
+    const delay = Math.max(1, Math.ceil(this.#lineFreeAt + this.#latencyMs - now));
+    const timer = this.#clock.setTimer(delay, () => {
+      this.#pending.delete(timer);
+      for (const receive of this.#receivers) receive(copy.slice());
+    });
+    this.#pending.set(timer, copy.length);
+  }
+
+  listen(callback: (bytes: Uint8Array) => void): void {
+    this.#receivers.push(callback);
+  }
+
+  /** Drops every chunk not yet delivered; returns how many bytes were dropped. */
+  drop(): number {
+    let bytes = 0;
+    for (const [timer, length] of this.#pending) {
+      this.#clock.clear(timer);
+      bytes += length;
+    }
+    this.#pending.clear();
+    this.#lineFreeAt = 0;
+    return bytes;
+  }
+}
+
+export function createSerialLink(options: SerialLinkOptions): SerialLink {
+  const baud = options.baud ?? 115200;
+  if (!(baud > 0)) throw new RangeError(`serial link baud must be positive, got ${baud}`);
+  const byteTimeMs = (10 * 1000) / baud;
+  const latencyMs = Math.max(0, options.latencyMs ?? 0.5);
+  const toDevice = new Direction(options.clock, byteTimeMs, latencyMs);
+  const toGateway = new Direction(options.clock, byteTimeMs, latencyMs);
+  const counters: SerialLinkCounters = { gatewayToDeviceBytes: 0, deviceToGatewayBytes: 0, droppedBytes: 0 };
+  let connected = true;
+
+  const end = (outgoing: Direction, incoming: Direction, count: 'gatewayToDeviceBytes' | 'deviceToGatewayBytes'): SerialPort => ({
+    write(bytes: Uint8Array): void {
+      if (!connected) {
+        counters.droppedBytes += bytes.length;
+        return;
+      }
+      counters[count] += bytes.length;
+      outgoing.send(bytes);
+    },
+    onReceive(callback: (bytes: Uint8Array) => void): void {
+      incoming.listen(callback);
+    },
+    flush(): void {
+      counters.droppedBytes += incoming.drop();
+    },
+  });
+
+  return {
+    gateway: end(toDevice, toGateway, 'gatewayToDeviceBytes'),
+    device: end(toGateway, toDevice, 'deviceToGatewayBytes'),
+    setConnected(value: boolean): void {
+      connected = value;
+      if (!connected) counters.droppedBytes += toDevice.drop() + toGateway.drop();
+    },
+    counters,
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * The simulated battery: 16 LFP cells in series, four thermal zones, a CC-CV charger and a
+ * load at the terminals, and the BMS deciding which of them may flow. Pure and stepped:
+ * `step(dtS, inputs)` advances time in sub-steps of at most `maxSubstepS`.
+ */
+import { BmsLogic, type BmsDecision } from './bms_logic';
+import { Cell, type CellParameters } from './cell';
+import { CHARGER_OFF, chargerOutput, type ChargerOutput, type ChargerSetpoint } from './charger';
+import type { BmsSettings } from './settings';
+import { ambientTemperatureC, BOARD_ZONE, ThermalModel } from './thermal';
+
+export interface PackInputs {
+  /** What the load asks for, A (≥ 0); it only flows while the BMS allows discharge. */
+  loadA: number;
+  /** Present while a charger is connected. */
+  charger?: ChargerSetpoint;
+  /** Replaces the daily ambient cycle, °C. */
+  ambientC?: number;
+}
+
+/** The three temperature inputs of a TinyBMS: board, external sensor 1 and 2 (regs 48, 42, 43). */
+export const SENSOR_ZONES = Object.freeze({ internal: 0, external1: 1, external2: 3 });
+export type SensorName = keyof typeof SENSOR_ZONES;
+
+/** Faults act on what the BMS measures: forced cell readings and sensor readings (null = unplugged). */
+export interface MeasurementOverrides {
+  cellMv: Map<number, number>;
+  sensorC: Map<SensorName, number | null>;
+}
+
+export interface PackConfig {
+  cells: CellParameters[];
+  initialTemperatureC: number;
+  /** Time of day at model time 0, s after midnight. */
+  startTimeOfDayS: number;
+  /** BMS lifetime counter at model time 0, s. */
+  lifetimeS: number;
+  /** The BMS's SOC estimate at start (defaults to the cells' mean). */
+  bmsSocPct?: number;
+  /** Passive-balancing bleed per cell, A. */
+  balanceCurrentA?: number;
+  /** Discharge FETs and shunt, ohm. */
+  boardResistanceOhm?: number;
+  maxSubstepS?: number;
+}
+
+export interface Measurements {
+  cellMv: number[];
+  sensors: Record<SensorName, number | null>;
+}
+
+export class BatteryModel {
+  readonly cells: Cell[];
+  readonly thermal: ThermalModel;
+  readonly bms: BmsLogic;
+  readonly overrides: MeasurementOverrides = { cellMv: new Map(), sensorC: new Map() };
+  /** Model seconds since creation. */
+  timeS = 0;
+  /** Battery current of the last sub-step, A (+ = charge). */
+  currentA = 0;
+  loadA = 0;
+  charger: ChargerOutput = CHARGER_OFF;
+  ambientC: number;
+  measured: Measurements;
+  #settings: () => BmsSettings;
+  #startTimeOfDayS: number;
+  #balanceCurrentA: number;
+  #boardOhm: number;
+  #maxSubstepS: number;
+  #averageDischargeA = 0;
+
+  constructor(config: PackConfig, settings: () => BmsSettings) {
+    this.cells = config.cells.map((p) => new Cell(p));
+    this.thermal = new ThermalModel(config.initialTemperatureC);
+    this.#settings = settings;
+    this.#startTimeOfDayS = config.startTimeOfDayS;
+    this.#balanceCurrentA = config.balanceCurrentA ?? 0.1;
+    this.#boardOhm = config.boardResistanceOhm ?? 0.0008;
+    this.#maxSubstepS = config.maxSubstepS ?? 1;
+    const meanSoc = this.cells.reduce((sum, c) => sum + c.socPct, 0) / this.cells.length;
+    this.bms = new BmsLogic(config.bmsSocPct ?? meanSoc, config.lifetimeS);
+    this.ambientC = config.initialTemperatureC;
+    this.measured = this.#measure();
+  }
+
+  get timeOfDayS(): number {
+    return (this.#startTimeOfDayS + this.timeS) % 86400;
+  }
+
+  /** Pack state of health as the BMS reports it, %. */
+  get sohPct(): number {
+    const worst = Math.min(...this.cells.map((c) => c.health));
+    return Math.min(100, Math.max(0, worst * 100 + this.bms.sohOffsetPct));
+  }
+
+  get packVoltageV(): number {
+    return this.measured.cellMv.reduce((sum, mv) => sum + mv, 0) / 1000;
+  }
+
+  /** Seconds to empty at the recent average discharge (large when resting, as on a real unit). */
+  get timeLeftS(): number {
+    const remainingAh = (this.bms.socPct / 100) * this.#usableCapacityAh(this.#settings());
+    return (3600 * remainingAh) / Math.max(0.1, this.#averageDischargeA);
+  }
+
+  step(dtS: number, inputs: PackInputs): void {
+    let left = dtS;
+    while (left > 1e-9) {
+      const dt = Math.min(left, this.#maxSubstepS);
+      this.#substep(dt, inputs);
+      left -= dt;
+    }
+  }
+
+  #substep(dt: number, inputs: PackInputs): void {
+    const s = this.#settings();
+    const decision = this.bms.decide(
+      { cellMv: this.measured.cellMv, currentA: this.currentA, temperaturesC: this.#connectedTemperatures(), chargerConnected: inputs.charger !== undefined },
+      s,
+      dt,
+    );
+    this.loadA = decision.dischargeEnabled ? Math.max(0, inputs.loadA) : 0;
+    this.charger = inputs.charger && decision.chargeEnabled ? this.#chargerFor(inputs.charger, dt) : CHARGER_OFF;
+    const current = this.charger.currentA - this.loadA;
+    this.#moveCharge(current, decision, dt);
+    this.ambientC = inputs.ambientC ?? ambientTemperatureC(this.timeOfDayS);
+    this.thermal.step(this.#heat(current, decision), this.ambientC, dt);
+    this.bms.account(current, dt, this.#usableCapacityAh(s));
+    const discharge = Math.max(0, -current);
+    this.#averageDischargeA += (discharge - this.#averageDischargeA) * (1 - Math.exp(-dt / 300));
+    this.currentA = current;
+    this.timeS += dt;
+    this.measured = this.#measure();
+  }
+
+  #chargerFor(setpoint: ChargerSetpoint, dt: number): ChargerOutput {
+    let sourceV = 0;
+    let seriesOhm = 0;
+    for (const cell of this.cells) {
+      sourceV += cell.stepSourceV(dt);
+      seriesOhm += cell.stepResistance(dt, this.#cellTemperature(cell), setpoint.currentLimitA);
+    }
+    return chargerOutput(setpoint, sourceV, seriesOhm, this.loadA);
+  }
+
+  #moveCharge(current: number, decision: BmsDecision, dt: number): void {
+    this.cells.forEach((cell, i) => {
+      const bleed = (decision.balancingBits >> i) & 1 ? this.#balanceCurrentA : 0;
+      cell.step(current - bleed, dt, this.#cellTemperature(cell));
+    });
+  }
+
+  /** Heat per zone, W: I²R and polarisation losses in the cells; FETs, shunt and bleed resistors on the board. */
+  #heat(current: number, decision: BmsDecision): number[] {
+    const heat = this.thermal.temperaturesC.map(() => 0);
+    heat[BOARD_ZONE] = current * current * this.#boardOhm;
+    this.cells.forEach((cell, i) => {
+      const r = cell.resistance(this.#cellTemperature(cell));
+      heat[cell.zone] += current * current * r + (cell.polarizationV * cell.polarizationV) / cell.r1Ohm;
+      if ((decision.balancingBits >> i) & 1) heat[BOARD_ZONE] += this.#balanceCurrentA * cell.openCircuitVoltage();
+    });
+    return heat;
+  }
+
+  #cellTemperature(cell: Cell): number {
+    return this.thermal.temperaturesC[cell.zone];
+  }
+
+  #usableCapacityAh(s: BmsSettings): number {
+    return Math.max(0.1, s.capacityAh * (this.sohPct / 100));
+  }
+
+  #connectedTemperatures(): number[] {
+    const out: number[] = [];
+    for (const value of Object.values(this.measured.sensors)) if (value !== null) out.push(value);
+    return out;
+  }
+
+  #measure(): Measurements {
+    const cellMv = this.cells.map((cell, i) => this.overrides.cellMv.get(i) ?? 1000 * cell.terminalVoltage(this.currentA, this.#cellTemperature(cell)));
+    const sensor = (name: SensorName): number | null => {
+      const forced = this.overrides.sensorC.get(name);
+      return forced !== undefined ? forced : this.thermal.temperaturesC[SENSOR_ZONES[name]];
+    };
+    return { cellMv, sensors: { internal: sensor('internal'), external1: sensor('external1'), external2: sensor('external2') } };
+  }
+
+  /** Re-reads the measurements now (after overrides change) without moving time. */
+  remeasure(): void {
+    this.measured = this.#measure();
+  }
+}

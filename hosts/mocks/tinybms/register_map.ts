@@ -1,0 +1,86 @@
+/**
+ * TinyBMS register addresses and codes the simulator uses (tinybms-uart.md §4).
+ * 32-bit values sit low word first (reg N = low, N+1 = high).
+ */
+export const REG = Object.freeze({
+  CELL_FIRST: 0,
+  LIFETIME_S: 32,
+  TIME_LEFT_S: 34,
+  PACK_VOLTAGE_F32: 36,
+  PACK_CURRENT_F32: 38,
+  MIN_CELL_MV: 40,
+  MAX_CELL_MV: 41,
+  EXT_TEMP_1: 42,
+  EXT_TEMP_2: 43,
+  DISTANCE_LEFT_KM: 44,
+  SOH: 45,
+  SOC_U32: 46,
+  INTERNAL_TEMP: 48,
+  ONLINE_STATUS: 50,
+  BALANCING_DECISION: 51,
+  BALANCING_REAL: 52,
+  CELL_COUNT: 53,
+  SPEED_F32: 54,
+  STATS_FIRST: 100,
+  TOTAL_DISTANCE_U32: 100,
+  MAX_DISCHARGE_CURRENT: 102,
+  MAX_CHARGE_CURRENT: 103,
+  MAX_CELL_DIFF: 104,
+  UNDER_VOLTAGE_COUNT: 105,
+  OVER_VOLTAGE_COUNT: 106,
+  DISCHARGE_OVER_CURRENT_COUNT: 107,
+  CHARGE_OVER_CURRENT_COUNT: 108,
+  OVER_HEAT_COUNT: 109,
+  CHARGING_COUNT: 111,
+  FULL_CHARGE_COUNT: 112,
+  PACK_TEMP_MIN_MAX: 113,
+  RESET_WAKE_REASON: 114,
+  STATS_CLEARED_AT_U32: 116,
+  EVENTS_FIRST: 200,
+  SETTINGS_FIRST: 300,
+  SETTINGS_LAST: 399,
+  VERSION_FIRST: 500,
+  /** One past the last register the map defines (510–599 are reserved but readable). */
+  END: 600,
+});
+
+/** Online status codes (reg 50, command 0x18). */
+export const STATUS = Object.freeze({
+  CHARGING: 0x91,
+  FULLY_CHARGED: 0x92,
+  DISCHARGING: 0x93,
+  REGENERATION: 0x96,
+  IDLE: 0x97,
+  FAULT: 0x9b,
+});
+
+/** Event IDs logged in regs 200–297 (tinybms-uart.md §4.6). */
+export const EVENT = Object.freeze({
+  UNDER_VOLTAGE_CUTOFF: 0x02,
+  OVER_VOLTAGE_CUTOFF: 0x03,
+  OVER_TEMPERATURE_CUTOFF: 0x04,
+  DISCHARGE_OVER_CURRENT_CUTOFF: 0x05,
+  CHARGE_OVER_CURRENT_CUTOFF: 0x06,
+  LOW_TEMPERATURE_CUTOFF: 0x0a,
+  FULLY_DISCHARGED_CUTOFF: 0x31,
+  LOW_TEMPERATURE_CHARGING_CUTOFF: 0x37,
+  SYSTEM_STARTED: 0x61,
+  CHARGING_STARTED: 0x62,
+  CHARGING_DONE: 0x63,
+  CHARGER_CONNECTED: 0x64,
+  CHARGER_DISCONNECTED: 0x65,
+  RECOVERED_OVER_TEMPERATURE: 0x73,
+  RECOVERED_LOW_TEMPERATURE_WARNING: 0x74,
+  RECOVERED_CHARGE_OVER_CURRENT: 0x76,
+  RECOVERED_DISCHARGE_OVER_CURRENT: 0x77,
+  RECOVERED_OVER_VOLTAGE: 0x79,
+  RECOVERED_FULLY_DISCHARGED: 0x7a,
+  RECOVERED_UNDER_VOLTAGE: 0x7b,
+});
+
+/** Reg 114: low byte = last reset reason, high byte = last wake-up reason. */
+export const RESET_REASON = Object.freeze({ SOFTWARE: 4, POWER_ON: 5 });
+export const WAKE_REASON = Object.freeze({ CHARGER: 0, DISCHARGE: 2, UART: 3 });
+
+/** Temperature register value meaning "sensor not connected". */
+export const TEMP_NOT_CONNECTED = -32768;

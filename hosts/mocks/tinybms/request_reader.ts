@@ -1,0 +1,96 @@
+/**
+ * The device side of the UART: turns received bytes (any chunking) into decoded requests or
+ * into rejections the device must NACK (bad CRC, unknown command, malformed request). Like a
+ * simple firmware it reads a whole frame by its length rule before checking the CRC, and a
+ * partial frame is forgotten after a silent gap so one lost byte cannot wedge the reader.
+ */
+import { START_BYTE, decodeRequest, hasValidCrc, requestFrameLength, type TinyRequest } from '../../../modules/uart_bms';
+
+export type ReadResult =
+  | { kind: 'request'; command: number; request: TinyRequest }
+  | { kind: 'rejected'; command: number; reason: 'crc_error' | 'command_error'; message: string };
+
+export interface RequestReaderCounters {
+  frames: number;
+  crcErrors: number;
+  commandErrors: number;
+  discardedBytes: number;
+}
+
+/** Longer than any request frame (a full 0x10 write is 209 bytes). */
+const CAPACITY = 512;
+
+export class RequestReader {
+  readonly counters: RequestReaderCounters = { frames: 0, crcErrors: 0, commandErrors: 0, discardedBytes: 0 };
+  #buffer = new Uint8Array(CAPACITY);
+  #length = 0;
+  #lastByteAtMs = -Infinity;
+  #gapResetMs: number;
+
+  /** @param gapResetMs silence after which a partial frame is dropped (≈ 200 byte times at 115200). */
+  constructor(gapResetMs = 20) {
+    this.#gapResetMs = gapResetMs;
+  }
+
+  push(bytes: Uint8Array, nowMs: number): ReadResult[] {
+    if (this.#length > 0 && nowMs - this.#lastByteAtMs > this.#gapResetMs) this.#drop(this.#length);
+    this.#lastByteAtMs = nowMs;
+    const results: ReadResult[] = [];
+    for (let offset = 0; offset < bytes.length; ) {
+      const take = Math.min(CAPACITY - this.#length, bytes.length - offset);
+      this.#buffer.set(bytes.subarray(offset, offset + take), this.#length);
+      this.#length += take;
+      offset += take;
+      this.#scan(results);
+      if (this.#length === CAPACITY) this.#drop(1);
+    }
+    return results;
+  }
+
+  /** Bytes held for an incomplete frame. */
+  get buffered(): number {
+    return this.#length;
+  }
+
+  #scan(results: ReadResult[]): void {
+    for (;;) {
+      let start = 0;
+      while (start < this.#length && this.#buffer[start] !== START_BYTE) start++;
+      this.#drop(start);
+      if (this.#length < 2) return;
+      const command = this.#buffer[1];
+      const rule = requestFrameLength(this.#buffer, 0, this.#length);
+      if (rule.kind === 'more') return;
+      if (rule.kind === 'invalid') {
+        this.#reject(results, command, 'command_error', rule.reason);
+        this.#drop(1);
+        continue;
+      }
+      if (this.#length < rule.length) return;
+      const frame = this.#buffer.slice(0, rule.length);
+      this.#drop(rule.length, false);
+      if (!hasValidCrc(frame)) {
+        this.#reject(results, command, 'crc_error', 'CRC check failed');
+        continue;
+      }
+      const decoded = decodeRequest(frame);
+      if (decoded.ok) {
+        this.counters.frames++;
+        results.push({ kind: 'request', command, request: decoded.value });
+      } else this.#reject(results, command, 'command_error', decoded.error.message);
+    }
+  }
+
+  #reject(results: ReadResult[], command: number, reason: 'crc_error' | 'command_error', message: string): void {
+    if (reason === 'crc_error') this.counters.crcErrors++;
+    else this.counters.commandErrors++;
+    results.push({ kind: 'rejected', command, reason, message });
+  }
+
+  #drop(count: number, discarded = true): void {
+    if (count <= 0) return;
+    this.#buffer.copyWithin(0, count, this.#length);
+    this.#length -= count;
+    if (discarded) this.counters.discardedBytes += count;
+  }
+}

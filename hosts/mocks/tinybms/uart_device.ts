@@ -1,0 +1,132 @@
+/**
+ * The simulated TinyBMS's UART behaviour on a serial endpoint: reads requests, answers after a
+ * short processing delay, NACKs bad frames, sleeps after a quiet spell (the first request then
+ * only wakes it and gets no answer, tinybms-uart.md §1.2), is deaf while rebooting, and, under
+ * injected faults, stays silent or corrupts replies.
+ */
+import type { ClockPort } from '../../ports/clock';
+import type { SerialPort } from '../../ports/serial';
+import type { SeededRandom } from '../random';
+import { RequestReader } from './request_reader';
+import { nackFrame, respond, type ResponderTarget } from './responder';
+
+export interface UartDeviceOptions {
+  clock: ClockPort;
+  serial: SerialPort;
+  target: ResponderTarget;
+  random: SeededRandom;
+  /** Quiet time after which the BMS sleeps, s (0 = never sleeps). */
+  sleepAfterS?: number;
+  startAsleep?: boolean;
+  /** Time from the end of a request to the start of the answer, ms. */
+  responseDelayMs?: number;
+  /** Called when UART traffic wakes the BMS. */
+  onWake?: () => void;
+}
+
+export interface UartDeviceCounters {
+  requests: number;
+  answered: number;
+  nacks: number;
+  /** Requests that only woke the BMS. */
+  wakeUps: number;
+  /** Requests dropped while silent (fault) or rebooting. */
+  ignored: number;
+  corruptedReplies: number;
+}
+
+export interface UartLineFaults {
+  silent: boolean;
+  noiseRate: number;
+}
+
+export class UartDevice {
+  readonly counters: UartDeviceCounters = { requests: 0, answered: 0, nacks: 0, wakeUps: 0, ignored: 0, corruptedReplies: 0 };
+  readonly reader = new RequestReader();
+  #options: UartDeviceOptions;
+  #lastTrafficMs: number;
+  #swallowNextFrame = false;
+  #deafUntilMs = -Infinity;
+  #faults: UartLineFaults = { silent: false, noiseRate: 0 };
+  #attached = true;
+
+  constructor(options: UartDeviceOptions) {
+    this.#options = options;
+    this.#lastTrafficMs = options.startAsleep ? -Infinity : options.clock.now();
+    options.serial.onReceive((bytes) => this.#receive(bytes));
+  }
+
+  /** True when the next request would only wake the BMS. */
+  get asleep(): boolean {
+    const sleepMs = (this.#options.sleepAfterS ?? 0) * 1000;
+    return sleepMs > 0 && this.#options.clock.now() - this.#lastTrafficMs >= sleepMs;
+  }
+
+  setLineFaults(faults: UartLineFaults): void {
+    this.#faults = faults;
+  }
+
+  /** Ignores all requests for `ms` (a BMS reboot). */
+  deafFor(ms: number): void {
+    this.#deafUntilMs = this.#options.clock.now() + ms;
+  }
+
+  /** Stops reacting to the serial port (the SerialPort has no unsubscribe). */
+  detach(): void {
+    this.#attached = false;
+  }
+
+  #receive(bytes: Uint8Array): void {
+    if (!this.#attached) return;
+    const now = this.#options.clock.now();
+    if (this.asleep) {
+      this.#swallowNextFrame = true;
+      this.counters.wakeUps++;
+      this.#options.onWake?.();
+    }
+    this.#lastTrafficMs = now;
+    for (const result of this.reader.push(bytes, now)) {
+      this.counters.requests++;
+      if (this.#swallowNextFrame) {
+        this.#swallowNextFrame = false;
+        continue;
+      }
+      if (this.#faults.silent || now < this.#deafUntilMs) {
+        this.counters.ignored++;
+        continue;
+      }
+      if (result.kind === 'rejected') {
+        this.counters.nacks++;
+        this.#send(nackFrame(result.command, result.reason));
+      } else {
+        this.#send(respond(result.request, this.#options.target));
+      }
+    }
+  }
+
+  #send(frame: Uint8Array): void {
+    this.counters.answered++;
+    const bytes = this.#faults.noiseRate > 0 && this.#options.random.chance(this.#faults.noiseRate) ? this.#corrupt(frame) : frame;
+    this.#options.clock.setTimer(this.#options.responseDelayMs ?? 2, () => this.#options.serial.write(bytes));
+  }
+
+  /** Line noise: a flipped bit, a lost byte, or stray bytes before the frame. */
+  #corrupt(frame: Uint8Array): Uint8Array {
+    this.counters.corruptedReplies++;
+    const random = this.#options.random;
+    const at = random.integer(0, frame.length - 1);
+    switch (random.integer(0, 2)) {
+      case 0: {
+        const out = frame.slice();
+        out[at] ^= 1 << random.integer(0, 7);
+        return out;
+      }
+      case 1:
+        return new Uint8Array([...frame.subarray(0, at), ...frame.subarray(at + 1)]);
+      default: {
+        const junk = Array.from({ length: random.integer(1, 3) }, () => random.integer(0, 255));
+        return new Uint8Array([...junk, ...frame]);
+      }
+    }
+  }
+}

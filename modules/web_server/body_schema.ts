@@ -17,7 +17,7 @@ type Optional<S extends Shape> = { [K in keyof S as S[K] extends { optional: tru
 export type ObjectOf<S extends Shape> = Required<S> & Optional<S>;
 
 function fail(errors: FieldError[], field: string, code: string, message: string): undefined {
-  errors.push({ field, code, message: field ? `${field}: ${message}` : message });
+  errors.push({ field, code, message });
   return undefined;
 }
 

@@ -1,15 +1,14 @@
 /**
- * Bus events into the web server's outputs: the event journal, and the WebSocket channels
- * (/ws/telemetry on a timer, /ws/events, /ws/alerts, /ws/uart, /ws/can as events arrive).
+ * Bus events and the system event log into the WebSocket channels: /ws/telemetry on a timer,
+ * /ws/events, /ws/alerts, /ws/uart and /ws/can as things happen.
  */
 import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
 import type { Alert } from '../alert_manager/alert';
 import type { GatewayBus } from '../event_bus/events';
 import { toHex } from '../util/hex';
-import type { EventJournal } from './event_journal';
 import type { GatewayState } from './gateway_state';
-import type { EnergyService, FrameDecoders, StatusRecord } from './services';
-import { telemetryMessage } from './telemetry';
+import type { EnergyService, EventService, FrameDecoders, StatusRecord } from './services';
+import { energyFields, telemetryMessage } from './telemetry';
 import type { WebSocketChannel, WebSocketHub } from './ws_hub';
 
 export const WS_PATHS = Object.freeze({
@@ -24,7 +23,7 @@ export interface BusFeedOptions {
   bus: GatewayBus;
   clock: ClockPort;
   state: GatewayState;
-  journal: EventJournal;
+  events?: EventService;
   hub: WebSocketHub;
   decoders?: FrameDecoders;
   energy?: EnergyService;
@@ -51,24 +50,14 @@ export class BusFeeds {
     this.alerts = hub.channel(WS_PATHS.alerts);
     this.uart = hub.channel(WS_PATHS.uart, { maxPerSecond: options.uartMessagesPerSecond });
     this.can = hub.channel(WS_PATHS.can, { maxPerSecond: options.canMessagesPerSecond });
-    options.journal.onAdd((entry) => this.events.broadcast(() => ({ type: 'event', data: entry })));
   }
 
   start(): void {
-    const { bus, journal, state } = this.#options;
+    const { bus, state, events } = this.#options;
     this.#unsubscribe = [
       ...state.attach(bus),
-      bus.subscribe('bms.link', (e) => journal.add('bms_link', e.online ? 'info' : 'error', `BMS link ${e.online ? 'up' : 'down'}: ${e.reason}`)),
       bus.subscribe('alert.raised', (alert) => this.#alert(alert, true)),
       bus.subscribe('alert.cleared', (alert) => this.#alert(alert, false)),
-      bus.subscribe('config.updated', (e) => journal.add('config_updated', 'info', `configuration changed: ${e.changed.join(', ')}`, { changed: e.changed })),
-      bus.subscribe('wifi.connected', (e) => journal.add('wifi', 'info', `Wi-Fi connected to ${e.ssid} (${e.ip})`)),
-      bus.subscribe('wifi.disconnected', (e) => journal.add('wifi', 'warning', `Wi-Fi disconnected: ${e.reason}`)),
-      bus.subscribe('mqtt.connected', (e) => journal.add('mqtt', 'info', `MQTT connected to ${e.broker}`)),
-      bus.subscribe('mqtt.disconnected', (e) => journal.add('mqtt', 'warning', `MQTT disconnected: ${e.reason}`)),
-      bus.subscribe('ota.started', (e) => journal.add('ota', 'info', `firmware upload started (${e.size} bytes)`)),
-      bus.subscribe('ota.completed', (e) => journal.add('ota', 'info', `firmware ${e.version} ready`)),
-      bus.subscribe('ota.failed', (e) => journal.add('ota', 'error', `firmware update failed: ${e.reason}`)),
       bus.subscribe('uart.frame', (e) =>
         this.uart.broadcast(() => ({
           type: 'uart',
@@ -89,6 +78,7 @@ export class BusFeeds {
         })),
       ),
     ];
+    if (events) this.#unsubscribe.push(events.onEvent((event) => this.events.broadcast(() => ({ type: 'event', data: event }))));
     this.#timer = this.#options.clock.setInterval(this.#options.telemetryPeriodMs, () => this.#sendTelemetry());
   }
 
@@ -103,7 +93,7 @@ export class BusFeeds {
   telemetryNow(): Record<string, unknown> {
     const { state, clock, energy } = this.#options;
     return telemetryMessage(
-      { data: state.latest, ageMs: state.dataAgeMs(), fresh: state.dataFresh(), limits: state.limits, energy: energy?.energy() },
+      { data: state.latest, ageMs: state.dataAgeMs(), fresh: state.dataFresh(), limits: state.limits, energy: energyFields(energy) },
       clock.wallTime(),
     );
   }
@@ -113,9 +103,6 @@ export class BusFeeds {
   }
 
   #alert(alert: Alert, active: boolean): void {
-    this.#options.journal.add(active ? 'alert_raised' : 'alert_cleared', active ? alert.level : 'info', `${alert.code} ${active ? 'raised' : 'cleared'}: ${alert.message}`, {
-      code: alert.code,
-    });
     this.alerts.broadcast(() => ({ timestamp: alert.timestamp, level: alert.level, code: alert.code, message: alert.message, active }));
     this.events.broadcast(() => (active ? { type: 'new_alarms', data: [alert] } : { type: 'alarm_cleared', data: alert }));
   }

@@ -11,5 +11,5 @@ export * as bodySchema from './body_schema';
 export { WS_PATHS } from './bus_feeds';
 export { AUTH_REALM } from './pipeline';
 export { BMS_COMMANDS } from './routes/system_routes';
+export { REGISTER_CATEGORIES } from './register_view';
 export { REGISTER_EXPORT_FORMAT } from './routes/register_routes';
-export { isHistoryDate } from './routes/history_routes';

@@ -112,9 +112,9 @@ export class RequestPipeline {
     if (outcome.kind !== 'ok') {
       this.counters.unauthorized++;
       const message = outcome.kind === 'missing' ? 'this needs a login (HTTP Basic)' : 'wrong user name or password';
-      throw new ApiError(401, outcome.kind === 'missing' ? 'auth_required' : 'auth_failed', message, {
-        headers: { 'WWW-Authenticate': `Basic realm="${AUTH_REALM}", charset="UTF-8"` },
-      });
+      // A script that says so (X-Requested-With) gets no challenge, so the browser shows no login prompt of its own.
+      const challenge = request.headers['x-requested-with'] === undefined ? { 'WWW-Authenticate': `Basic realm="${AUTH_REALM}", charset="UTF-8"` } : undefined;
+      throw new ApiError(401, outcome.kind === 'missing' ? 'auth_required' : 'auth_failed', message, { headers: challenge });
     }
     if (route.access === 'user_csrf') {
       const verdict = this.#csrf.verify(outcome.user, request.headers[CSRF_HEADER]);

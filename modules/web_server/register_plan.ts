@@ -1,65 +1,57 @@
 /**
- * Checking register writes against the register map before anything is sent to the BMS:
- * known, writable, a number inside the range, a listed choice, representable in the register's
- * raw type and scale. All requests of one call are checked first; one bad entry refuses all.
+ * Turning `{ key | address, value }` requests (user units) into register writes the BMS gets:
+ * the register found in the map, the value converted to raw (an exact multiple of the scale),
+ * then checked by uart_bms's own settings rules. All requests of one call are checked first;
+ * one bad entry refuses them all, so nothing is half-written by a typo.
  */
+import { checkSettingsWrite } from '../uart_bms/settings';
+import type { RegisterDef } from '../uart_bms/registers';
+import { uint32ToWords } from '../uart_bms/words';
+import { toUserValue } from './register_view';
 import type { FieldError } from './responses';
-import type { RegisterInfo } from './services';
-
-export interface RegisterWriteRequest {
-  key?: unknown;
-  address?: unknown;
-  value?: unknown;
-}
 
 export interface PlannedWrite {
-  info: RegisterInfo;
+  def: RegisterDef;
   value: number;
   raw: number;
+  /** What goes on the wire: one value, or a UINT32's low and high words. */
+  words: number[];
 }
 
-const RAW_RANGE: Readonly<Record<RegisterInfo['type'], [number, number]>> = Object.freeze({
-  uint16: [0, 0xffff],
-  int16: [-0x8000, 0x7fff],
-  uint8: [0, 0xff],
-});
+const REQUEST_FIELDS = ['key', 'address', 'value'];
 
-function findRegister(registers: readonly RegisterInfo[], request: RegisterWriteRequest): RegisterInfo | undefined {
-  if (typeof request.key === 'string') return registers.find((r) => r.key === request.key);
-  if (typeof request.address === 'number') return registers.find((r) => r.address === request.address);
-  return undefined;
-}
-
-function checkOne(registers: readonly RegisterInfo[], request: RegisterWriteRequest, field: string, errors: FieldError[]): PlannedWrite | undefined {
-  const push = (subField: string, code: string, message: string) => {
-    errors.push({ field: field && subField ? `${field}.${subField}` : field || subField, code, message });
+function planOne(registers: readonly RegisterDef[], request: unknown, field: string, errors: FieldError[]): PlannedWrite | undefined {
+  const fail = (sub: string, code: string, message: string) => {
+    errors.push({ field: field && sub ? `${field}.${sub}` : field || sub, code, message });
     return undefined;
   };
-  if (typeof request !== 'object' || request === null) return push('', 'invalid_type', 'each write is an object { key or address, value }');
-  const unknown = Object.keys(request).find((name) => name !== 'key' && name !== 'address' && name !== 'value');
-  if (unknown !== undefined) return push(unknown, 'unknown_field', 'is not a known field (key, address, value)');
-  if (request.key === undefined && request.address === undefined) return push('key', 'required', 'name the register by key or address');
-  const info = findRegister(registers, request);
-  if (!info) return push(request.key !== undefined ? 'key' : 'address', 'unknown_register', `no settings register ${JSON.stringify(request.key ?? request.address)}`);
-  const where = `register ${info.key} (${info.address})`;
-  if (!info.writable) return push('value', 'read_only', `${where} is read-only`);
-  const value = request.value;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return push('value', 'invalid_type', `${where}: the value must be a number`);
-  if (info.options && !info.options.some((option) => option.value === value)) {
-    return push('value', 'not_allowed', `${where}: must be one of ${info.options.map((o) => `${o.value} (${o.label})`).join(', ')}`);
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) return fail('', 'invalid_type', 'each write is an object { key or address, value }');
+  const entry = request as Record<string, unknown>;
+  const unknown = Object.keys(entry).find((name) => !REQUEST_FIELDS.includes(name));
+  if (unknown !== undefined) return fail(unknown, 'unknown_field', 'is not a known field (key, address, value)');
+  if (entry.key === undefined && entry.address === undefined) return fail('key', 'required', 'name the register by key or address');
+  const def = entry.key !== undefined ? registers.find((r) => r.key === entry.key) : registers.find((r) => r.address === entry.address);
+  if (!def) return fail(entry.key !== undefined ? 'key' : 'address', 'unknown_register', `no settings register ${JSON.stringify(entry.key ?? entry.address)}`);
+  if (!def.writable) return fail('value', 'read_only', `${def.key} is read-only`);
+  const value = entry.value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fail('value', 'invalid_type', `${def.key}: the value must be a number`);
+  const raw = Math.round(value / def.scale);
+  if (Math.abs(raw * def.scale - value) > def.scale * 1e-6) return fail('value', 'step', `${def.key}: must be a multiple of ${def.scale} ${def.unit}`.trim());
+  if (def.range && (raw < def.range.min || raw > def.range.max)) {
+    const [min, max] = [toUserValue(def.range.min, def.scale), toUserValue(def.range.max, def.scale)];
+    return fail('value', 'out_of_range', `${def.key}: must be between ${min} and ${max} ${def.unit}`.trim());
   }
-  if (value < info.min || value > info.max) return push('value', 'out_of_range', `${where}: must be between ${info.min} and ${info.max} ${info.unit}`.trim());
-  const raw = Math.round(value / info.scale);
-  if (Math.abs(raw * info.scale - value) > Math.abs(info.scale) * 1e-6) return push('value', 'step', `${where}: must be a multiple of ${info.scale}`);
-  const [low, high] = RAW_RANGE[info.type];
-  if (raw < low || raw > high) return push('value', 'out_of_range', `${where}: does not fit the register`);
-  return { info, value, raw };
+  const words = def.words === 2 ? [...uint32ToWords(raw)] : [raw];
+  if (def.words === 2 && (raw < 0 || raw > 0xffffffff)) return fail('value', 'out_of_range', `${def.key}: does not fit the register`);
+  const check = checkSettingsWrite(def.address, words);
+  if (!check.ok) return fail('value', 'out_of_range', check.errors.map((e) => e.message).join('; '));
+  return { def, value, raw, words };
 }
 
 /** Every write checked; either the whole plan or every problem found. */
 export function planRegisterWrites(
-  registers: readonly RegisterInfo[],
-  requests: readonly RegisterWriteRequest[],
+  registers: readonly RegisterDef[],
+  requests: readonly unknown[],
   fieldPrefix: string,
 ): { ok: true; writes: PlannedWrite[] } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
@@ -68,10 +60,10 @@ export function planRegisterWrites(
   requests.forEach((request, index) => {
     // A single write (no prefix) names its fields directly: "value", not "[0].value".
     const field = fieldPrefix === '' ? '' : `${fieldPrefix}[${index}]`;
-    const write = checkOne(registers, request, field, errors);
+    const write = planOne(registers, request, field, errors);
     if (!write) return;
-    if (seen.has(write.info.address)) errors.push({ field, code: 'duplicate', message: `register ${write.info.key} is written twice` });
-    seen.add(write.info.address);
+    if (seen.has(write.def.address)) errors.push({ field, code: 'duplicate', message: `${write.def.key} is written twice` });
+    seen.add(write.def.address);
     writes.push(write);
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, writes };

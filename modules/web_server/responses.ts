@@ -35,7 +35,8 @@ export class ApiError extends Error {
 /** 400 for a list of field problems: the first one names the answer, all are listed. */
 export function validationError(errors: readonly FieldError[], code = 'invalid_request'): ApiError {
   const first = errors[0] ?? { field: '', code, message: 'invalid request' };
-  const message = errors.length > 1 ? `${first.message} (and ${errors.length - 1} more problem(s))` : first.message;
+  const named = first.field ? `${first.field}: ${first.message}` : first.message;
+  const message = errors.length > 1 ? `${named} (and ${errors.length - 1} more problem(s))` : named;
   return new ApiError(400, code, message, { field: first.field, errors });
 }
 

@@ -2,7 +2,6 @@
 import type { Host } from '../../hosts/host';
 import type { Logger } from '../util/logger';
 import type { CsrfTokens } from './csrf';
-import type { EventJournal } from './event_journal';
 import type { GatewayState } from './gateway_state';
 import { ApiError } from './responses';
 import type { WebServerServices } from './services';
@@ -18,7 +17,8 @@ export interface RouteKit {
   host: Host;
   services: WebServerServices;
   state: GatewayState;
-  journal: EventJournal;
+  /** Notable actions by users (writes, commands, restarts): logged, never with secrets. */
+  audit(level: 'info' | 'warn', message: string): void;
   csrf: CsrfTokens;
   logger: Logger;
   limits: BodyLimits;

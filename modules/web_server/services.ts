@@ -1,8 +1,10 @@
 /**
- * What the web server needs from the rest of the gateway, as small interfaces it owns. The
- * composition (modules/gateway/) hands in the real modules or adapters over them; every service
- * but the configuration is optional and its endpoints answer 503 `<name>_unavailable` without it.
- * Live data, charge limits, link and alert events come from the bus, not from here.
+ * What the web server needs from the rest of the gateway, as small interfaces it owns. Each is
+ * shaped after the module that provides it, so the composition (modules/gateway/) passes the
+ * modules themselves: ConfigManager, AlertManager, HistoryLogger, UartBmsPoller, CanPublisher,
+ * and any GatewayModule as a metrics source. Every service but the configuration is optional;
+ * its endpoints answer 503 `<name>_unavailable` without it. Live data, charge limits, link and
+ * alert events come from the bus.
  */
 import type { CanFrame } from '../../hosts/ports/can';
 import type { Alert, AlertCode } from '../alert_manager/alert';
@@ -12,7 +14,7 @@ import type { GatewayConfig } from '../config_manager/config_types';
 /** A JSON-ready record (numbers, strings, booleans, nested records and arrays). */
 export type StatusRecord = Record<string, unknown>;
 
-/** ConfigManager satisfies this as it is. */
+/** ConfigManager. */
 export interface ConfigService {
   get(): GatewayConfig;
   getMasked(): GatewayConfig;
@@ -24,84 +26,59 @@ export interface ConfigService {
   setWebPassword(password: string): ConfigResult;
 }
 
-export interface StatusSource {
-  status(): StatusRecord;
+/** Any GatewayModule: its counters and states are its status (UART poller, CAN driver, MQTT client). */
+export interface MetricsSource {
+  metrics(): StatusRecord;
 }
 
+/** AlertManager. */
 export interface AlertService {
-  /** Active alerts, oldest first; entries may carry extra fields (e.g. `acknowledged`). */
-  active(): readonly Alert[];
-  /** Clear latched alerts whose condition is gone; returns how many were cleared. */
-  clearLatched(): number;
-  /** Acknowledge active alerts by code, or all; returns how many were acknowledged. */
-  acknowledge(codes: readonly AlertCode[] | 'all'): number;
+  /** Active and latched alerts, oldest first; entries may carry extra fields (`acknowledged`, `active`). */
+  activeAlerts(): readonly Alert[];
+  /** Acknowledge by code, or all; answers the codes acknowledged. */
+  acknowledge(codes?: readonly AlertCode[] | 'all'): readonly AlertCode[];
+  /** Remove latched alerts (all when no codes); answers the codes cleared. */
+  clear(codes?: readonly AlertCode[]): readonly AlertCode[];
 }
 
-export interface HistoryDay {
-  /** YYYY-MM-DD */
-  date: string;
-  size_bytes: number;
+/** AlertManager's system event log: newest first, and a listener for /ws/events. */
+export interface EventService {
+  events(limit: number): readonly object[];
+  /** Returns an unsubscribe function. */
+  onEvent(listener: (event: object) => void): () => void;
 }
 
-/** One history sample (CSV header `timestamp,voltage,current,soc,temp_max,temp_min`). */
-export type HistorySample = Record<string, number>;
-
+/** HistoryLogger. Dates are YYYY-MM-DD, checked before they get here. */
 export interface HistoryService {
-  days(): readonly HistoryDay[];
-  /** The day's samples, oldest first (a torn last line already dropped); undefined when no such day. */
-  samples(date: string): readonly HistorySample[] | undefined;
-  /** The day's CSV file as stored; undefined when no such day. */
+  /** Stored days, oldest first. */
+  files(): readonly { date: string; name: string; size_bytes: number }[];
+  /** A page of one day, the newest when `date` is undefined; undefined when there is none. */
+  read(date: string | undefined, limit: number, offset: number): object | undefined;
+  /** The day's valid samples, oldest first; undefined when there is no such day. */
+  samples(date: string): readonly object[] | undefined;
+  /** The day as CSV; undefined when there is no such day. */
   csv(date: string): string | undefined;
-  erase(): void;
+  erase(): number;
 }
 
+/** Prometheus text exposition format 0.0.4 and the JSON diagnostics (the monitoring module). */
 export interface MonitoringService {
   diagnostics(): StatusRecord;
-  /** Prometheus text exposition format 0.0.4. */
   prometheus(): string;
 }
 
+/** CanPublisher. */
 export interface EnergyService {
-  energy(): { charged_energy_wh: number; discharged_energy_wh: number };
+  energyTotals(): { charged_wh: number; discharged_wh: number };
 }
 
-/** A TinyBMS settings register as the register map describes it, with its latest known value. */
-export interface RegisterInfo {
-  address: number;
-  key: string;
-  name: string;
-  unit: string;
-  category: string;
-  type: 'uint16' | 'int16' | 'uint8';
-  /** User value = raw × scale. */
-  scale: number;
-  /** Range in user units. */
-  min: number;
-  max: number;
-  /** When the register is a choice: the allowed user values and their labels. */
-  options?: readonly { value: number; label: string }[];
-  default?: number;
-  writable: boolean;
-  /** Latest value known (user units and raw), when known. */
-  value?: number;
-  raw?: number;
-}
-
-export interface RegisterService {
-  list(): readonly RegisterInfo[];
-  /** Write one raw value through the poller and read it back; resolves with the raw value read back. */
-  write(address: number, raw: number): Promise<number>;
-}
-
-export type BmsCommand =
-  | { command: 'reset_soc'; value_pct: number }
-  | { command: 'clear_events' }
-  | { command: 'clear_statistics' }
-  | { command: 'restart_bms' };
-
-export interface BmsCommandService {
-  /** Resolves when the BMS acknowledged; rejects with a readable Error otherwise. */
-  execute(command: BmsCommand): Promise<StatusRecord | void>;
+/** UartBmsPoller: settings reads and checked writes with read-back, control commands. */
+export interface BmsService {
+  /** Settings 300–343 in each register's type (a UINT32 as its two words), keyed by address. */
+  readSettings(): Promise<Map<number, number>>;
+  /** Write words starting at `address`; resolves with the values read back. */
+  writeRegisters(address: number, values: readonly number[]): Promise<number[]>;
+  command(option: 'clear_events' | 'clear_statistics' | 'reset_bms'): Promise<void>;
 }
 
 export interface OtaUpload {
@@ -124,16 +101,18 @@ export interface FrameDecoders {
 export interface WebServerServices {
   config: ConfigService;
   alerts?: AlertService;
+  events?: EventService;
   history?: HistoryService;
   monitoring?: MonitoringService;
-  mqtt?: StatusSource;
-  /** Defaults to the host CAN port's own status. */
-  can?: StatusSource;
-  uart?: StatusSource;
-  wifi?: StatusSource;
+  bms?: BmsService;
   energy?: EnergyService;
-  registers?: RegisterService;
-  commands?: BmsCommandService;
+  /** /api/uart/status: the poller's metrics. */
+  uart?: MetricsSource;
+  /** /api/can/status: the CAN driver's metrics (the host CAN port's status without it). */
+  can?: MetricsSource;
+  /** /api/mqtt/status: the MQTT client's metrics. */
+  mqtt?: MetricsSource;
+  wifi?: MetricsSource;
   ota?: OtaService;
   decoders?: FrameDecoders;
 }

@@ -4,6 +4,7 @@
  */
 import type { ChargeLimits } from '../event_bus/events';
 import type { LiveData } from '../uart_bms/live_data';
+import type { EnergyService } from './services';
 
 export interface BatteryView {
   data: LiveData | undefined;
@@ -11,6 +12,13 @@ export interface BatteryView {
   fresh: boolean;
   limits?: ChargeLimits;
   energy?: { charged_energy_wh: number; discharged_energy_wh: number };
+}
+
+/** The energy counters under the contract's names, when a counter is available. */
+export function energyFields(energy: EnergyService | undefined): BatteryView['energy'] {
+  if (!energy) return undefined;
+  const totals = energy.energyTotals();
+  return { charged_energy_wh: totals.charged_wh, discharged_energy_wh: totals.discharged_wh };
 }
 
 /** Summary fields every view of the battery shares. */

@@ -10,7 +10,6 @@ import { type AssetTable, missingUiAssets } from './assets';
 import { Authenticator } from './basic_auth';
 import { BusFeeds, WS_PATHS } from './bus_feeds';
 import { CsrfTokens } from './csrf';
-import { EventJournal } from './event_journal';
 import { GatewayState } from './gateway_state';
 import { type LoginLimiterOptions, LoginLimiter } from './login_limiter';
 import { RequestPipeline } from './pipeline';
@@ -49,7 +48,6 @@ export interface WebServerOptions {
 
 export class WebServer implements GatewayModule {
   readonly name = 'web_server';
-  readonly journal: EventJournal;
   #context: GatewayContext;
   #options: WebServerOptions;
   #log: Logger;
@@ -70,14 +68,13 @@ export class WebServer implements GatewayModule {
     this.#options = options;
     this.#log = context.logger('web_server');
     this.#assets = options.assets ?? missingUiAssets(host.crypto);
-    this.journal = new EventJournal(host.clock);
     this.#state = new GatewayState(host.clock, () => context.config().bms.stale_after_ms);
     this.#hub = new WebSocketHub(host.clock, { maxClients: options.maxWebSocketClients ?? 8, maxBufferedBytes: options.webSocketMaxBufferedBytes ?? 64 * 1024 });
     this.#feeds = new BusFeeds({
       bus: context.bus,
       clock: host.clock,
       state: this.#state,
-      journal: this.journal,
+      events: options.services.events,
       hub: this.#hub,
       decoders: options.services.decoders,
       energy: options.services.energy,
@@ -99,7 +96,7 @@ export class WebServer implements GatewayModule {
       host,
       services: options.services,
       state: this.#state,
-      journal: this.journal,
+      audit: (level, message) => this.#log[level](message),
       csrf,
       logger: this.#log,
       limits: { jsonBytes, configBytes: options.configBodyLimitBytes ?? 64 * 1024 },
@@ -121,10 +118,7 @@ export class WebServer implements GatewayModule {
       assets: () => this.#assets,
       defaultBodyLimit: jsonBytes,
       logger: this.#log,
-      onLockout: (address, ms) => {
-        this.#log.warn(`login locked for ${address} for ${Math.ceil(ms / 1000)} s after repeated failures`);
-        this.journal.add('login_lockout', 'warning', `login locked for ${address} for ${Math.ceil(ms / 1000)} s after repeated failures`);
-      },
+      onLockout: (address, ms) => this.#log.warn(`login locked for ${address} for ${Math.ceil(ms / 1000)} s after repeated failures`),
     });
   }
 

@@ -1,26 +1,14 @@
 /** Active alerts (open), clearing latched ones and acknowledging by code (user + CSRF). */
-import type { AlertCode } from '../../alert_manager/alert';
+import { ALERT_CODES } from '../../alert_manager/alert';
 import { arrayOf, boolean, objectOf, oneOf, optional, validateBody } from '../body_schema';
 import { ApiError, json } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import type { Route, RouteTable } from '../router';
 
-export const ALERT_CODES: readonly AlertCode[] = Object.freeze([
-  'OVER_VOLTAGE',
-  'UNDER_VOLTAGE',
-  'OVER_TEMP',
-  'OVER_CURRENT',
-  'CELL_IMBALANCE',
-  'BMS_COMM_LOST',
-  'MQTT_DISCONNECTED',
-  'WIFI_DISCONNECTED',
-]);
-
-const acknowledgeBody = objectOf({
-  codes: optional(arrayOf(oneOf(ALERT_CODES), { minItems: 1, maxItems: ALERT_CODES.length })),
-  all: optional(boolean),
-});
+const codeList = arrayOf(oneOf(ALERT_CODES), { minItems: 1, maxItems: ALERT_CODES.length });
+const clearBody = objectOf({ codes: optional(codeList) });
+const acknowledgeBody = objectOf({ codes: optional(codeList), all: optional(boolean) });
 
 export function alertRoutes(kit: RouteKit): RouteTable {
   const alerts = () => need(kit.services.alerts, 'alerts');
@@ -29,7 +17,7 @@ export function alertRoutes(kit: RouteKit): RouteTable {
     path,
     access: 'open',
     handle: () => {
-      const active = alerts().active();
+      const active = alerts().activeAlerts();
       return json(200, { alerts: active, count: active.length });
     },
   });
@@ -43,10 +31,10 @@ export function alertRoutes(kit: RouteKit): RouteTable {
       access: 'user_csrf',
       handle: async ({ body, user }) => {
         const service = alerts();
-        await body.json({ optional: true });
-        const cleared = service.clearLatched();
-        kit.journal.add('alerts_cleared', 'info', `${cleared} latched alert(s) cleared by ${user}`);
-        return json(200, { cleared });
+        const { codes } = validateBody(clearBody, (await body.json({ optional: true })) ?? {});
+        const cleared = service.clear(codes);
+        kit.audit('info', `latched alerts cleared by ${user}: ${cleared.join(', ') || 'none'}`);
+        return json(200, { cleared, count: cleared.length });
       },
     },
     {
@@ -57,10 +45,9 @@ export function alertRoutes(kit: RouteKit): RouteTable {
         const service = alerts();
         const request = validateBody(acknowledgeBody, (await body.json({ optional: true })) ?? {});
         if (request.codes && request.all) throw new ApiError(400, 'conflict', 'give either codes or all, not both', { field: 'all' });
-        const codes = request.codes ?? 'all';
-        const acknowledged = service.acknowledge(codes);
-        kit.journal.add('alerts_acknowledged', 'info', `${acknowledged} alert(s) acknowledged by ${user}`, { codes });
-        return json(200, { acknowledged });
+        const acknowledged = service.acknowledge(request.codes ?? 'all');
+        kit.audit('info', `alerts acknowledged by ${user}: ${acknowledged.join(', ') || 'none'}`);
+        return json(200, { acknowledged, count: acknowledged.length });
       },
     },
   ];

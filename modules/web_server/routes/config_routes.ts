@@ -64,7 +64,7 @@ export function configRoutes(kit: RouteKit): RouteTable {
       handle: async ({ body }) => {
         const document = requireObject(await body.json(), 'a configuration file');
         const result = config.import(JSON.stringify(document));
-        if (result.ok) kit.journal.add('config_imported', 'info', 'configuration replaced from an import');
+        if (result.ok) kit.audit('info', 'configuration replaced from an import');
         return configAnswer(result, whole, kit);
       },
     },
@@ -75,7 +75,7 @@ export function configRoutes(kit: RouteKit): RouteTable {
       handle: async ({ body }) => {
         await body.json({ optional: true });
         const result = config.reset();
-        if (result.ok) kit.journal.add('config_reset', 'warning', 'configuration reset to factory defaults (web password too)');
+        if (result.ok) kit.audit('warn', 'configuration reset to factory defaults (web password too)');
         return configAnswer(result, whole, kit);
       },
     },
@@ -103,7 +103,7 @@ export function configRoutes(kit: RouteKit): RouteTable {
           const status = first.code === 'weak_password' ? 400 : first.code === 'crypto_unavailable' ? 503 : 500;
           throw new ApiError(status, first.code, first.message, { field: 'new_password' });
         }
-        kit.journal.add('password_changed', 'info', `web password changed for ${user}`);
+        kit.audit('info', `web password changed by ${user}`);
         return json(200, { status: 'changed' });
       },
     },

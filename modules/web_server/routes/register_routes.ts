@@ -1,14 +1,15 @@
 /**
- * TinyBMS settings registers: list with metadata (user), write / export / import (user + CSRF
- * for writes). Writes go one by one through the poller with a read-back; the answer says for
- * each register whether the BMS now holds the value asked for.
+ * TinyBMS settings registers: list with metadata and the values read from the BMS now (user),
+ * write / export / import (user + CSRF for writes). Writes go one register at a time through the
+ * poller, which reads each back; the answer says per register whether the BMS kept the value.
  */
 import { ApiError, download, json, validationError } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { describeError, need } from '../route_kit';
 import type { RouteTable } from '../router';
-import { type PlannedWrite, type RegisterWriteRequest, planRegisterWrites } from '../register_plan';
-import type { RegisterService } from '../services';
+import { type PlannedWrite, planRegisterWrites } from '../register_plan';
+import { REGISTER_CATEGORIES, categoryOf, rawValueOf, registerView, settingsRegisters, toUserValue } from '../register_view';
+import type { BmsService } from '../services';
 
 export const REGISTER_EXPORT_FORMAT = 'tinybms-gw-registers';
 const MAX_WRITES = 64;
@@ -18,63 +19,81 @@ interface WriteOutcome {
   key: string;
   value: number;
   raw: number;
-  read_back_raw: number;
+  read_back: number;
   verified: boolean;
 }
 
-async function writeAll(service: RegisterService, writes: readonly PlannedWrite[], kit: RouteKit, user: string): Promise<WriteOutcome[]> {
+async function writeAll(bms: BmsService, writes: readonly PlannedWrite[], kit: RouteKit, user: string): Promise<WriteOutcome[]> {
   const results: WriteOutcome[] = [];
   for (const write of writes) {
-    let readBack: number;
+    let readBack: number[];
     try {
-      readBack = await service.write(write.info.address, write.raw);
+      readBack = await bms.writeRegisters(write.def.address, write.words);
     } catch (error) {
       // Earlier registers are already written: say which, so nothing is silently half-done.
-      throw new ApiError(502, 'bms_write_failed', `writing ${write.info.key} (${write.info.address}) failed: ${describeError(error)}`, {
-        field: write.info.key,
+      const done = results.map((r) => r.key).join(', ') || 'none';
+      throw new ApiError(502, 'bms_write_failed', `writing ${write.def.key} failed: ${describeError(error)} (already written: ${done})`, {
+        field: write.def.key,
         errors: results,
       });
     }
-    results.push({ address: write.info.address, key: write.info.key, value: write.value, raw: write.raw, read_back_raw: readBack, verified: readBack === write.raw });
+    const readRaw = rawValueOf(write.def, new Map(readBack.map((value, i) => [write.def.address + i, value])));
+    results.push({
+      address: write.def.address,
+      key: write.def.key,
+      value: write.value,
+      raw: write.raw,
+      read_back: readRaw === undefined ? Number.NaN : toUserValue(readRaw, write.def.scale),
+      verified: readRaw === write.raw,
+    });
   }
-  const summary = results.map((r) => `${r.key}=${r.value}${r.verified ? '' : ' (read-back differs)'}`).join(', ');
-  kit.journal.add('registers_written', results.every((r) => r.verified) ? 'info' : 'warning', `BMS registers written by ${user}: ${summary}`);
+  const summary = results.map((r) => `${r.key}=${r.value}${r.verified ? '' : ` (read back ${r.read_back})`}`).join(', ');
+  kit.audit(results.every((r) => r.verified) ? 'info' : 'warn', `BMS registers written by ${user}: ${summary}`);
   return results;
 }
 
-function asWriteList(body: unknown): { requests: RegisterWriteRequest[]; prefix: string } {
+function writesFrom(body: unknown): { requests: unknown[]; prefix: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'invalid_type', 'the body must be a JSON object', { field: '' });
   const record = body as Record<string, unknown>;
   if (record.registers === undefined) return { requests: [record], prefix: '' };
+  if (Object.keys(record).length !== 1) throw new ApiError(400, 'unknown_field', 'a list of writes comes alone: { "registers": [...] }', { field: '' });
   if (!Array.isArray(record.registers) || record.registers.length === 0 || record.registers.length > MAX_WRITES) {
     throw new ApiError(400, 'invalid_type', `registers must be a list of 1 to ${MAX_WRITES} writes`, { field: 'registers' });
   }
-  return { requests: record.registers as RegisterWriteRequest[], prefix: 'registers' };
+  return { requests: record.registers, prefix: 'registers' };
 }
 
-function planOrRefuse(service: RegisterService, requests: readonly RegisterWriteRequest[], prefix: string): PlannedWrite[] {
-  const plan = planRegisterWrites(service.list(), requests, prefix);
+function planOrRefuse(requests: readonly unknown[], prefix: string): PlannedWrite[] {
+  const plan = planRegisterWrites(settingsRegisters(), requests, prefix);
   if (!plan.ok) throw validationError(plan.errors, 'invalid_register_write');
   return plan.writes;
 }
 
+/** The current settings; a BMS that does not answer still leaves the metadata to show. */
+async function readSettings(bms: BmsService): Promise<{ settings?: Map<number, number>; error?: string }> {
+  try {
+    return { settings: await bms.readSettings() };
+  } catch (error) {
+    return { error: describeError(error) };
+  }
+}
+
 export function registerRoutes(kit: RouteKit): RouteTable {
-  const registers = () => need(kit.services.registers, 'registers');
+  const bms = () => need(kit.services.bms, 'bms');
   return [
     {
       method: 'GET',
       path: '/api/registers',
       access: 'user',
-      handle: ({ query }) => {
-        const all = registers().list();
+      handle: async ({ query }) => {
         const category = query.get('category');
-        if (category === undefined) return json(200, { total: all.length, registers: all });
-        const categories = [...new Set(all.map((r) => r.category))];
-        if (!categories.includes(category)) {
-          throw new ApiError(400, 'unknown_category', `category must be one of ${categories.join(', ')}`, { field: 'category' });
+        if (category !== undefined && !(REGISTER_CATEGORIES as readonly string[]).includes(category)) {
+          throw new ApiError(400, 'unknown_category', `category must be one of ${REGISTER_CATEGORIES.join(', ')}`, { field: 'category' });
         }
-        const selected = all.filter((r) => r.category === category);
-        return json(200, { total: selected.length, registers: selected });
+        const { settings, error } = await readSettings(bms());
+        const selected = settingsRegisters().filter((def) => category === undefined || categoryOf(def) === category);
+        const registers = selected.map((def) => registerView(def, settings));
+        return json(200, { total: registers.length, values_read: settings !== undefined, read_error: error ?? null, registers });
       },
     },
     {
@@ -82,19 +101,23 @@ export function registerRoutes(kit: RouteKit): RouteTable {
       path: '/api/registers',
       access: 'user_csrf',
       handle: async ({ body, user }) => {
-        const service = registers();
-        const { requests, prefix } = asWriteList(await body.json());
-        const writes = planOrRefuse(service, requests, prefix);
-        return json(200, { results: await writeAll(service, writes, kit, user as string) });
+        const service = bms();
+        const { requests, prefix } = writesFrom(await body.json());
+        return json(200, { results: await writeAll(service, planOrRefuse(requests, prefix), kit, user as string) });
       },
     },
     {
       method: 'GET',
       path: '/api/registers/export',
       access: 'user',
-      handle: () => {
+      handle: async () => {
+        const { settings, error } = await readSettings(bms());
+        if (!settings) throw new ApiError(502, 'bms_read_failed', `cannot read the settings from the BMS: ${error}`);
         const values: Record<string, number> = {};
-        for (const info of registers().list()) if (info.writable && info.value !== undefined) values[info.key] = info.value;
+        for (const def of settingsRegisters()) {
+          const raw = rawValueOf(def, settings);
+          if (def.writable && raw !== undefined) values[def.key] = toUserValue(raw, def.scale);
+        }
         const document = { format: REGISTER_EXPORT_FORMAT, version: 1, registers: values };
         return download(JSON.stringify(document, null, 2), 'application/json; charset=utf-8', 'tinybms-registers.json');
       },
@@ -104,7 +127,7 @@ export function registerRoutes(kit: RouteKit): RouteTable {
       path: '/api/registers/import',
       access: 'user_csrf',
       handle: async ({ body, user }) => {
-        const service = registers();
+        const service = bms();
         const document = (await body.json()) as Record<string, unknown> | null;
         if (typeof document !== 'object' || document === null || document.format !== REGISTER_EXPORT_FORMAT || document.version !== 1) {
           throw new ApiError(400, 'invalid_format', `not a ${REGISTER_EXPORT_FORMAT} version 1 document`, { field: 'format' });
@@ -115,8 +138,7 @@ export function registerRoutes(kit: RouteKit): RouteTable {
         }
         const requests = Object.entries(values as Record<string, unknown>).map(([key, value]) => ({ key, value }));
         if (requests.length > MAX_WRITES) throw new ApiError(400, 'too_long', `at most ${MAX_WRITES} registers`, { field: 'registers' });
-        const writes = planOrRefuse(service, requests, 'registers');
-        return json(200, { results: await writeAll(service, writes, kit, user as string) });
+        return json(200, { results: await writeAll(service, planOrRefuse(requests, 'registers'), kit, user as string) });
       },
     },
   ];

@@ -4,11 +4,11 @@ import { json, text } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import type { RouteTable } from '../router';
-import { batterySummary } from '../telemetry';
+import { batterySummary, energyFields } from '../telemetry';
 
 export function statusRoutes(kit: RouteKit): RouteTable {
   const { host, services, state } = kit;
-  const canStatus = () => (services.can ? services.can.status() : { ...host.can.status() });
+  const canStatus = () => (services.can ? services.can.metrics() : { ...host.can.status() });
 
   return [
     {
@@ -16,23 +16,23 @@ export function statusRoutes(kit: RouteKit): RouteTable {
       path: '/api/status',
       access: 'open',
       handle: () => {
-        const alerts = services.alerts?.active();
+        const alerts = services.alerts?.activeAlerts();
         return json(200, {
           firmware_version: host.system.firmwareVersion,
           platform: host.system.platform,
           uptime_s: Math.floor(host.system.uptimeMs() / 1000),
           heap: host.system.heap(),
-          wifi: services.wifi ? services.wifi.status() : { connected: state.wifi.up, detail: state.wifi.detail, ip: state.wifi.ip ?? null, rssi_dbm: host.wifi?.rssi() ?? null },
-          mqtt: services.mqtt ? services.mqtt.status() : { connected: state.mqtt.up, detail: state.mqtt.detail },
+          wifi: services.wifi ? services.wifi.metrics() : { connected: state.wifi.up, detail: state.wifi.detail, ip: state.wifi.ip ?? null, rssi_dbm: host.wifi?.rssi() ?? null },
+          mqtt: services.mqtt ? services.mqtt.metrics() : { connected: state.mqtt.up, detail: state.mqtt.detail },
           can: canStatus(),
-          uart: services.uart ? services.uart.status() : { link_up: state.bmsLink.up, detail: state.bmsLink.detail },
+          uart: services.uart ? services.uart.metrics() : { link_up: state.bmsLink.up, detail: state.bmsLink.detail },
           bms_link: state.bmsLink,
           battery: batterySummary({
             data: state.latest,
             ageMs: state.dataAgeMs(),
             fresh: state.dataFresh(),
             limits: state.limits,
-            energy: services.energy?.energy(),
+            energy: energyFields(services.energy),
           }),
           active_alerts: alerts ? alerts.length : null,
         });
@@ -64,12 +64,13 @@ export function statusRoutes(kit: RouteKit): RouteTable {
       path: '/api/events',
       access: 'open',
       handle: (context) => {
-        const limit = queryInteger(context.query, 'limit', { min: 1, max: kit.journal.capacity, default: 100 });
-        return json(200, { events: kit.journal.newest(limit), total: kit.journal.size });
+        const events = need(services.events, 'events');
+        const limit = queryInteger(context.query, 'limit', { min: 1, max: 1000, default: 100 });
+        return json(200, { events: events.events(limit) });
       },
     },
-    { method: 'GET', path: '/api/uart/status', access: 'open', handle: () => json(200, need(services.uart, 'uart').status()) },
+    { method: 'GET', path: '/api/uart/status', access: 'open', handle: () => json(200, need(services.uart, 'uart').metrics()) },
     { method: 'GET', path: '/api/can/status', access: 'open', handle: () => json(200, canStatus()) },
-    { method: 'GET', path: '/api/mqtt/status', access: 'open', handle: () => json(200, need(services.mqtt, 'mqtt').status()) },
+    { method: 'GET', path: '/api/mqtt/status', access: 'open', handle: () => json(200, need(services.mqtt, 'mqtt').metrics()) },
   ];
 }

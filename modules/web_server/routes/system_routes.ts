@@ -7,26 +7,39 @@ import { ApiError, json } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { describeError, need } from '../route_kit';
 import type { RouteTable } from '../router';
-import type { BmsCommand, BmsCommandService } from '../services';
+import type { HttpResponse } from '../../../hosts/ports/http';
+import { planRegisterWrites } from '../register_plan';
+import { settingsRegisters } from '../register_view';
+import type { BmsService } from '../services';
 
 interface CommandSpec {
   parameters: Check<unknown>;
-  build(parameters: unknown): BmsCommand;
+  /** Carries the command out; resolves with what the answer reports. */
+  run(bms: BmsService, parameters: unknown): Promise<unknown>;
 }
 
-/** A command with its own parameter schema; `build` gets the checked parameters. */
-function commandSpec<T>(parameters: Check<T>, build: (checked: T) => BmsCommand): CommandSpec {
-  return { parameters, build: (checked) => build(checked as T) };
+/** A command with its own parameter schema; `run` gets the checked parameters. */
+function commandSpec<T>(parameters: Check<T>, run: (bms: BmsService, checked: T) => Promise<unknown>): CommandSpec {
+  return { parameters, run: (bms, checked) => run(bms, checked as T) };
 }
 
 const NO_PARAMETERS = objectOf({});
 
+/** SOC setting register 328 takes 0.002 % steps; its read-back turns 0xFFFF once the BMS took it in (RevD). */
+async function resetSoc(bms: BmsService, percent: number): Promise<unknown> {
+  const plan = planRegisterWrites(settingsRegisters(), [{ key: 'state_of_charge_setting_pct', value: Math.round(percent * 500) / 500 }], '');
+  if (!plan.ok) throw new ApiError(400, 'out_of_range', plan.errors[0].message, { field: 'parameters.value' });
+  const [write] = plan.writes;
+  const readBack = await bms.writeRegisters(write.def.address, write.words);
+  return { register: write.def.address, raw: write.raw, read_back_raw: readBack[0] };
+}
+
 /** The commands /api/command accepts, with their parameter schemas. */
 export const BMS_COMMANDS: Readonly<Record<string, CommandSpec>> = Object.freeze({
-  reset_soc: commandSpec(objectOf({ value: optional(numberIn({ min: 0, max: 100 })) }), (p) => ({ command: 'reset_soc', value_pct: p.value ?? 100 })),
-  clear_events: commandSpec(NO_PARAMETERS, () => ({ command: 'clear_events' })),
-  clear_statistics: commandSpec(NO_PARAMETERS, () => ({ command: 'clear_statistics' })),
-  restart_bms: commandSpec(NO_PARAMETERS, () => ({ command: 'restart_bms' })),
+  reset_soc: commandSpec(objectOf({ value: optional(numberIn({ min: 0, max: 100 })) }), (bms, p) => resetSoc(bms, p.value ?? 100)),
+  clear_events: commandSpec(NO_PARAMETERS, (bms) => bms.command('clear_events')),
+  clear_statistics: commandSpec(NO_PARAMETERS, (bms) => bms.command('clear_statistics')),
+  restart_bms: commandSpec(NO_PARAMETERS, (bms) => bms.command('reset_bms')),
 });
 
 /** Any JSON object: the parameters are checked by the named command's own schema afterwards. */
@@ -40,16 +53,18 @@ const commandEnvelope = objectOf({ command: oneOf(Object.keys(BMS_COMMANDS)), pa
 
 const restartBody = objectOf({ target: optional(oneOf(['gateway', 'bms'] as const)) });
 
-async function run(commands: BmsCommandService, command: BmsCommand, kit: RouteKit, user: string): Promise<ReturnType<typeof json>> {
+async function run(name: string, parameters: unknown, kit: RouteKit, user: string): Promise<HttpResponse> {
+  const bms = need(kit.services.bms, 'bms');
   let result: unknown;
   try {
-    result = await commands.execute(command);
+    result = await BMS_COMMANDS[name].run(bms, parameters);
   } catch (error) {
-    kit.journal.add('bms_command', 'error', `BMS command ${command.command} failed: ${describeError(error)}`);
-    throw new ApiError(502, 'bms_command_failed', `the BMS did not carry out ${command.command}: ${describeError(error)}`);
+    if (error instanceof ApiError) throw error;
+    kit.audit('warn', `BMS command ${name} by ${user} failed: ${describeError(error)}`);
+    throw new ApiError(502, 'bms_command_failed', `the BMS did not carry out ${name}: ${describeError(error)}`);
   }
-  kit.journal.add('bms_command', 'info', `BMS command ${command.command} by ${user}`);
-  return json(200, { status: 'done', command: command.command, result: result ?? null });
+  kit.audit('info', `BMS command ${name} by ${user}`);
+  return json(200, { status: 'done', command: name, result: result ?? null });
 }
 
 export function systemRoutes(kit: RouteKit): RouteTable {
@@ -60,9 +75,8 @@ export function systemRoutes(kit: RouteKit): RouteTable {
       access: 'user_csrf',
       handle: async ({ body, user }) => {
         const envelope = validateBody(commandEnvelope, await body.json());
-        const spec = BMS_COMMANDS[envelope.command];
-        const parameters = validateBody(spec.parameters, envelope.parameters ?? {}, 'parameters');
-        return run(need(kit.services.commands, 'bms_commands'), spec.build(parameters), kit, user as string);
+        const parameters = validateBody(BMS_COMMANDS[envelope.command].parameters, envelope.parameters ?? {}, 'parameters');
+        return run(envelope.command, parameters, kit, user as string);
       },
     },
     {
@@ -71,9 +85,8 @@ export function systemRoutes(kit: RouteKit): RouteTable {
       access: 'user_csrf',
       handle: async ({ body, user }) => {
         const { target = 'gateway' } = validateBody(restartBody, (await body.json({ optional: true })) ?? {});
-        if (target === 'bms') return run(need(kit.services.commands, 'bms_commands'), { command: 'restart_bms' }, kit, user as string);
-        kit.journal.add('restart', 'warning', `gateway restart requested by ${user}`);
-        kit.logger.warn(`gateway restart requested by ${user}; restarting in ${kit.restartDelayMs} ms`);
+        if (target === 'bms') return run('restart_bms', {}, kit, user as string);
+        kit.audit('warn', `gateway restart requested by ${user}; restarting in ${kit.restartDelayMs} ms`);
         // Later, so this answer still reaches the browser.
         kit.host.clock.setTimer(kit.restartDelayMs, () => kit.host.system.restart());
         return json(202, { status: 'scheduled', target: 'gateway', delay_ms: kit.restartDelayMs });

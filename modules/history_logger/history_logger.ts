@@ -137,8 +137,8 @@ export class HistoryLogger implements GatewayModule {
       samples_skipped_no_clock_total: this.#counters.skippedNoClock,
       samples_skipped_invalid_total: this.#counters.skippedInvalid,
       samples_dropped_total: this.#counters.dropped,
-      days_evicted_for_space_total: this.#counters.evicted,
-      days_expired_total: this.#counters.expired,
+      day_files_evicted_for_space_total: this.#counters.evicted,
+      day_files_expired_total: this.#counters.expired,
     };
   }
 

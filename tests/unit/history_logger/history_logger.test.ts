@@ -78,7 +78,7 @@ describe('history_logger', () => {
     run(t, 9 * 144 - 1); // the 144th sample of a day is at midnight, in the next day
     expect(history.files().map((d) => d.date)).toEqual(['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09']);
     expect(history.samples('2026-03-05')).toHaveLength(144);
-    expect(history.metrics()).toMatchObject({ day_files: 7, days_expired_total: 2 });
+    expect(history.metrics()).toMatchObject({ day_files: 7, day_files_expired_total: 2 });
     history.stop();
   });
 
@@ -125,7 +125,7 @@ describe('history_logger', () => {
     run(t, 1);
     expect(history.files().map((d) => d.date)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
     expect(history.samples('2026-03-04')).toHaveLength(3);
-    expect(history.metrics()).toMatchObject({ days_evicted_for_space_total: 1, samples_dropped_total: 0 });
+    expect(history.metrics()).toMatchObject({ day_files_evicted_for_space_total: 1, samples_dropped_total: 0 });
     expect(t.logs).toContainEqual({ level: 'warn', tag: 'history_logger', message: 'history store full: removed 2026-03-01 to make room' });
     history.stop();
   });
@@ -137,7 +137,7 @@ describe('history_logger', () => {
     files.setCapacity(files.usedBytes() + 10);
     run(t, 3);
     expect(history.samples('2026-03-01')).toHaveLength(10);
-    expect(history.metrics()).toMatchObject({ samples_dropped_total: 3, days_evicted_for_space_total: 0 });
+    expect(history.metrics()).toMatchObject({ samples_dropped_total: 3, day_files_evicted_for_space_total: 0 });
     // One error line per failure streak.
     expect(t.logs.filter((l) => l.level === 'error')).toHaveLength(1);
     files.setCapacity(10_000_000);
@@ -164,7 +164,7 @@ describe('history_logger', () => {
     files.failNextAppend('EIO');
     run(t, 1);
     expect(history.files()).toHaveLength(3);
-    expect(history.metrics()).toMatchObject({ samples_dropped_total: 1, days_evicted_for_space_total: 0 });
+    expect(history.metrics()).toMatchObject({ samples_dropped_total: 1, day_files_evicted_for_space_total: 0 });
     expect(t.logs).toContainEqual({ level: 'error', tag: 'history_logger', message: 'history sample not written: EIO' });
     history.stop();
   });

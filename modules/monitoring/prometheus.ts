@@ -1,0 +1,170 @@
+/**
+ * Prometheus text exposition format 0.0.4, pure: metric families in, text out. Module metric
+ * keys (snake_case with unit suffixes such as `_ms`, `_mv`) become names in base units with
+ * the `tinybms_` prefix (`tinybms_uart_bms_cycle_last_seconds`), values scaled to match;
+ * `_total` makes a counter, everything else is a gauge; booleans are 0/1 and text becomes an
+ * `_info` gauge with the text as a label.
+ */
+import type { MetricValue, ModuleMetrics } from '../gateway/context';
+
+export type MetricType = 'counter' | 'gauge';
+
+export interface MetricSample {
+  labels?: Readonly<Record<string, string>>;
+  value: number;
+}
+
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: MetricType;
+  samples: MetricSample[];
+}
+
+export const METRIC_PREFIX = 'tinybms';
+
+/**
+ * Unit suffix → base-unit suffix, multiplier and divisor (dividing keeps 52800 mV at 52.8 V,
+ * where multiplying by 0.001 would not). Longest suffixes first.
+ */
+const UNITS: readonly (readonly [string, string, number, number])[] = Object.freeze([
+  ['_bytes', '_bytes', 1, 1],
+  ['_kbps', '_bits_per_second', 1000, 1],
+  ['_pct', '_ratio', 1, 100],
+  ['_wh', '_joules', 3600, 1],
+  ['_ms', '_seconds', 1, 1000],
+  ['_mv', '_volts', 1, 1000],
+  ['_ma', '_amperes', 1, 1000],
+  ['_kb', '_bytes', 1024, 1],
+  ['_mb', '_bytes', 1024 * 1024, 1],
+  ['_s', '_seconds', 1, 1],
+  ['_v', '_volts', 1, 1],
+  ['_a', '_amperes', 1, 1],
+  ['_c', '_celsius', 1, 1],
+  ['_w', '_watts', 1, 1],
+]);
+
+/** snake_case from camelCase or anything else; only [a-z0-9_], never starting with a digit. */
+export function snakeCase(text: string): string {
+  const snake = text
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
+  return /^[0-9]/.test(snake) ? `_${snake}` : snake || '_';
+}
+
+export interface ConvertedName {
+  name: string;
+  type: MetricType;
+  multiply: number;
+  divide: number;
+  /** The unit the module reported in, when it was converted. */
+  convertedFrom?: string;
+}
+
+/** The Prometheus name, type and scale of a module metric key. */
+export function convertMetricKey(source: string, key: string): ConvertedName {
+  let base = snakeCase(key);
+  const counter = base.endsWith('_total');
+  if (counter) base = base.slice(0, -'_total'.length);
+  // `_count` is reserved for histograms and summaries.
+  if (base.endsWith('_count') && base !== '_count') base = base.slice(0, -'_count'.length);
+  let multiply = 1;
+  let divide = 1;
+  let convertedFrom: string | undefined;
+  for (const [suffix, unit, m, d] of UNITS) {
+    if (base.endsWith(suffix) && base.length > suffix.length) {
+      base = base.slice(0, -suffix.length) + unit;
+      [multiply, divide] = [m, d];
+      if (m !== 1 || d !== 1) convertedFrom = suffix.slice(1);
+      break;
+    }
+  }
+  const name = `${METRIC_PREFIX}_${snakeCase(source)}_${base}${counter ? '_total' : ''}`;
+  return { name, type: counter ? 'counter' : 'gauge', multiply, divide, convertedFrom };
+}
+
+/** The families one source's metrics give. */
+export function familiesOf(source: string, metrics: ModuleMetrics): MetricFamily[] {
+  const out: MetricFamily[] = [];
+  for (const [key, value] of Object.entries(metrics)) {
+    const family = familyOf(source, key, value);
+    if (family) out.push(family);
+  }
+  return out;
+}
+
+function familyOf(source: string, key: string, value: MetricValue): MetricFamily | undefined {
+  const converted = convertMetricKey(source, key);
+  const help = `${source} ${key}${converted.convertedFrom ? `, converted from ${converted.convertedFrom}` : ''}`;
+  if (typeof value === 'number') {
+    return { name: converted.name, help, type: converted.type, samples: [{ value: (value * converted.multiply) / converted.divide }] };
+  }
+  // Flags and states are not counted: gauges without the counter suffix.
+  const gaugeName = converted.type === 'counter' ? converted.name.slice(0, -'_total'.length) : converted.name;
+  if (typeof value === 'boolean') return { name: gaugeName, help, type: 'gauge', samples: [{ value: value ? 1 : 0 }] };
+  if (typeof value === 'string') {
+    const label = snakeCase(key).replace(/^_+/, '') || 'value';
+    return { name: `${gaugeName}_info`, help, type: 'gauge', samples: [{ labels: { [label]: value }, value: 1 }] };
+  }
+  return undefined;
+}
+
+export function escapeLabelValue(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+export function escapeHelp(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
+  const entries = Object.entries(labels ?? {});
+  if (entries.length === 0) return '';
+  return `{${entries.map(([name, value]) => `${snakeCase(name)}="${escapeLabelValue(value)}"`).join(',')}}`;
+}
+
+/**
+ * The exposition text. Families with the same name are merged (first HELP/TYPE wins); a family
+ * whose type differs from an earlier one of that name, or a repeated label set, is left out
+ * (the scrape would be rejected otherwise). Returns the text and how many samples were left out.
+ */
+export function renderPrometheus(families: readonly MetricFamily[]): { text: string; skipped: number } {
+  const merged = new Map<string, MetricFamily & { seen: Set<string> }>();
+  let skipped = 0;
+  for (const family of families) {
+    let target = merged.get(family.name);
+    if (!target) {
+      target = { ...family, samples: [], seen: new Set() };
+      merged.set(family.name, target);
+    } else if (target.type !== family.type) {
+      skipped += family.samples.length;
+      continue;
+    }
+    for (const sample of family.samples) {
+      const labels = formatLabels(sample.labels);
+      if (target.seen.has(labels)) {
+        skipped++;
+        continue;
+      }
+      target.seen.add(labels);
+      target.samples.push(sample);
+    }
+  }
+  let text = '';
+  for (const family of merged.values()) {
+    if (family.samples.length === 0) continue;
+    text += `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
+    for (const sample of family.samples) text += `${family.name}${formatLabels(sample.labels)} ${formatValue(sample.value)}\n`;
+  }
+  return { text, skipped };
+}

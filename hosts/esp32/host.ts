@@ -1,0 +1,63 @@
+/**
+ * The ESP32-S3 host: every port on real hardware or the SDK — UART 1 on GPIO 37/36, TWAI on
+ * GPIO 5/4, Preference (NVS) behind the chunked store, LittleFS, the ECMA-419 HTTP server with
+ * WebSockets, the SDK MQTT client, Wi-Fi, SNTP, FFI heap figures, OTA to the next slot.
+ * Pins and rates come from mc/config (manifest.json), checked at boot.
+ */
+import config from 'mc/config';
+import FFI from 'mc/ffi';
+import type { Host } from '../host';
+import { ChunkedStore } from '../../modules/config_manager/chunked_store';
+import { TwaiCanPort } from './can/can_port';
+import { ModdableClock } from './moddable/clock';
+import { createSdkCrypto } from './moddable/crypto';
+import { SdkFileStore } from './moddable/files';
+import { SdkHttpPort } from './moddable/http_server';
+import { describeError, TraceLog } from './moddable/log';
+import { SdkMqttPort } from './moddable/mqtt';
+import type { PlatformHost } from './moddable/platform';
+import { PREFERENCE_MAX_KEY_LENGTH, PreferenceStore } from './moddable/preference_store';
+import { readHostSettings } from './moddable/settings';
+import { syncWallClock } from './moddable/sntp';
+import { SdkWifiRadio } from './moddable/wifi_radio';
+import { Esp32Ota } from './ota';
+import { Esp32Serial } from './serial';
+import { createEsp32System, hardwareRandom } from './system';
+
+export function createPlatformHost(): PlatformHost {
+  const settings = readHostSettings(config);
+  const errors: { log?: TraceLog } = {};
+  const report = (what: string) => (error: unknown) => errors.log?.log('error', 'host', `${what}: ${describeError(error)}`);
+  const clock = new ModdableClock(report('timer callback threw'));
+  const log = new TraceLog(settings.logLevel, () => clock.now());
+  errors.log = log;
+  const natives = new FFI();
+  log.log('info', 'host', `TinyBMS-GW ${settings.firmwareVersion} on ESP32-S3; last reset: ${natives.gw_reset_reason()}`);
+
+  const wifi = new SdkWifiRadio({
+    clock,
+    setHostname: (hostname) => {
+      if (natives.gw_wifi_set_hostname(hostname) !== 0) log.log('warn', 'host', `hostname "${hostname}" not applied`);
+    },
+  });
+  wifi.onEvent((event) => {
+    if (event.type === 'connected') syncWallClock(settings.sntpHost, log);
+  });
+  const system = createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'));
+
+  const host: Host = {
+    clock,
+    log,
+    serial: new Esp32Serial(settings.uart, report('UART receiver threw')),
+    can: new TwaiCanPort({ clock, ...settings.can, onError: report('CAN receiver threw') }),
+    store: new ChunkedStore(new PreferenceStore(settings.storeDomain), { maxKeyLength: PREFERENCE_MAX_KEY_LENGTH }),
+    files: new SdkFileStore({ root: `${config.file.root}${settings.filesFolder}/` }),
+    crypto: createSdkCrypto(hardwareRandom(natives)),
+    system,
+    mqtt: new SdkMqttPort(clock),
+    http: new SdkHttpPort({ clock, log }),
+    wifi,
+    ota: new Esp32Ota({ natives, clock, restart: () => system.restart() }),
+  };
+  return { host, settings };
+}

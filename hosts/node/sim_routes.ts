@@ -1,58 +1,36 @@
 /**
  * Simulation controls under /api/sim/*, served by the Node host only (ARCHITECTURE.md: the core
- * adds nothing an ESP32 could not do). Reading the simulator state is open; changing it needs
- * the same login and CSRF token as any other mutation.
+ * adds nothing an ESP32 could not do). Reading the simulator's state is open; changing it needs
+ * the same login and CSRF token as any other mutation. The simulator checks every request
+ * itself (modes, speed range, fault specs); its refusal becomes a 400 and changes nothing.
  */
+import type { TinyBmsSimulator } from '../mocks/tinybms';
+import { MODES } from '../mocks/tinybms';
+import { boolean, integerIn, objectOf, oneOf, optional, validateBody } from '../../modules/web_server/body_schema';
 import { ApiError, json } from '../../modules/web_server/responses';
 import type { RouteTable } from '../../modules/web_server/router';
-import { numberIn, objectOf, optional, textOf, validateBody } from '../../modules/web_server/body_schema';
 
-/** What the TinyBMS simulator (hosts/mocks/tinybms/) offers for remote control. */
-export interface SimulationControl {
-  status(): Record<string, unknown>;
-  modes(): readonly string[];
-  setMode(mode: string): void;
-  /** Simulated seconds per real second. */
-  setSpeed(factor: number): void;
-  faults(): readonly string[];
-  injectFault(fault: string): void;
-  /** One fault, or all when none is named. */
-  clearFaults(fault?: string): void;
-}
+export type SimulationControl = Pick<TinyBmsSimulator, 'snapshot' | 'setMode' | 'setSpeed' | 'injectFault' | 'clearFaults'>;
 
-export const SIM_SPEED_RANGE = Object.freeze({ min: 0.1, max: 1000 });
+const modeBody = objectOf({ mode: oneOf(MODES), restart: optional(boolean) });
+const clearBody = objectOf({ id: optional(integerIn(1, Number.MAX_SAFE_INTEGER)) });
 
-const modeBody = objectOf({ mode: textOf({ minLength: 1, maxLength: 64 }) });
-const speedBody = objectOf({ speed: numberIn(SIM_SPEED_RANGE) });
-const faultBody = objectOf({ fault: textOf({ minLength: 1, maxLength: 64 }) });
-const clearBody = objectOf({ fault: optional(textOf({ minLength: 1, maxLength: 64 })) });
-
-function mustBeOneOf(value: string, allowed: readonly string[], field: string): void {
-  if (!allowed.includes(value)) throw new ApiError(400, 'not_allowed', `${field}: must be one of ${allowed.join(', ')}`, { field });
-}
-
-/** The simulator may still refuse (e.g. a fault that needs a mode): a 400 with its reason. */
-function apply(change: () => void): void {
-  try {
-    change();
-  } catch (error) {
-    throw new ApiError(400, 'sim_refused', error instanceof Error ? error.message : String(error));
-  }
+/** The simulator's own verdict: the new state, or a 400 with its reason. */
+function settle(result: { ok: true } | { ok: false; error: string }, code: string, control: SimulationControl, extra: Record<string, unknown> = {}) {
+  if (!result.ok) throw new ApiError(400, code, result.error);
+  return json(200, { ...extra, status: control.snapshot() });
 }
 
 export function simulationRoutes(control: SimulationControl): RouteTable {
-  const answer = () => json(200, control.status());
   return [
-    { method: 'GET', path: '/api/sim/status', access: 'open', handle: answer },
+    { method: 'GET', path: '/api/sim/status', access: 'open', handle: () => json(200, control.snapshot()) },
     {
       method: 'POST',
       path: '/api/sim/mode',
       access: 'user_csrf',
       handle: async ({ body }) => {
-        const { mode } = validateBody(modeBody, await body.json());
-        mustBeOneOf(mode, control.modes(), 'mode');
-        apply(() => control.setMode(mode));
-        return answer();
+        const { mode, restart } = validateBody(modeBody, await body.json());
+        return settle(control.setMode(mode, { restart: restart === true }), 'invalid_mode', control);
       },
     },
     {
@@ -60,9 +38,10 @@ export function simulationRoutes(control: SimulationControl): RouteTable {
       path: '/api/sim/speed',
       access: 'user_csrf',
       handle: async ({ body }) => {
-        const { speed } = validateBody(speedBody, await body.json());
-        apply(() => control.setSpeed(speed));
-        return answer();
+        const request = (await body.json()) as { speed?: unknown } | null;
+        const keys = request && typeof request === 'object' ? Object.keys(request) : [];
+        if (keys.length !== 1 || keys[0] !== 'speed') throw new ApiError(400, 'invalid_request', 'send { "speed": <model seconds per second> }', { field: 'speed' });
+        return settle(control.setSpeed(request?.speed as number), 'invalid_speed', control);
       },
     },
     {
@@ -70,10 +49,8 @@ export function simulationRoutes(control: SimulationControl): RouteTable {
       path: '/api/sim/faults',
       access: 'user_csrf',
       handle: async ({ body }) => {
-        const { fault } = validateBody(faultBody, await body.json());
-        mustBeOneOf(fault, control.faults(), 'fault');
-        apply(() => control.injectFault(fault));
-        return answer();
+        const result = control.injectFault(await body.json());
+        return settle(result, 'invalid_fault', control, result.ok ? { fault: result.fault } : {});
       },
     },
     {
@@ -81,10 +58,9 @@ export function simulationRoutes(control: SimulationControl): RouteTable {
       path: '/api/sim/faults/clear',
       access: 'user_csrf',
       handle: async ({ body }) => {
-        const { fault } = validateBody(clearBody, (await body.json({ optional: true })) ?? {});
-        if (fault !== undefined) mustBeOneOf(fault, control.faults(), 'fault');
-        apply(() => control.clearFaults(fault));
-        return answer();
+        const { id } = validateBody(clearBody, (await body.json({ optional: true })) ?? {});
+        const cleared = control.clearFaults(id);
+        return json(200, { cleared, status: control.snapshot() });
       },
     },
   ];

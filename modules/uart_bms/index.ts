@@ -29,3 +29,9 @@ export type { Transaction, Verdict, Completion, LinkOptions, LinkCounters } from
 export { UartBmsPoller, POLL_INTERVAL_MIN_MS, POLL_INTERVAL_MAX_MS } from './poller';
 export type { UartBmsPollerOptions } from './poller';
 export { UartTimeoutError, UartNackError, UartStoppedError, UartQueueFullError, UartRequestError, SettingsRejectedError } from './errors';
+export { describeFrame, describeRequest, describeResponse } from './describe';
+export type { FrameDescription, FrameKind, DescribeOptions } from './describe';
+export { describeRegisters, consecutive } from './register_fields';
+export type { RegisterDescription, FieldValue } from './register_fields';
+export { EVENT_NAMES, eventName, eventSeverity } from './event_codes';
+export type { EventSeverity } from './event_codes';

@@ -111,7 +111,8 @@ export class DayStore {
 
   #evictOldest(current: string, evicted: string[]): boolean {
     const oldest = this.days().find((d) => d.date !== current);
-    if (!oldest) return false;
+    // A day still listed after its removal means delete did not work: stop instead of looping.
+    if (!oldest || evicted.includes(oldest.date)) return false;
     this.#delete(oldest.date);
     evicted.push(oldest.date);
     return true;

@@ -111,6 +111,12 @@ export class HistoryLogger implements GatewayModule {
     return parsed && formatDay(parsed.samples, parsed.layout);
   }
 
+  /** The day as a JSON download `{ date, samples }`; undefined when there is no such day. */
+  json(date: string): string | undefined {
+    const samples = this.samples(date);
+    return samples && JSON.stringify({ date, samples });
+  }
+
   /** Removes every day file; returns how many. */
   erase(): number {
     const removed = this.#store.erase();

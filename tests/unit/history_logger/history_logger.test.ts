@@ -157,6 +157,18 @@ describe('history_logger', () => {
     history.stop();
   });
 
+  it('stops evicting when a removed day is still listed', () => {
+    const files = new MemoryFiles({ capacityBytes: 10_000_000 });
+    const { t, history } = started({ files, interval_s: 3600 });
+    run(t, 24 + 1);
+    files.setCapacity(files.usedBytes() + 10);
+    files.delete = () => {}; // a store whose delete silently does nothing
+    run(t, 1);
+    expect(history.files()).toHaveLength(2);
+    expect(history.metrics()).toMatchObject({ samples_dropped_total: 1, day_files_evicted_for_space_total: 1 });
+    history.stop();
+  });
+
   it('removes no day on a write error while space is free', () => {
     const files = new MemoryFiles({ capacityBytes: 10_000_000 });
     const { t, history } = started({ files, interval_s: 3600 });
@@ -176,6 +188,8 @@ describe('history_logger', () => {
     expect(history.read(undefined, 2)).toMatchObject({ date: '2026-03-02', total: 7, samples: samples.slice(23, 25) });
     expect(history.read('2026-02-01')).toBeUndefined();
     expect(history.csv('2026-02-01')).toBeUndefined();
+    expect(history.json('2026-02-01')).toBeUndefined();
+    expect(JSON.parse(history.json('2026-03-02')!)).toEqual({ date: '2026-03-02', samples: samples.slice(23) });
     expect(history.files()).toEqual([
       { date: '2026-03-01', name: '2026-03-01.csv', size_bytes: t.files.read('history/2026-03-01.csv')!.length },
       { date: '2026-03-02', name: '2026-03-02.csv', size_bytes: t.files.read('history/2026-03-02.csv')!.length },

@@ -8,7 +8,11 @@ import { batterySummary, energyFields } from '../telemetry';
 
 export function statusRoutes(kit: RouteKit): RouteTable {
   const { host, services, state } = kit;
-  const canStatus = () => (services.can ? services.can.metrics() : { ...host.can.status() });
+  const canStatus = () => {
+    if (services.can) return services.can.metrics();
+    const port = host.can.status();
+    return { state: port.state, tx_error_counter: port.txErrorCounter, rx_error_counter: port.rxErrorCounter, bus_error_count: port.busErrorCount };
+  };
 
   return [
     {

@@ -103,10 +103,11 @@ export class BatteryModel {
     return (3600 * remainingAh) / Math.max(0.1, this.#averageDischargeA);
   }
 
-  step(dtS: number, inputs: PackInputs): void {
+  /** Advances `dtS` seconds; `maxSubstepS` trades fidelity for speed on long fast-forwards. */
+  step(dtS: number, inputs: PackInputs, maxSubstepS = this.#maxSubstepS): void {
     let left = dtS;
     while (left > 1e-9) {
-      const dt = Math.min(left, this.#maxSubstepS);
+      const dt = Math.min(left, maxSubstepS);
       this.#substep(dt, inputs);
       left -= dt;
     }

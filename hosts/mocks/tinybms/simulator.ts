@@ -194,7 +194,8 @@ export class TinyBmsSimulator {
     const step = this.#scenario.next(dt, { socPct: this.#model.bms.socPct, chargeDone: this.#model.bms.chargeDone });
     this.#phase = step.phase;
     this.#chargerConnected = step.inputs.charger !== undefined;
-    this.#model.step(dt, step.inputs);
+    // At most ten sub-steps per tick: 1 s resolution up to 10×/tick-rate, coarser when fast-forwarding.
+    this.#model.step(dt, step.inputs, Math.max(1, dt / 10));
     this.#sync();
   }
 

@@ -2,7 +2,7 @@
 import { MissingRegisterError, cellRegisterIndexes, liveDataFromRegisters } from '../../../modules/uart_bms/live_decode';
 import { float32ToWords } from '../../../modules/uart_bms/words';
 import { versionFromRegisters } from '../../../modules/uart_bms/version';
-import { clarkRegisters } from './support/clark';
+import { CLARK_VERSION, clarkRegisters } from './support/clark';
 
 function snapshot(changes: Record<number, number> = {}): Map<number, number> {
   const registers = clarkRegisters();
@@ -125,15 +125,12 @@ describe('cell register rule', () => {
 
 describe('versionFromRegisters', () => {
   it('splits bytes and flags of the CLARK version registers', () => {
-    expect(versionFromRegisters(clarkRegisters())).toMatchObject({
-      hardware_version: 2,
-      hardware_changes_version: 1,
-      firmware_version: 1,
-      power_type: 'high',
-      current_sensor: 'internal_hall',
-      internal_firmware_version: 242,
-      bootloader_version: 24,
-      profile_version: 4,
+    expect(versionFromRegisters(clarkRegisters())).toEqual(CLARK_VERSION);
+    const array = Array.from({ length: 10 }, (_, i) => clarkRegisters().get(500 + i) as number);
+    expect(versionFromRegisters(array, 500)).toEqual(CLARK_VERSION);
+    expect(versionFromRegisters(new Map([[500, 0x0102], [501, 0x0401], [502, 0], [503, 0], [504, 0], [505, 0], [506, 0], [507, 0], [508, 0], [509, 0]]))).toMatchObject({
+      power_type: 'low',
+      current_sensor: 'external',
     });
   });
 });

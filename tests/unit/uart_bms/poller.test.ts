@@ -3,6 +3,7 @@ import { UartNackError, UartQueueFullError, UartRequestError, UartStoppedError, 
 import { UartBmsPoller } from '../../../modules/uart_bms/poller';
 import { encodeResponse } from '../../../modules/uart_bms/responses';
 import { fromHex, toHex } from '../../../modules/util/hex';
+import { CLARK_VERSION } from './support/clark';
 import { createPollerContext } from './support/context';
 
 function setup(config = {}) {
@@ -285,17 +286,7 @@ describe('register access between polls', () => {
     const map = await settings;
     expect(map.size).toBe(44);
     expect([map.get(300), map.get(307), map.get(315), map.get(319), map.get(320), map.get(328)]).toEqual([4150, 14, 4200, 60, 1, 0xffff]);
-    await expect(version).resolves.toEqual({
-      hardware_version: 2,
-      hardware_changes_version: 1,
-      firmware_version: 1,
-      power_type: 'high',
-      current_sensor: 'internal_hall',
-      internal_firmware_version: 242,
-      bootloader_version: 0x18,
-      profile_version: 4,
-      serial_number: '123456789ABCDEF000010002',
-    });
+    await expect(version).resolves.toEqual(CLARK_VERSION);
   });
 
   it('refuses reads no Modbus request can carry', async () => {

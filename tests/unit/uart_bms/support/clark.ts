@@ -19,3 +19,16 @@ export function clarkRegisters(): Map<number, number> {
   set(500, [0x0102, 0x0301, 0x00f2, 0x0418, 0x1234, 0x5678, 0x9abc, 0xdef0, 0x0001, 0x0002]);
   return registers;
 }
+
+/** Registers 500–509 of clarkRegisters() decoded (the serial words are made up: CLARK printed none). */
+export const CLARK_VERSION = Object.freeze({
+  hardware_version: 2,
+  hardware_changes_version: 1,
+  firmware_version: 1,
+  power_type: 'high',
+  current_sensor: 'internal_hall',
+  internal_firmware_version: 242,
+  bootloader_version: 0x18,
+  profile_version: 4,
+  serial_number: '123456789ABCDEF000010002',
+});

@@ -73,6 +73,11 @@ export class BmsLogic {
     return false;
   }
 
+  #anyProtectionActive(): boolean {
+    for (const state of this.#protections.values()) if (state.active) return true;
+    return false;
+  }
+
   logEvent(id: number): void {
     this.events.log(id, this.lifetimeS);
   }
@@ -160,7 +165,8 @@ export class BmsLogic {
       this.logEvent(EVENT.CHARGING_STARTED);
       this.statistics.count('charging');
     }
-    if (!this.chargingActive || !this.#last.chargeEnabled) return;
+    // A charge cut off by a protection is not a completed charge (no SOC calibration, no count).
+    if (!this.chargingActive || !this.#last.chargeEnabled || this.#anyProtectionActive()) return;
     const tapered = m.currentA < s.chargeFinishedA && maxCellMv >= s.earlyBalancingMv;
     this.#lowCurrentS = tapered ? this.#lowCurrentS + dtS : 0;
     if (this.#lowCurrentS >= DONE_CONFIRM_S || maxCellMv >= s.fullyChargedMv) {

@@ -19,6 +19,11 @@ export class UartNackError extends Error {
   }
 }
 
+/** The serial port refused the request bytes (driver error); not retried. */
+export class UartWriteError extends Error {
+  override name = 'UartWriteError';
+}
+
 /** The poller was stopped while the transaction waited or ran. */
 export class UartStoppedError extends Error {
   override name = 'UartStoppedError';

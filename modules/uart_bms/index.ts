@@ -28,7 +28,7 @@ export { UartLink } from './link';
 export type { Transaction, Verdict, Completion, LinkOptions, LinkCounters } from './link';
 export { UartBmsPoller, POLL_INTERVAL_MIN_MS, POLL_INTERVAL_MAX_MS } from './poller';
 export type { UartBmsPollerOptions } from './poller';
-export { UartTimeoutError, UartNackError, UartStoppedError, UartQueueFullError, UartRequestError, SettingsRejectedError } from './errors';
+export { UartTimeoutError, UartWriteError, UartNackError, UartStoppedError, UartQueueFullError, UartRequestError, SettingsRejectedError } from './errors';
 export { describeFrame, describeRequest, describeResponse } from './describe';
 export type { FrameDescription, FrameKind, DescribeOptions } from './describe';
 export { describeRegisters, consecutive } from './register_fields';

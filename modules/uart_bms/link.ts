@@ -8,7 +8,7 @@
  */
 import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
 import type { SerialPort } from '../../hosts/ports/serial';
-import { UartNackError, UartQueueFullError, UartStoppedError, UartTimeoutError } from './errors';
+import { UartNackError, UartQueueFullError, UartStoppedError, UartTimeoutError, UartWriteError } from './errors';
 import { ResponseFramer } from './framer';
 import { encodeRequest, requestCommand, type TinyRequest } from './requests';
 import { decodeResponse, respondedCommand, type TinyResponse } from './responses';
@@ -156,7 +156,12 @@ export class UartLink {
     serial.flush?.();
     this.#framer.expect({ command: active.command, length: active.transaction.responseLength });
     active.bytesThisAttempt = 0;
-    serial.write(active.bytes);
+    try {
+      serial.write(active.bytes);
+    } catch (error) {
+      this.#complete(new UartWriteError(`${active.transaction.label}: serial write failed: ${(error as Error)?.message ?? String(error)}`));
+      return;
+    }
     this.#counters.requests_sent++;
     this.#options.onFrame?.('tx', active.bytes);
     active.timer = clock.setTimer(Math.max(1, this.#options.responseTimeoutMs()), () => this.#onTimeout());

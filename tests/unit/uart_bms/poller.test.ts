@@ -1,5 +1,5 @@
 /** UartBmsPoller on the virtual clock against a scripted fake TinyBMS. */
-import { UartNackError, UartQueueFullError, UartRequestError, UartStoppedError, UartTimeoutError, SettingsRejectedError } from '../../../modules/uart_bms/errors';
+import { UartWriteError, UartNackError, UartQueueFullError, UartRequestError, UartStoppedError, UartTimeoutError, SettingsRejectedError } from '../../../modules/uart_bms/errors';
 import { UartBmsPoller } from '../../../modules/uart_bms/poller';
 import { encodeResponse } from '../../../modules/uart_bms/responses';
 import { fromHex, toHex } from '../../../modules/util/hex';
@@ -165,6 +165,26 @@ describe('polling', () => {
     expect(settings).toHaveLength(44);
     expect(settings[0]).toBe(4150);
     expect(poller.metrics()).toMatchObject({ unexpected_frames: 1, wakeups: 1, timeouts: 1 });
+  });
+
+  it('fails a transaction whose bytes the serial driver refuses, and keeps polling', async () => {
+    const { poller, bms, run, events } = setup({ poll_interval_ms: 10000 });
+    poller.start();
+    await run(10);
+    const write = bms.write.bind(bms);
+    bms.write = () => {
+      throw new Error('UART TX FIFO full');
+    };
+    const read = outcome(poller.readRegisters(300, 1));
+    await run(10);
+    const error = await rejection(read);
+    expect(error).toBeInstanceOf(UartWriteError);
+    expect((error as Error).message).toMatch(/serial write failed: UART TX FIFO full/);
+    bms.write = write;
+    const again = poller.readRegisters(300, 1);
+    await run(10);
+    await expect(again).resolves.toEqual([4150]);
+    expect(events('bms.link').map((e) => e.online)).toEqual([true]);
   });
 
   it('counts frames nobody asked for and carries on', async () => {

@@ -1,0 +1,96 @@
+/**
+ * The whole gateway on Node against the simulated TinyBMS: a real HTTP/WebSocket server, real
+ * MQTT sockets, real files under the data folder; the UART is an in-memory cable to the device
+ * simulator and the CAN bus a recorder with a simulated GX that sends its 0x305 keep-alive.
+ * `npm start`, the browser tests and demos all build it here.
+ */
+import type { ClockPort, TimerHandle } from '../ports/clock';
+import type { LogLevel, LogPort } from '../ports/log';
+import { createGateway, type Gateway } from '../../modules/gateway/gateway';
+import { VirtualCanBus } from '../mocks/can_bus';
+import { createSerialLink } from '../mocks/serial_link';
+import { TinyBmsSimulator, type SimMode } from '../mocks/tinybms/index';
+import { createNodeHttpPort } from './http_server';
+import { NodeMqttTransport } from './mqtt_transport';
+import { createNodeHost, type NodeHost } from './node_host';
+import { simulationRoutes } from './sim_routes';
+import { loadWebAssets } from './web_assets';
+
+export interface SimulatedGatewayOptions {
+  dataDir: string;
+  port: number;
+  mode?: SimMode;
+  speed?: number;
+  seed?: number;
+  logLevel?: LogLevel;
+  log?: LogPort;
+  /** Built UI folder (build/web); without it the server answers a page saying how to build it. */
+  webDir?: string;
+  /** A VirtualClock for fast runs; the real clock otherwise. */
+  clock?: ClockPort;
+  telemetryPeriodMs?: number;
+  restart?(): void;
+}
+
+export interface SimulatedGateway {
+  gateway: Gateway;
+  simulator: TinyBmsSimulator;
+  can: VirtualCanBus;
+  host: NodeHost;
+  stop(): Promise<void>;
+}
+
+const GX_KEEPALIVE_MS = 1000;
+
+export function startSimulatedGateway(options: SimulatedGatewayOptions): SimulatedGateway {
+  const log = options.log;
+  // The clock comes from the host when none is given, so build the host first around the links.
+  let clockRef: ClockPort | undefined = options.clock;
+  const lazyClock: ClockPort = {
+    now: () => (clockRef as ClockPort).now(),
+    wallTime: () => (clockRef as ClockPort).wallTime(),
+    setTimer: (ms, fn) => (clockRef as ClockPort).setTimer(ms, fn),
+    setInterval: (ms, fn) => (clockRef as ClockPort).setInterval(ms, fn),
+    clear: (t) => (clockRef as ClockPort).clear(t),
+  };
+  const link = createSerialLink({ clock: lazyClock });
+  const can = new VirtualCanBus({ clock: lazyClock });
+  const mqtt = new NodeMqttTransport();
+  const host = createNodeHost({
+    serial: link.gateway,
+    can,
+    dataDir: options.dataDir,
+    logLevel: options.logLevel,
+    log,
+    clock: options.clock,
+    mqtt,
+    http: createNodeHttpPort(),
+    restart: options.restart,
+  });
+  clockRef = host.clock;
+
+  const simulator = new TinyBmsSimulator({ clock: host.clock, serial: link.device, mode: options.mode, speed: options.speed, seed: options.seed });
+  const assets = options.webDir && host.crypto ? loadWebAssets(options.webDir, host.crypto) : undefined;
+  const gateway = createGateway(host, {
+    logLevel: () => options.logLevel ?? 'info',
+    web: { port: options.port, assets, extraRoutes: [simulationRoutes(simulator)], telemetryPeriodMs: options.telemetryPeriodMs },
+  });
+
+  simulator.start();
+  gateway.start();
+  const keepAlive: TimerHandle = host.clock.setInterval(GX_KEEPALIVE_MS, () => can.injectKeepAlive());
+
+  return {
+    gateway,
+    simulator,
+    can,
+    host,
+    async stop() {
+      host.clock.clear(keepAlive);
+      gateway.stop();
+      simulator.stop();
+      await gateway.web?.whenStopped();
+      host.close();
+    },
+  };
+}

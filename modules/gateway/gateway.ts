@@ -1,0 +1,148 @@
+/**
+ * The composition: builds every module of the gateway from one Host and wires them to the bus.
+ * Every host (ESP32, mcsim, Node, the XS test harness) calls createGateway; nothing else here
+ * knows which platform it is on. Optional ports decide optional modules: no mqtt port, no MQTT;
+ * no http port, no web server; no wifi port, no Wi-Fi manager.
+ */
+import type { Host } from '../../hosts/host';
+import type { LogLevel } from '../../hosts/ports/log';
+import { AlertManager } from '../alert_manager/alert_manager';
+import { CanPublisher } from '../can_publisher/publisher';
+import { decodeCanFrame } from '../can_victron/decode';
+import { CanVictronDriver } from '../can_victron/driver';
+import { ConfigManager } from '../config_manager/config_manager';
+import type { GatewayConfig } from '../config_manager/config_types';
+import { createGatewayBus, type GatewayBus } from '../event_bus/events';
+import { HistoryLogger } from '../history_logger/history_logger';
+import { Monitoring } from '../monitoring/monitoring';
+import { createMqttModules } from '../mqtt_gateway/index';
+import { describeFrame } from '../uart_bms/describe';
+import { UartBmsPoller } from '../uart_bms/poller';
+import { createLogger } from '../util/logger';
+import type { AssetTable } from '../web_server/assets';
+import type { RouteTable } from '../web_server/router';
+import type { OtaService } from '../web_server/services';
+import { WebServer } from '../web_server/web_server';
+import { WifiManager } from '../wifi/wifi_manager';
+import type { GatewayContext, GatewayModule } from './context';
+
+export interface GatewayOptions {
+  logLevel?: () => LogLevel;
+  /** Web server: port (default 80), built UI, host-only routes such as /api/sim/*. */
+  web?: { port?: number; assets?: AssetTable; extraRoutes?: readonly RouteTable[]; telemetryPeriodMs?: number };
+  /** MQTT reconnect backoff base (tests shorten it; default 1 s). */
+  mqttBackoffBaseMs?: number;
+  /** The OTA service, when the host supports updates. */
+  ota?: OtaService;
+  firmware?: { major: number; minor: number };
+}
+
+export class Gateway {
+  readonly bus: GatewayBus;
+  readonly context: GatewayContext;
+  readonly config: ConfigManager;
+  readonly uart: UartBmsPoller;
+  readonly canDriver: CanVictronDriver;
+  readonly canPublisher: CanPublisher;
+  readonly alerts: AlertManager;
+  readonly history: HistoryLogger;
+  readonly monitoring: Monitoring;
+  readonly mqtt: ReturnType<typeof createMqttModules> | undefined;
+  readonly wifi: WifiManager | undefined;
+  readonly web: WebServer | undefined;
+  /** In start order; stopped in reverse. */
+  readonly modules: readonly GatewayModule[];
+  #started = false;
+
+  constructor(readonly host: Host, options: GatewayOptions = {}) {
+    const clock = host.clock;
+    const level = options.logLevel ?? (() => 'info' as LogLevel);
+    const busLog = createLogger(host.log, 'event_bus', level);
+    this.bus = createGatewayBus({
+      defer: (fn) => clock.setTimer(0, fn),
+      onSubscriberError: (event, error) => busLog.error(`subscriber of ${event} threw: ${describeError(error)}`),
+    });
+    this.config = new ConfigManager({ store: host.store, bus: this.bus, crypto: host.crypto, logger: createLogger(host.log, 'config_manager', level) });
+    const config = this.config;
+    this.context = {
+      host,
+      bus: this.bus,
+      config: (): GatewayConfig => config.get(),
+      logger: (tag) => createLogger(host.log, tag, level),
+    };
+    const ctx = this.context;
+
+    this.uart = new UartBmsPoller(ctx);
+    this.canDriver = new CanVictronDriver(ctx);
+    this.canPublisher = new CanPublisher(ctx, { transmitter: this.canDriver, firmware: options.firmware });
+    this.alerts = new AlertManager(ctx);
+    this.history = new HistoryLogger(ctx);
+    this.monitoring = new Monitoring(ctx);
+    this.mqtt = host.mqtt ? createMqttModules(ctx, { client: { backoffBaseMs: options.mqttBackoffBaseMs } }) : undefined;
+    this.wifi = host.wifi ? new WifiManager(ctx) : undefined;
+    this.web = host.http && host.crypto ? this.#createWebServer(options) : undefined;
+
+    const modules: GatewayModule[] = [this.config];
+    if (this.wifi) modules.push(this.wifi);
+    modules.push(this.alerts, this.history, this.canDriver, this.canPublisher, this.uart);
+    if (this.mqtt) modules.push(this.mqtt.client, this.mqtt.gateway);
+    if (this.web) modules.push(this.web);
+    this.modules = modules;
+    for (const module of modules) if (module !== this.monitoring) this.monitoring.register(module);
+  }
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    for (const module of this.modules) module.start();
+    this.monitoring.start();
+  }
+
+  stop(): void {
+    if (!this.#started) return;
+    this.#started = false;
+    this.monitoring.stop();
+    for (const module of [...this.modules].reverse()) module.stop();
+  }
+
+  #createWebServer(options: GatewayOptions): WebServer {
+    return new WebServer(this.context, {
+      port: options.web?.port,
+      assets: options.web?.assets,
+      extraRoutes: options.web?.extraRoutes,
+      telemetryPeriodMs: options.web?.telemetryPeriodMs,
+      services: {
+        config: this.config,
+        alerts: this.alerts,
+        events: this.alerts,
+        history: this.history,
+        monitoring: this.monitoring,
+        bms: this.uart,
+        energy: this.canPublisher,
+        uart: this.uart,
+        can: this.canDriver,
+        mqtt: this.mqtt?.client,
+        wifi: this.wifi,
+        ota: options.ota,
+        decoders: {
+          uart: (bytes) => {
+            const decoded = describeFrame(bytes);
+            return decoded.ok ? { ...decoded.value } : { error: decoded.error.message };
+          },
+          can: (frame) => {
+            const decoded = decodeCanFrame(frame.id, frame.data);
+            return decoded.ok ? { ...decoded.frame } : { error: decoded.error };
+          },
+        },
+      },
+    });
+  }
+}
+
+export function createGateway(host: Host, options: GatewayOptions = {}): Gateway {
+  return new Gateway(host, options);
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

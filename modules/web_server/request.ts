@@ -12,14 +12,15 @@ export interface ParsedTarget {
   query: ReadonlyMap<string, string>;
 }
 
-/** Splits "/a/b?x=1&y" into path and query; undefined when the path cannot be decoded. */
+/** Splits "/a/b?x=1&y" into path and query; undefined when the path cannot be decoded or climbs (".."). */
 export function parseTarget(url: string): ParsedTarget | undefined {
   const hashAt = url.indexOf('#');
   const target = hashAt >= 0 ? url.slice(0, hashAt) : url;
   const queryAt = target.indexOf('?');
   const rawPath = queryAt >= 0 ? target.slice(0, queryAt) : target;
   const path = decodeComponent(rawPath);
-  if (path === undefined || !path.startsWith('/') || path.includes('\0')) return undefined;
+  // Nothing is ever a file path here, yet a dot-dot segment or a backslash has no honest use: refuse it.
+  if (path === undefined || !path.startsWith('/') || path.includes('\0') || path.includes('\\') || path.split('/').includes('..')) return undefined;
   const query = new Map<string, string>();
   if (queryAt >= 0) {
     for (const pair of target.slice(queryAt + 1).split('&')) {

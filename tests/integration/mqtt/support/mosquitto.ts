@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { terminate } from './process';
 import { waitFor } from './wait';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -105,9 +106,8 @@ export class MosquittoBroker {
   async stop(): Promise<void> {
     const child = this.#process;
     if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    await exited;
+    // Generous grace: Mosquitto saves its persistence file on SIGTERM.
+    await terminate(child, 10000);
     this.#process = undefined;
   }
 

@@ -3,6 +3,7 @@
  * per message (-F %j) with topic, QoS, retain flag and payload; -d tells us when SUBACK arrived.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { terminate } from './process';
 import { waitFor } from './wait';
 
 export interface ReceivedMessage {
@@ -57,10 +58,7 @@ export class Subscriber {
   }
 
   async stop(): Promise<void> {
-    if (this.#process.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.#process.once('exit', () => resolve()));
-    this.#process.kill('SIGTERM');
-    await exited;
+    await terminate(this.#process);
   }
 
   #onOutput(text: string): void {

@@ -7,16 +7,10 @@
 import config from 'mc/config';
 import FFI from 'mc/ffi';
 import type { Host } from '../host';
-import { ChunkedStore } from '../../modules/config_manager/chunked_store';
 import { TwaiCanPort } from './can/can_port';
-import { ModdableClock } from './moddable/clock';
+import { createClockAndLog, createSdkPorts } from './moddable/boot';
 import { createSdkCrypto } from './moddable/crypto';
-import { SdkFileStore } from './moddable/files';
-import { SdkHttpPort } from './moddable/http_server';
-import { describeError, TraceLog } from './moddable/log';
-import { SdkMqttPort } from './moddable/mqtt';
-import type { PlatformHost } from './moddable/platform';
-import { PREFERENCE_MAX_KEY_LENGTH, PreferenceStore } from './moddable/preference_store';
+import type { PlatformHostFactory } from './moddable/platform';
 import { readHostSettings } from './moddable/settings';
 import { syncWallClock } from './moddable/sntp';
 import { SdkWifiRadio } from './moddable/wifi_radio';
@@ -24,13 +18,10 @@ import { Esp32Ota } from './ota';
 import { Esp32Serial } from './serial';
 import { createEsp32System, hardwareRandom } from './system';
 
-export function createPlatformHost(): PlatformHost {
+export const createPlatformHost: PlatformHostFactory = () => {
   const settings = readHostSettings(config);
-  const errors: { log?: TraceLog } = {};
-  const report = (what: string) => (error: unknown) => errors.log?.log('error', 'host', `${what}: ${describeError(error)}`);
-  const clock = new ModdableClock(report('timer callback threw'));
-  const log = new TraceLog(settings.logLevel, () => clock.now());
-  errors.log = log;
+  const base = createClockAndLog(settings.logLevel);
+  const { clock, log, report } = base;
   const natives = new FFI();
   log.log('info', 'host', `TinyBMS-GW ${settings.firmwareVersion} on ESP32-S3; last reset: ${natives.gw_reset_reason()}`);
 
@@ -50,14 +41,11 @@ export function createPlatformHost(): PlatformHost {
     log,
     serial: new Esp32Serial(settings.uart, report('UART receiver threw')),
     can: new TwaiCanPort({ clock, ...settings.can, onError: report('CAN receiver threw') }),
-    store: new ChunkedStore(new PreferenceStore(settings.storeDomain), { maxKeyLength: PREFERENCE_MAX_KEY_LENGTH }),
-    files: new SdkFileStore({ root: `${config.file.root}${settings.filesFolder}/` }),
+    ...createSdkPorts(settings, config.file.root, base),
     crypto: createSdkCrypto(hardwareRandom(natives)),
     system,
-    mqtt: new SdkMqttPort(clock),
-    http: new SdkHttpPort({ clock, log }),
     wifi,
     ota: new Esp32Ota({ natives, clock, restart: () => system.restart() }),
   };
   return { host, settings };
-}
+};

@@ -24,7 +24,8 @@ export interface Esp32OtaOptions {
 export class Esp32Ota implements OtaPort {
   #options: Esp32OtaOptions;
   #updater: Updater | undefined;
-  #expected = 0;
+  /** Undefined when the caller did not know the size (streamed multipart). */
+  #expected: number | undefined;
   #written = 0;
   #ended = false;
   #pending: string | undefined;
@@ -33,10 +34,11 @@ export class Esp32Ota implements OtaPort {
     this.#options = options;
   }
 
-  begin(size: number): void {
+  begin(size?: number): void {
     if (this.#updater) throw new OtaStateError('an update is already being written');
-    if (!(size > 0)) throw new RangeError(`image size must be positive, got ${size}`);
-    this.#updater = Update.open({ partition: Flash.open({ path: 'nextota' }), byteLength: size });
+    if (size !== undefined && !(size > 0)) throw new RangeError(`image size must be positive, got ${size}`);
+    const partition = Flash.open({ path: 'nextota' });
+    this.#updater = Update.open(size === undefined ? { partition } : { partition, byteLength: size });
     this.#expected = size;
     this.#written = 0;
     this.#ended = false;
@@ -45,7 +47,7 @@ export class Esp32Ota implements OtaPort {
   write(chunk: Uint8Array): void {
     const updater = this.#active();
     if (this.#ended) throw new OtaStateError('the image was already ended');
-    if (this.#written + chunk.length > this.#expected) {
+    if (this.#expected !== undefined && this.#written + chunk.length > this.#expected) {
       this.abort();
       throw new OtaStateError(`image larger than announced (${this.#expected} bytes)`);
     }
@@ -55,7 +57,7 @@ export class Esp32Ota implements OtaPort {
 
   end(): void {
     this.#active();
-    if (this.#written !== this.#expected) {
+    if (this.#expected !== undefined && this.#written !== this.#expected) {
       const written = this.#written;
       this.abort();
       throw new OtaStateError(`image ended after ${written} of ${this.#expected} bytes`);

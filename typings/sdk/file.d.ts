@@ -25,3 +25,16 @@ declare module 'file' {
     static info(): { used: number; total: number };
   }
 }
+
+declare module 'Resource' {
+  interface ResourcePrototype extends HostBuffer {
+    slice(begin: number, end?: number): ArrayBuffer;
+    slice(begin: number, end?: number, copy?: boolean): HostBuffer;
+  }
+  export interface ResourceConstructor {
+    new (path: string): ResourcePrototype;
+    exists(path: string): boolean;
+  }
+  const Resource: ResourceConstructor;
+  export { Resource as default };
+}

@@ -15,7 +15,7 @@ function exact(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
-function sha256(data: Uint8Array): Uint8Array {
+export function sdkSha256(data: Uint8Array): Uint8Array {
   const digest = new Digest('SHA256');
   digest.write(exact(data));
   return new Uint8Array(digest.close());
@@ -29,7 +29,7 @@ class Hmac {
 
   constructor(key: Uint8Array) {
     const block = new Uint8Array(BLOCK);
-    block.set(key.length > BLOCK ? sha256(key) : key);
+    block.set(key.length > BLOCK ? sdkSha256(key) : key);
     this.#inner = block.map((b) => b ^ 0x36).buffer;
     this.#outer = block.map((b) => b ^ 0x5c).buffer;
   }
@@ -49,7 +49,7 @@ class Hmac {
 
 export function createSdkCrypto(randomBytes: (count: number) => Uint8Array): CryptoPort {
   return {
-    sha256,
+    sha256: sdkSha256,
     createSha256(): Sha256Stream {
       const digest = new Digest('SHA256');
       return {

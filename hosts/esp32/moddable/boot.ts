@@ -1,0 +1,52 @@
+/**
+ * What every Moddable host builds the same way: the clock and log (with timer errors reported
+ * through the log, never left to abort XS) and the ports that are pure SDK — store, files,
+ * MQTT, HTTP. The platform hosts add their hardware around these.
+ */
+import { ChunkedStore } from '../../../modules/config_manager/chunked_store';
+import type { FileStore } from '../../ports/files';
+import type { HttpPort } from '../../ports/http';
+import type { LogLevel } from '../../ports/log';
+import type { MqttPort } from '../../ports/mqtt';
+import type { KeyValueStore } from '../../ports/store';
+import { ModdableClock } from './clock';
+import { SdkFileStore } from './files';
+import { SdkHttpPort } from './http_server';
+import { describeError, TraceLog } from './log';
+import { SdkMqttPort } from './mqtt';
+import { PREFERENCE_MAX_KEY_LENGTH, PreferenceStore } from './preference_store';
+import type { HostSettings } from './settings';
+
+export interface ClockAndLog {
+  clock: ModdableClock;
+  log: TraceLog;
+  /** An error sink for callbacks: logs `what` and the error. */
+  report(what: string): (error: unknown) => void;
+}
+
+export function createClockAndLog(level: LogLevel): ClockAndLog {
+  const sink: { log?: TraceLog } = {};
+  const report = (what: string) => (error: unknown) => sink.log?.log('error', 'host', `${what}: ${describeError(error)}`);
+  const clock = new ModdableClock(report('timer callback threw'));
+  const log = new TraceLog(level, () => clock.now());
+  sink.log = log;
+  return { clock, log, report };
+}
+
+export interface SdkPorts {
+  store: KeyValueStore;
+  files: FileStore;
+  mqtt: MqttPort;
+  http: HttpPort;
+}
+
+/** `fileRoot` is mc/config's file.root (LittleFS "/" on the ESP32, "/tmp/" on Linux). */
+export function createSdkPorts(settings: HostSettings, fileRoot: string, base: ClockAndLog): SdkPorts {
+  return {
+    store: new ChunkedStore(new PreferenceStore(settings.storeDomain), { maxKeyLength: PREFERENCE_MAX_KEY_LENGTH }),
+    files: new SdkFileStore({ root: `${fileRoot}${settings.filesFolder}/` }),
+    mqtt: new SdkMqttPort(base.clock),
+    http: new SdkHttpPort({ clock: base.clock, log: base.log }),
+  };
+}
+

@@ -1,0 +1,30 @@
+/**
+ * Entry on Moddable (ESP32-S3 and the mcsim simulator): take the platform's host — manifest.json
+ * maps "gateway/host" to hosts/esp32/host or hosts/sim/host — build the gateway on it with the
+ * embedded web UI, start it. The same core runs on Node (hosts/node/main.ts).
+ */
+import { createPlatformHost } from 'gateway/host';
+import { sdkSha256 } from './hosts/esp32/moddable/crypto';
+import { describeError } from './hosts/esp32/moddable/log';
+import { loadEmbeddedWebAssets } from './hosts/esp32/moddable/web_assets';
+import { createGateway } from './modules/gateway/gateway';
+
+/** "1.4.2" → { major: 1, minor: 4 } for the Victron version frame (0x35F). */
+function firmwareNumbers(version: string): { major: number; minor: number } {
+  const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10));
+  return { major: Number.isFinite(major) ? major : 0, minor: Number.isFinite(minor) ? minor : 0 };
+}
+
+const { host, settings } = createPlatformHost();
+try {
+  const gateway = createGateway(host, {
+    logLevel: () => settings.logLevel,
+    web: { port: settings.httpPort, assets: loadEmbeddedWebAssets({ sha256: sdkSha256 }) },
+    firmware: firmwareNumbers(settings.firmwareVersion),
+  });
+  gateway.start();
+  host.log.log('info', 'main', `gateway started; web UI on port ${settings.httpPort}`);
+} catch (error) {
+  // Stay up with the log visible rather than abort into a boot loop.
+  host.log.log('error', 'main', `gateway failed to start: ${describeError(error)}`);
+}

@@ -3,9 +3,11 @@
  * (`decode uart`, …). Add a subcommand by writing its file and listing it in SUBCOMMANDS.
  */
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError, type CliIo, type Subcommand } from './command';
+import { decodeCan } from './decode_can';
 import { decodeUart } from './decode_uart';
+import { encodeVictron } from './encode_victron';
 
-export const SUBCOMMANDS: readonly Subcommand[] = [decodeUart];
+export const SUBCOMMANDS: readonly Subcommand[] = [decodeUart, decodeCan, encodeVictron];
 
 export function usageText(subcommands: readonly Subcommand[] = SUBCOMMANDS): string {
   const lines = subcommands.map((s) => `  tinybms-gw ${s.path.join(' ')} ${s.usage}\n      ${s.summary}`);

@@ -142,8 +142,8 @@ describe('decode uart (in process)', () => {
   });
 
   it('dispatches from a table, so more subcommands are one entry each', async () => {
-    const extra: Subcommand = { path: ['decode', 'can'], usage: '<id> <hex>', summary: 'test', run: (args, io) => (io.stdout(args.join(',')), 0) };
-    const run = await inProcess(['decode', 'can', '0x351', '00'], [...SUBCOMMANDS, extra]);
+    const extra: Subcommand = { path: ['decode', 'example'], usage: '<id> <hex>', summary: 'test', run: (args, io) => (io.stdout(args.join(',')), 0) };
+    const run = await inProcess(['decode', 'example', '0x351', '00'], [...SUBCOMMANDS, extra]);
     expect(run).toMatchObject({ status: 0, stdout: '0x351,00' });
     expect((await inProcess(['decode', 'uart', 'AA 1B 3F 1B'], [...SUBCOMMANDS, extra])).status).toBe(0);
   });

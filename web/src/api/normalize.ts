@@ -22,11 +22,27 @@ const UP_WORDS = ['connected', 'online', 'up', 'running', 'ok', 'active', 'error
 const WARN_WORDS = ['connecting', 'reconnecting', 'error_warning', 'error_passive', 'degraded', 'starting', 'recovering', 'stale'];
 const OFF_WORDS = ['disabled', 'off', 'stopped', 'not_configured'];
 
+/** The link's state word: `state`, or a module metric ending in `_state` ("can_state"). */
+function stateWord(link: LinkStatus): string {
+  const key = 'state' in link ? 'state' : Object.keys(link).find((k) => k.endsWith('_state'));
+  const value = key ? link[key] : undefined;
+  return typeof value === 'string' ? value.toLowerCase() : '';
+}
+
+const FLAG_NAMES = ['connected', 'online', 'link_up', 'up'];
+
+/** The link's up/down flag: a plain name, or a module metric ending in one ("uart_link_up", "mqtt_connected"). */
+function upFlag(link: LinkStatus): boolean | undefined {
+  for (const name of FLAG_NAMES) if (typeof link[name] === 'boolean') return link[name] as boolean;
+  const key = Object.keys(link).find((k) => typeof link[k] === 'boolean' && FLAG_NAMES.some((name) => k.endsWith(`_${name}`)));
+  return key ? (link[key] as boolean) : undefined;
+}
+
 /** A traffic-light level and a word for one link of /api/status. */
 export function linkLevel(link: LinkStatus | undefined): { level: LinkLevel; label: string } {
-  if (!link) return { level: 'unknown', label: 'unknown' };
+  if (!link || typeof link !== 'object') return { level: 'unknown', label: 'unknown' };
   if (link.enabled === false) return { level: 'off', label: 'disabled' };
-  const state = typeof link.state === 'string' ? link.state.toLowerCase() : '';
+  const state = stateWord(link);
   if (state) {
     const label = state.replace(/_/g, ' ');
     if (UP_WORDS.includes(state)) return { level: 'up', label };
@@ -34,7 +50,7 @@ export function linkLevel(link: LinkStatus | undefined): { level: LinkLevel; lab
     if (OFF_WORDS.includes(state)) return { level: 'off', label };
     return { level: 'down', label };
   }
-  const flag = link.connected ?? link.online ?? link.link_up ?? link.up;
+  const flag = upFlag(link);
   if (flag === true) return { level: 'up', label: 'connected' };
   if (flag === false) return { level: 'down', label: 'disconnected' };
   return { level: 'unknown', label: 'unknown' };

@@ -28,6 +28,13 @@ export interface LineChartProps {
   testId?: string;
 }
 
+/** Fit the data with 10 % headroom, never stretched to include 0 (53 V on a 0–100 V axis shows nothing). */
+function fitRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const pad = max === min ? Math.max(Math.abs(max) * 0.02, 1) : (max - min) * 0.1;
+  return [min - pad, max + pad];
+}
+
 function options(props: LineChartProps, width: number): uPlot.Options {
   const text = cssVar('--text-muted') || '#666';
   const grid = cssVar('--grid') || 'rgba(128,128,128,0.2)';
@@ -46,7 +53,7 @@ function options(props: LineChartProps, width: number): uPlot.Options {
     height: props.height ?? 220,
     cursor: { drag: { x: true, y: false } },
     legend: { live: true },
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, ...Object.fromEntries(scales.map((scale) => [scale, { range: fitRange }])) },
     axes: [
       { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
       ...scales.map((scale, i) => axis(scale, i === 0 ? 3 : 1)),

@@ -1,5 +1,6 @@
 /** The overview: SOC, pack values, cells, temperatures, charge limits and link states. */
 import { useEffect, useState } from 'preact/hooks';
+import type { LinkStatus } from '../api/types';
 import { Card } from '../components/card';
 import { CellBars } from '../components/cell_bars';
 import { LinkBadge } from '../components/link_badge';
@@ -33,6 +34,7 @@ export function DashboardPage() {
   const d = live?.data ?? {};
   const stale = isStale(live);
   const temps = d.temperatures_c ?? [];
+  const socketLevel = socket === 'open' ? 'up' : socket === 'connecting' ? 'warn' : 'down';
   const uptimeS = typeof gateway?.uptime_s === 'number' ? gateway.uptime_s : typeof gateway?.uptime_ms === 'number' ? gateway.uptime_ms / 1000 : undefined;
 
   return (
@@ -75,18 +77,18 @@ export function DashboardPage() {
           </div>
           {d.limit_reasons && d.limit_reasons.length > 0 && (
             <p class="muted small reasons" data-testid="limit-reasons">
-              {d.limit_reasons.join(' · ').replace(/_/g, ' ')}
+              Why: {d.limit_reasons.join(' · ').replace(/_/g, ' ')}
             </p>
           )}
         </Card>
 
         <Card title="Links">
           <div class="links">
-            <LinkBadge name="UART" link={gateway?.uart} />
+            <LinkBadge name="BMS" link={(gateway?.bms_link ?? gateway?.uart) as LinkStatus | undefined} />
             <LinkBadge name="CAN" link={gateway?.can} />
             <LinkBadge name="MQTT" link={gateway?.mqtt} />
             <LinkBadge name="Wi-Fi" link={gateway?.wifi} />
-            <span class={`badge level-${socket === 'open' ? 'up' : socket === 'connecting' ? 'warn' : 'down'}`} data-testid="link-live">
+            <span class={`badge level-${socketLevel}`} data-testid="link-live" data-level={socketLevel}>
               <span class="dot" aria-hidden="true" />
               <span class="badge-name">Live feed</span>
               <span class="badge-state">{socket}</span>

@@ -1,9 +1,9 @@
 /**
  * Firmware update: a signed image and its signature, uploaded as multipart with a progress bar
- * (XMLHttpRequest: fetch cannot report upload progress). When the gateway answers 503 (or has
- * no upload endpoint) the form is shown disabled with the reason.
+ * (XMLHttpRequest: fetch cannot report upload progress). When the gateway answers 503 (no OTA
+ * service) the form is shown disabled with the reason.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { auth } from '../api/auth';
 import { mutationHeaders } from '../api/client';
 import { ApiError, parseErrorBody } from '../api/errors';
@@ -15,19 +15,8 @@ import { useStore } from '../state/store';
 
 const ENDPOINT = '/api/ota/upload';
 
-type Availability = { state: 'checking' } | { state: 'available' } | { state: 'unavailable'; reason: string };
-
-/** A GET tells whether the endpoint exists without sending an image: 503/404 mean no OTA here. */
-async function probe(): Promise<Availability> {
-  try {
-    const response = await fetch(ENDPOINT, { method: 'GET', cache: 'no-store', headers: { 'X-Requested-With': 'fetch' } });
-    if (response.status === 503) return { state: 'unavailable', reason: 'Firmware update is not available on this gateway (503).' };
-    if (response.status === 404) return { state: 'unavailable', reason: 'This gateway has no firmware update endpoint.' };
-    return { state: 'available' };
-  } catch {
-    return { state: 'unavailable', reason: 'Gateway unreachable.' };
-  }
-}
+/** Unknown until an upload is tried: the gateway only says 503 in answer to one. */
+type Availability = { state: 'available' } | { state: 'unavailable'; reason: string };
 
 function upload(form: FormData, headers: Record<string, string>, onProgress: (sent: number, total: number) => void): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -43,14 +32,12 @@ function upload(form: FormData, headers: Record<string, string>, onProgress: (se
 
 function OtaForm() {
   const signedIn = !!useStore(auth).header;
-  const [availability, setAvailability] = useState<Availability>({ state: 'checking' });
+  const [availability, setAvailability] = useState<Availability>({ state: 'available' });
   const [firmware, setFirmware] = useState<File | null>(null);
   const [signature, setSignature] = useState<File | null>(null);
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [phase, setPhase] = useState<'idle' | 'uploading' | 'verifying' | 'done' | 'failed'>('idle');
   const [message, setMessage] = useState<string | null>(null);
-
-  useEffect(() => void probe().then(setAvailability), []);
 
   const start = async (event: Event) => {
     event.preventDefault();
@@ -93,7 +80,6 @@ function OtaForm() {
   const pct = progress && progress.total > 0 ? Math.min(100, (100 * progress.sent) / progress.total) : 0;
   return (
     <Card title="Firmware update" testId="ota">
-      {availability.state === 'checking' && <p class="muted">Checking whether this gateway accepts updates…</p>}
       {availability.state === 'unavailable' && (
         <Notice kind="warn" testId="ota-unavailable">
           {availability.reason}
@@ -110,7 +96,7 @@ function OtaForm() {
             <span class="field-label">Signature (.sig)</span>
             <input type="file" accept=".sig,application/octet-stream" onChange={(e) => setSignature(e.currentTarget.files?.[0] ?? null)} />
           </label>
-          <button type="submit" class="primary" disabled={disabled || !firmware || !signature}>
+          <button type="submit" class="primary" disabled={disabled || !firmware || !signature} data-testid="ota-submit">
             Upload and install
           </button>
         </fieldset>

@@ -1,7 +1,7 @@
 /**
  * Active alerts for the whole UI (the nav badge and the alerts page): GET /api/alarms every few
- * seconds and at once when /ws/alerts or /ws/events says something changed; the live feed keeps
- * the alert messages seen in this session.
+ * seconds and at once when /ws/events says an alert was raised or cleared; the live feed keeps
+ * the raise/clear messages seen in this session.
  */
 import { apiGet } from '../api/client';
 import { listOf } from '../api/normalize';
@@ -14,7 +14,7 @@ const FEED_LENGTH = 50;
 
 export const activeAlerts = createStore<ActiveAlert[] | null>(null);
 export const alertsError = createStore<string | null>(null);
-/** /ws/alerts messages, newest first; `active` false = the alert cleared. */
+/** Alert raise/clear messages, newest first; `active` false = the alert cleared. */
 export type AlertFeedEntry = Alert & { active?: boolean };
 export const alertFeed = createStore<AlertFeedEntry[]>([]);
 
@@ -42,17 +42,26 @@ function refreshSoon(): void {
   pending = setTimeout(() => void refreshAlerts(), 150);
 }
 
+/** Alerts carried by a /ws/events message: `new_alarms` (a list) raises, `alarm_cleared` (one) clears. */
+function alertsIn(message: unknown): AlertFeedEntry[] {
+  const { type, data } = (message ?? {}) as { type?: string; data?: unknown };
+  if (type === 'new_alarms') return (Array.isArray(data) ? data : [data]).filter(isAlert).map((a) => ({ ...a, active: true }));
+  if (type === 'alarm_cleared' && isAlert(data)) return [{ ...data, active: false }];
+  return [];
+}
+
+/**
+ * One socket (/ws/events) instead of also /ws/alerts: the ESP32 serves few WebSocket clients,
+ * and every open tab holds its sockets.
+ */
 export function startAlerts(): void {
   if (started) return;
   started = true;
-  openLiveSocket('/ws/alerts', (message) => {
-    const candidate = isAlert(message) ? message : isAlert((message as { data?: unknown })?.data) ? (message as { data: AlertFeedEntry }).data : null;
-    if (candidate) alertFeed.update((feed) => [candidate, ...feed].slice(0, FEED_LENGTH));
-    refreshSoon();
-  });
   openLiveSocket('/ws/events', (message) => {
-    const type = (message as { type?: string })?.type;
-    if (type === 'new_alarms' || type === 'alarm_cleared') refreshSoon();
+    const alerts = alertsIn(message);
+    if (alerts.length === 0) return;
+    alertFeed.update((feed) => [...alerts.reverse(), ...feed].slice(0, FEED_LENGTH));
+    refreshSoon();
   });
   void refreshAlerts();
   setInterval(() => void refreshAlerts(), POLL_MS);

@@ -25,45 +25,59 @@ export function base64Decode(text: string): Uint8Array | undefined {
   return out;
 }
 
-/** UTF-8 to a string; malformed sequences become U+FFFD, as TextDecoder does by default. */
-export function utf8Decode(bytes: Uint8Array): string {
-  let out = '';
-  let chunk: number[] = [];
-  const flush = () => {
-    out += String.fromCharCode.apply(null, chunk);
-    chunk = [];
-  };
-  for (let i = 0; i < bytes.length; ) {
-    const [codePoint, length] = decodeOne(bytes, i);
-    i += length;
-    if (codePoint >= 0x10000) {
-      const offset = codePoint - 0x10000;
-      chunk.push(0xd800 + (offset >> 10), 0xdc00 + (offset & 0x3ff));
-    } else chunk.push(codePoint);
-    if (chunk.length >= 4096) flush();
-  }
-  flush();
-  return out;
-}
-
 const REPLACEMENT = 0xfffd;
 
-/** One code point at `i`: [code point, bytes consumed]. Overlong, surrogate and truncated forms are refused. */
-function decodeOne(bytes: Uint8Array, i: number): [number, number] {
-  const lead = bytes[i];
-  if (lead < 0x80) return [lead, 1];
-  let need: number;
-  let codePoint: number;
-  let minimum: number;
-  if (lead >= 0xc2 && lead <= 0xdf) [need, codePoint, minimum] = [1, lead & 0x1f, 0x80];
-  else if (lead >= 0xe0 && lead <= 0xef) [need, codePoint, minimum] = [2, lead & 0x0f, 0x800];
-  else if (lead >= 0xf0 && lead <= 0xf4) [need, codePoint, minimum] = [3, lead & 0x07, 0x10000];
-  else return [REPLACEMENT, 1];
-  for (let k = 1; k <= need; k++) {
-    const next = bytes[i + k];
-    if (next === undefined || (next & 0xc0) !== 0x80) return [REPLACEMENT, k];
-    codePoint = (codePoint << 6) | (next & 0x3f);
+/**
+ * UTF-8 to a string, decoding as the WHATWG Encoding standard does (what TextDecoder gives):
+ * each maximal malformed subsequence becomes one U+FFFD.
+ */
+export function utf8Decode(bytes: Uint8Array): string {
+  let out = '';
+  let units: number[] = [];
+  const emit = (codePoint: number) => {
+    if (codePoint >= 0x10000) units.push(0xd800 + ((codePoint - 0x10000) >> 10), 0xdc00 + ((codePoint - 0x10000) & 0x3ff));
+    else units.push(codePoint);
+    if (units.length >= 4096) {
+      out += String.fromCharCode.apply(null, units);
+      units = [];
+    }
+  };
+  let needed = 0;
+  let seen = 0;
+  let codePoint = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (needed === 0) {
+      if (byte <= 0x7f) emit(byte);
+      else if (byte >= 0xc2 && byte <= 0xdf) [needed, codePoint] = [1, byte & 0x1f];
+      else if (byte >= 0xe0 && byte <= 0xef) {
+        // E0 would allow overlong forms, ED would reach the surrogates: narrow the next byte.
+        if (byte === 0xe0) lower = 0xa0;
+        if (byte === 0xed) upper = 0x9f;
+        [needed, codePoint] = [2, byte & 0x0f];
+      } else if (byte >= 0xf0 && byte <= 0xf4) {
+        if (byte === 0xf0) lower = 0x90;
+        if (byte === 0xf4) upper = 0x8f;
+        [needed, codePoint] = [3, byte & 0x07];
+      } else emit(REPLACEMENT);
+      continue;
+    }
+    if (byte < lower || byte > upper) {
+      // The sequence broke off: one replacement, and this byte starts afresh.
+      [needed, seen, codePoint, lower, upper] = [0, 0, 0, 0x80, 0xbf];
+      emit(REPLACEMENT);
+      i--;
+      continue;
+    }
+    [lower, upper] = [0x80, 0xbf];
+    codePoint = (codePoint << 6) | (byte & 0x3f);
+    if (++seen === needed) {
+      emit(codePoint);
+      [needed, seen, codePoint] = [0, 0, 0];
+    }
   }
-  if (codePoint < minimum || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return [REPLACEMENT, need + 1];
-  return [codePoint, need + 1];
+  if (needed > 0) emit(REPLACEMENT);
+  return out + String.fromCharCode.apply(null, units);
 }

@@ -13,44 +13,9 @@ import { DEFAULT_BACKOFF_BASE_MS, backoffDelayMs } from './backoff';
 import { DEFAULT_TEST_TIMEOUT_MS, type MqttTestResult, formatSeconds, testBrokerConnection } from './connection_test';
 import { BoundedOutbox } from './outbox';
 import { needsReconnect, sessionOptions } from './session_options';
+import type { MqttClientOptions, MqttState, MqttStatus, PublishOutcome } from './types';
 
-export type MqttState = 'stopped' | 'disabled' | 'unconfigured' | 'unavailable' | 'connecting' | 'connected' | 'waiting_retry';
-
-/** sent: handed to the live session · queued: QoS 1 waiting for a connection · skipped_offline: QoS 0 while offline · disabled: MQTT is switched off. */
-export type PublishOutcome = 'sent' | 'queued' | 'skipped_offline' | 'disabled';
-
-/** What `/api/mqtt/status` shows. */
-export interface MqttStatus {
-  state: MqttState;
-  enabled: boolean;
-  broker: string;
-  client_id: string;
-  last_error: string;
-  published_count: number;
-  reconnects: number;
-  queued_count: number;
-  inflight_count: number;
-  dropped_count: number;
-  connected_for_ms: number;
-  next_retry_in_ms: number;
-}
-
-export interface MqttClientOptions {
-  /** First reconnect delay; doubles up to `backoffMaxMs`. Tests shorten it; the default is 1 s. */
-  backoffBaseMs?: number;
-  /** Default 32 × base (32 s). */
-  backoffMaxMs?: number;
-  /** QoS 1 messages kept while offline (default 32). */
-  queueCapacity?: number;
-  /** QoS 1 messages awaiting PUBACK at once (default 8). */
-  inflightWindow?: number;
-  /** A broker that has not accepted the session by then counts as a failed attempt (default 10 s). */
-  connectTimeoutMs?: number;
-  /** A session shorter than this does not reset the backoff, so a broker that accepts and then drops us is not hammered (default 10 s). */
-  stableSessionMs?: number;
-  /** The last will for a session with this configuration (mqtt_gateway's availability topic). */
-  will?(mqtt: MqttConfig): MqttWill | undefined;
-}
+export type { MqttClientOptions, MqttState, MqttStatus, PublishOutcome } from './types';
 
 interface OutgoingMessage {
   topic: string;
@@ -76,6 +41,7 @@ export class MqttClient implements GatewayModule {
   #stableSessionMs: number;
   #outbox: BoundedOutbox<OutgoingMessage>;
   #inflight = new Set<OutgoingMessage>();
+  #subscriptions = new Map<string, (payload: Uint8Array) => void>();
   #state: MqttState = 'stopped';
   #session: Session | undefined;
   #connectTimer: TimerHandle | undefined;
@@ -146,6 +112,18 @@ export class MqttClient implements GatewayModule {
     const dropped = this.#outbox.push(message);
     if (dropped) this.#log.warn(`outbox full (${this.#outbox.capacity}): dropped the oldest QoS 1 message, topic ${dropped.topic}`);
     return 'queued';
+  }
+
+  /**
+   * Receive messages on one exact topic (no wildcards), in this and every later session.
+   * Returns the unsubscribe function (the broker keeps the subscription until the next session).
+   */
+  subscribe(topic: string, handler: (payload: Uint8Array) => void): () => void {
+    this.#subscriptions.set(topic, handler);
+    if (this.connected) this.#session?.connection?.subscribe?.(topic);
+    return () => {
+      if (this.#subscriptions.get(topic) === handler) this.#subscriptions.delete(topic);
+    };
   }
 
   /** Try a broker without touching the live session; `overrides` lets the UI test unsaved settings. */
@@ -228,6 +206,9 @@ export class MqttClient implements GatewayModule {
         onClose: (reason) => {
           if (this.#session === session) this.#sessionEnded(session, reason || 'connection closed');
         },
+        onMessage: (topic, payload) => {
+          if (this.#session === session) this.#subscriptions.get(topic)?.(payload);
+        },
       });
     } catch (error) {
       if (this.#session === session) this.#sessionEnded(session, `cannot start a connection: ${(error as Error)?.message ?? String(error)}`);
@@ -242,6 +223,7 @@ export class MqttClient implements GatewayModule {
     const broker = this.#ctx.config().mqtt.broker_uri;
     this.#log.info(`connected to ${broker}`);
     this.#ctx.bus.publish('mqtt.connected', { broker });
+    for (const topic of this.#subscriptions.keys()) session.connection?.subscribe?.(topic);
     this.#pump();
   }
 

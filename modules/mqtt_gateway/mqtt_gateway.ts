@@ -23,6 +23,14 @@ import { gatewayTopics, OFFLINE, ONLINE, type GatewayTopics } from './topics';
 export interface MqttPublisher {
   readonly connected: boolean;
   publish(topic: string, payload: string, options: MqttPublishOptions): PublishOutcome;
+  subscribe?(topic: string, handler: (payload: Uint8Array) => void): () => void;
+}
+
+/** HA publishes this word on <discovery_prefix>/status when it (re)starts. */
+const HA_ONLINE = [0x6f, 0x6e, 0x6c, 0x69, 0x6e, 0x65]; // "online"
+
+function isHaOnline(payload: Uint8Array): boolean {
+  return payload.length === HA_ONLINE.length && HA_ONLINE.every((byte, i) => payload[i] === byte);
 }
 
 export interface MqttGatewayOptions {
@@ -42,6 +50,8 @@ export class MqttGateway implements GatewayModule {
   #statusPeriodMs: number;
   #timers: TimerHandle[] = [];
   #unsubscribes: (() => void)[] = [];
+  #stopWatchingHomeAssistant: (() => void) | undefined;
+  #haRestarts = 0;
   #latest: LiveData | undefined;
   #limits: ChargeLimits | undefined;
   #active = new Map<AlertCode, Alert>();
@@ -69,14 +79,19 @@ export class MqttGateway implements GatewayModule {
       bus.subscribe('alert.cleared', (alert) => this.#onAlertCleared(alert)),
       bus.subscribe('mqtt.connected', () => this.#onConnected()),
       bus.subscribe('config.updated', ({ changed }) => {
-        if (changed.some((path) => path.startsWith('mqtt.discovery_'))) this.#announce();
+        if (!changed.some((path) => path.startsWith('mqtt.discovery_'))) return;
+        this.#watchHomeAssistant();
+        this.#announce();
       }),
     ];
+    this.#watchHomeAssistant();
     const clock = this.#ctx.host.clock;
     this.#timers = [clock.setInterval(this.#valuePeriodMs, () => this.#publishValues()), clock.setInterval(this.#statusPeriodMs, () => this.#publishStatus())];
   }
 
   stop(): void {
+    this.#stopWatchingHomeAssistant?.();
+    this.#stopWatchingHomeAssistant = undefined;
     for (const unsubscribe of this.#unsubscribes) unsubscribe();
     for (const timer of this.#timers) this.#ctx.host.clock.clear(timer);
     this.#unsubscribes = [];
@@ -92,6 +107,7 @@ export class MqttGateway implements GatewayModule {
       alerts_queued_total: this.#counters.alertsQueued,
       alerts_not_sent_total: this.#counters.alertsNotSent,
       discovery_messages_total: this.#counters.discoveryMessages,
+      home_assistant_restarts_total: this.#haRestarts,
       battery_data_fresh: this.#freshData() !== undefined,
       active_alarms: this.#active.size,
     };
@@ -104,6 +120,19 @@ export class MqttGateway implements GatewayModule {
   #freshData(): LiveData | undefined {
     const latest = this.#latest;
     return isFresh(latest, this.#ctx.host.clock.now(), this.#ctx.config().bms.stale_after_ms) ? latest : undefined;
+  }
+
+  /** Re-announce when Home Assistant restarts (its birth message), as HA recommends. */
+  #watchHomeAssistant(): void {
+    this.#stopWatchingHomeAssistant?.();
+    this.#stopWatchingHomeAssistant = undefined;
+    const mqtt = this.#ctx.config().mqtt;
+    if (!mqtt.discovery_enabled || !this.#client.subscribe) return;
+    this.#stopWatchingHomeAssistant = this.#client.subscribe(`${mqtt.discovery_prefix}/status`, (payload) => {
+      if (!isHaOnline(payload)) return;
+      this.#haRestarts++;
+      this.#announce();
+    });
   }
 
   #onConnected(): void {

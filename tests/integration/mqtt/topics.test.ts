@@ -2,6 +2,7 @@
  * The gateway against a real Mosquitto: every topic with its payload, QoS and retain flag, as an
  * independent client (mosquitto_sub) sees them; retained discovery; last will on a cut connection.
  */
+import { execFileSync } from 'node:child_process';
 import type { Alert } from '../../../modules/alert_manager/alert';
 import { discoveryMessages, gatewayTopics } from '../../../modules/mqtt_gateway';
 import { sampleLiveData } from '../../unit/mqtt/support/live_data';
@@ -109,6 +110,18 @@ describe('gateway topics on Mosquitto', () => {
     expect(voltage.device.identifiers).toEqual(['gw-it']);
     const soc = JSON.parse((await ha.next('homeassistant/sensor/gw-it/state_of_charge/config')).payload);
     expect([soc.device_class, soc.unit_of_measurement]).toEqual(['battery', '%']);
+  });
+
+  it('re-announces discovery when Home Assistant publishes its birth message', async () => {
+    gateway = startGateway({ broker_uri: `mqtt://127.0.0.1:${broker.port}`, client_id: 'gw-ha' });
+    await gateway.waitForState('connected');
+    const perRound = discoveryMessages({ discoveryPrefix: 'homeassistant', topics: gatewayTopics('tinybms'), device: { nodeId: 'gw-ha', name: 'x', firmwareVersion: '1' }, cellCount: 0 }).length;
+    await waitFor(() => gateway!.gateway.metrics().discovery_messages_total === perRound, 'the first announcement');
+    const watcher = await subscribe(['homeassistant/sensor/gw-ha/pack_voltage/config']);
+    await watcher.next('homeassistant/sensor/gw-ha/pack_voltage/config', (m) => m.retain);
+    execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-t', 'homeassistant/status', '-m', 'online']);
+    await watcher.next('homeassistant/sensor/gw-ha/pack_voltage/config', (m) => !m.retain);
+    expect(gateway.gateway.metrics()).toEqual(expect.objectContaining({ home_assistant_restarts_total: 1, discovery_messages_total: 2 * perRound }));
   });
 
   it('the broker publishes the retained offline will when the connection is cut, and online again after reconnecting', async () => {

@@ -194,6 +194,28 @@ describe('MqttClient QoS 1 outbox', () => {
   });
 });
 
+describe('MqttClient subscriptions', () => {
+  it('subscribes in every session and routes messages of the current one only', () => {
+    const t = createTestContext();
+    const client = startClient(t);
+    const received: string[] = [];
+    client.subscribe('homeassistant/status', (payload) => received.push(String.fromCharCode(...payload)));
+    t.clock.runDue();
+    const first = t.transport.last;
+    expect(first.subscriptions).toEqual(['homeassistant/status']);
+    first.deliver('homeassistant/status', 'online');
+    first.deliver('other/topic', 'ignored');
+    t.clock.runDue();
+    first.drop('connection reset');
+    first.deliver('homeassistant/status', 'late');
+    t.clock.advance(1000);
+    t.clock.runDue();
+    expect(t.transport.last).not.toBe(first);
+    expect(t.transport.last.subscriptions).toEqual(['homeassistant/status']);
+    expect(received).toEqual(['online']);
+  });
+});
+
 describe('MqttClient configuration', () => {
   it('reconnects at once to a new broker and says offline on the old session first', () => {
     const t = createTestContext();

@@ -240,6 +240,20 @@ describe('Home Assistant discovery', () => {
     expect(t.transport.connections).toHaveLength(1);
   });
 
+  it("announces again when Home Assistant says it is back online", () => {
+    const t = createTestContext();
+    const { gateway } = startGateway(t);
+    const voltageConfig = 'homeassistant/sensor/tinybms-gw/pack_voltage/config';
+    expect(t.transport.last.subscriptions).toEqual(['homeassistant/status']);
+    t.transport.last.deliver('homeassistant/status', 'offline');
+    t.clock.runDue();
+    expect(onTopic(t, voltageConfig)).toHaveLength(1);
+    t.transport.last.deliver('homeassistant/status', 'online');
+    t.clock.runDue();
+    expect(onTopic(t, voltageConfig)).toHaveLength(2);
+    expect(gateway.metrics().home_assistant_restarts_total).toBe(1);
+  });
+
   it('builds node ids HA accepts from any client id', () => {
     expect([nodeIdFrom('TinyBMS GW#2'), nodeIdFrom('')]).toEqual(['tinybms_gw_2', 'tinybms_gw']);
     const topics = gatewayTopics('p');

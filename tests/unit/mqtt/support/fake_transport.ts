@@ -68,6 +68,12 @@ export class FakeConnection implements MqttConnection {
     this.#end(reason);
   }
 
+  /** The broker forwards a message to us. */
+  deliver(topic: string, text: string): void {
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    this.#later(() => this.handlers.onMessage?.(topic, bytes));
+  }
+
   /** PUBACK for every QoS 1 message not yet acknowledged. */
   ackAll(): void {
     for (const message of this.sent) if (message.qos === 1 && !message.acked) this.#ack(message);

@@ -1,11 +1,15 @@
 /**
- * The gateway the browser tests talk to, built UI included. Faults go through the Node host's
- * /api/sim/faults route, as a user of the simulator would inject them.
+ * The gateway the browser tests talk to: the real composition behind `npm start` (simulated
+ * TinyBMS, real HTTP/WebSocket server on a free port, files in a temporary folder) serving the
+ * freshly built UI. Faults go through the Node host's /api/sim/faults route, as a user of the
+ * simulator would inject them.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSimulatedGateway } from '../../../hosts/node/simulated_gateway';
 import { ensureWebBuilt, WEB_BUILD_DIR } from '../../../scripts/build-web';
 import { apiSession, type ApiSession } from './api_session';
-import { startDevGateway } from './dev_gateway';
 
 export const USERNAME = 'admin';
 /** The documented first-boot password (config_manager/schema.ts). */
@@ -23,19 +27,25 @@ export interface GatewayUnderTest {
 
 export async function startGatewayUnderTest(): Promise<GatewayUnderTest> {
   await ensureWebBuilt({ quiet: true });
-  const gateway = await startDevGateway({ webDir: WEB_BUILD_DIR });
-  const api = apiSession(gateway.url, USERNAME, PASSWORD);
+  const dataDir = mkdtempSync(join(tmpdir(), 'tinybms-browser-'));
+  const app = startSimulatedGateway({ dataDir, port: 0, webDir: WEB_BUILD_DIR, log: { log() {} }, restart() {} });
+  const port = await app.gateway.web!.whenListening();
+  const url = `http://127.0.0.1:${port}`;
+  const api = apiSession(url, USERNAME, PASSWORD);
   const simulate = async (path: string, body: unknown) => {
     const answer = await api.post(path, body);
     if (answer.status !== 200) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
   };
   return {
-    url: gateway.url,
+    url,
     api,
     overVoltageFault: { kind: 'cell_overvoltage', cell: 5 },
     injectFault: (fault) => simulate('/api/sim/faults', fault),
     clearFaults: () => simulate('/api/sim/faults/clear', {}),
-    close: () => gateway.close(),
+    async close() {
+      await app.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

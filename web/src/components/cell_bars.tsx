@@ -13,6 +13,9 @@ export interface CellBarsProps {
 
 const MIN_HEIGHT_PCT = 12;
 
+/** TinyBMS reports 0.1 mV steps: whole mV above the bars, tenths in legend and tooltip. */
+const tenths = (mv: number): string => (Math.round(mv * 10) / 10).toString();
+
 export function CellBars({ cells, balancing, stale }: CellBarsProps) {
   if (!cells || cells.length === 0) return <p class="muted">{DASH} no cell data yet</p>;
   const min = Math.min(...cells);
@@ -31,8 +34,8 @@ export function CellBars({ cells, balancing, stale }: CellBarsProps) {
           const roles = [i === minIndex && spread > 0 ? 'is-min' : '', i === maxIndex && spread > 0 ? 'is-max' : '', balancingSet.has(number) ? 'is-balancing' : ''];
           const height = MIN_HEIGHT_PCT + ((100 - MIN_HEIGHT_PCT) * (mv - floor)) / span;
           return (
-            <div class={`cell ${roles.join(' ')}`} role="listitem" key={number} data-testid={`cell-${number}`} title={`Cell ${number}: ${mv} mV${balancingSet.has(number) ? ' (balancing)' : ''}`}>
-              <div class="cell-mv">{mv}</div>
+            <div class={`cell ${roles.join(' ')}`} role="listitem" key={number} data-testid={`cell-${number}`} title={`Cell ${number}: ${tenths(mv)} mV${balancingSet.has(number) ? ' (balancing)' : ''}`}>
+              <div class="cell-mv">{Math.round(mv)}</div>
               <div class="cell-track">
                 <div class="cell-bar" style={{ height: `${height.toFixed(1)}%` }} />
               </div>
@@ -42,9 +45,13 @@ export function CellBars({ cells, balancing, stale }: CellBarsProps) {
         })}
       </div>
       <div class="cells-legend">
-        <span class="legend-min">min {min} mV (cell {minIndex + 1})</span>
-        <span class="legend-max">max {max} mV (cell {maxIndex + 1})</span>
-        <span>Δ {spread} mV</span>
+        <span class="legend-min">
+          min {tenths(min)} mV (cell {minIndex + 1})
+        </span>
+        <span class="legend-max">
+          max {tenths(max)} mV (cell {maxIndex + 1})
+        </span>
+        <span>Δ {tenths(spread)} mV</span>
         <span class="legend-bal">{balancingSet.size > 0 ? `balancing: ${[...balancingSet].sort((a, b) => a - b).join(', ')}` : 'not balancing'}</span>
       </div>
     </div>

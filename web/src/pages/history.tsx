@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { auth } from '../api/auth';
 import { apiGet, apiSend } from '../api/client';
+import { ApiError } from '../api/errors';
 import { normalizeHistoryFiles, normalizeHistorySamples } from '../api/normalize';
 import type { HistorySample } from '../api/types';
 import { Card } from '../components/card';
@@ -20,7 +21,14 @@ const MAX_PAGES = 10;
 async function loadDay(date: string): Promise<HistorySample[]> {
   const all: HistorySample[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
-    const body = await apiGet<unknown>(`/api/history?date=${date}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`);
+    let body: unknown;
+    try {
+      body = await apiGet<unknown>(`/api/history?date=${date}&limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`);
+    } catch (e) {
+      // 404 = nothing stored for that day: an empty day, not a failure.
+      if (e instanceof ApiError && e.status === 404) break;
+      throw e;
+    }
     const rows = normalizeHistorySamples(body);
     all.push(...rows);
     const total = (body as { total?: unknown })?.total;
@@ -119,7 +127,7 @@ export function HistoryPage() {
           </div>
         </div>
         <p class="muted small" data-testid="history-count">
-          {samples === null ? 'Loading…' : `${samples.length} samples`}
+          {samples === null ? (error ? 'Could not load this day' : 'Loading…') : `${samples.length} samples`}
         </p>
       </Card>
       {samples !== null && samples.length > 0 && (

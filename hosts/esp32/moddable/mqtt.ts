@@ -8,23 +8,8 @@ import Client from 'mqtt';
 import SecureSocket from 'securesocket';
 import type { ClockPort } from '../../ports/clock';
 import type { MqttConnectOptions, MqttConnection, MqttConnectionHandlers, MqttPort, MqttPublishOptions, MqttPublishSettled } from '../../ports/mqtt';
+import { parseBrokerUri } from '../../../modules/mqtt_client/session_options';
 import { pemToDer } from './pem';
-
-export interface BrokerAddress {
-  host: string;
-  port: number;
-  secure: boolean;
-}
-
-/** mqtt://host[:port] or mqtts://host[:port] (defaults 1883 / 8883); throws a readable error otherwise. */
-export function parseBrokerUri(uri: string): BrokerAddress {
-  const match = /^(mqtts?):\/\/(\[[^\]]+\]|[^:/\s]+)(?::(\d{1,5}))?\/?$/.exec(uri);
-  if (!match) throw new Error(`broker URI must look like mqtt://host[:port] or mqtts://host[:port]: "${uri}"`);
-  const secure = match[1] === 'mqtts';
-  const port = match[3] === undefined ? (secure ? 8883 : 1883) : Number(match[3]);
-  if (port < 1 || port > 65535) throw new Error(`broker port out of range: ${port}`);
-  return { host: match[2].replace(/^\[|\]$/g, ''), port, secure };
-}
 
 function toArrayBuffer(payload: string | Uint8Array): string | ArrayBuffer {
   if (typeof payload === 'string') return payload;
@@ -56,6 +41,7 @@ class SdkMqttConnection implements MqttConnection {
     let client: Client;
     try {
       const broker = parseBrokerUri(options.uri);
+      if (!broker) throw new Error(`"${options.uri}" is not a broker URI (mqtt://host[:port] or mqtts://host[:port])`);
       client = new Client({
         host: broker.host,
         port: broker.port,

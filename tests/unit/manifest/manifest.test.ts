@@ -1,0 +1,241 @@
+/**
+ * The Moddable build description, checked without the SDK: what mcconfig would be given must
+ * exist, every module an entry point reaches must be listed for that platform (XS loads only
+ * listed modules), platforms are keyed as intended, the board and partition table are sound.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { readHostSettings } from '../../../hosts/esp32/moddable/settings';
+import {
+  ROOT,
+  declaredModules,
+  filesOf,
+  isSdkPath,
+  manifestsFor,
+  moduleEntries,
+  readManifest,
+  resolveRelative,
+  runtimeImports,
+  type Manifest,
+} from './manifest_model';
+import { parsePartitions } from './partitions';
+
+const root = readManifest(join(ROOT, 'manifest.json'));
+const PLATFORMS = ['esp32', 'lin', 'mac', 'win'];
+const HOST_OF: Record<string, string> = { esp32: 'hosts/esp32/host', lin: 'hosts/sim/host', mac: 'hosts/sim/host', win: 'hosts/sim/host' };
+
+/** Files listed for `platform`, by absolute path. */
+function listedFiles(platform: string): Set<string> {
+  return new Set(moduleEntries(platform).flatMap(filesOf));
+}
+
+describe('manifest.json: modules', () => {
+  it.each(PLATFORMS)('every project path listed for %s exists as .ts/.js/.c (or a folder of them)', (platform) => {
+    const missing = moduleEntries(platform)
+      .filter((entry) => entry.path !== undefined && filesOf(entry).length === 0)
+      .map((entry) => `${entry.listedIn}: "${entry.key}": "${entry.source}"`);
+    expect(missing).toEqual([]);
+  });
+
+  it('lists every folder of the core', () => {
+    const listed = new Set(moduleEntries('esp32').filter((e) => e.wildcard && e.path).map((e) => relative(ROOT, e.path as string)));
+    const folders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        folders.push(`${dir}/${entry.name}`);
+        walk(`${dir}/${entry.name}`);
+      }
+    };
+    walk('modules');
+    expect(folders.filter((folder) => !listed.has(folder))).toEqual([]);
+  });
+
+  it.each(PLATFORMS)('every module main.ts reaches on %s is listed for it, and every bare import is a declared SDK module', (platform) => {
+    const listed = listedFiles(platform);
+    const declared = declaredModules();
+    const hostFile = join(ROOT, `${HOST_OF[platform]}.ts`);
+    const unlisted = new Set<string>();
+    const unknown = new Set<string>();
+    const seen = new Set<string>();
+    const queue = [join(ROOT, 'main.ts')];
+    while (queue.length > 0) {
+      const file = queue.pop() as string;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      if (!listed.has(file)) unlisted.add(relative(ROOT, file));
+      for (const specifier of runtimeImports(file)) {
+        if (specifier === 'gateway/host') queue.push(hostFile);
+        else if (specifier.startsWith('.')) {
+          const target = resolveRelative(file, specifier);
+          if (target) queue.push(target);
+          else unknown.add(`${relative(ROOT, file)} → ${specifier} (no such file)`);
+        } else if (!declared.has(specifier)) unknown.add(`${relative(ROOT, file)} → ${specifier}`);
+      }
+    }
+    expect([...unlisted]).toEqual([]);
+    expect([...unknown]).toEqual([]);
+    expect(seen.has(hostFile)).toBe(true);
+    expect(seen.has(join(ROOT, 'modules/gateway/gateway.ts'))).toBe(true);
+  });
+
+  it('lists no module both in the shared part and in a platform part', () => {
+    const shared = manifestsFor('esp32').slice(-2, -1)[0];
+    expect(shared.file).toBe(join(ROOT, 'manifest.json'));
+    const sharedKeys = new Set(Object.keys(root.modules ?? {}).filter((key) => key !== '*'));
+    const sharedFiles = new Set(
+      moduleEntries('esp32')
+        .filter((e) => e.listedIn === 'manifest.json' && !Object.keys(root.platforms?.esp32.modules ?? {}).includes(e.key))
+        .flatMap(filesOf),
+    );
+    for (const platform of PLATFORMS) {
+      const specific = moduleEntries(platform).filter((e) => !(e.listedIn === 'manifest.json' && sharedKeys.has(e.key)));
+      const clashes = specific.filter((e) => (e.key !== '*' && sharedKeys.has(e.key)) || filesOf(e).some((f) => sharedFiles.has(f)));
+      expect(clashes.map((e) => `${platform}: ${e.listedIn} "${e.key}"`)).toEqual([]);
+    }
+  });
+
+  it('keeps hardware code out of the simulator and simulator code out of the ESP32 build', () => {
+    const esp32 = [...listedFiles('esp32')].map((f) => relative(ROOT, f));
+    const sim = [...listedFiles('lin')].map((f) => relative(ROOT, f));
+    expect(esp32.filter((f) => f.startsWith('hosts/sim/') || f.startsWith('hosts/mocks/tinybms/'))).toEqual([]);
+    expect(sim.filter((f) => /^hosts\/esp32\/(?!moddable\/)/.test(f))).toEqual([]);
+    expect(esp32).toContain('hosts/esp32/can/twai_esp32.c');
+  });
+
+  it('maps "gateway/host" per platform to a module exporting createPlatformHost', () => {
+    for (const platform of PLATFORMS) {
+      const entry = root.platforms?.[platform].modules?.['gateway/host'];
+      expect(entry).toBe(`./${HOST_OF[platform]}`);
+      expect(readFileSync(join(ROOT, `${HOST_OF[platform]}.ts`), 'utf8')).toMatch(/export const createPlatformHost: PlatformHostFactory/);
+    }
+  });
+});
+
+describe('manifest.json: platforms, TypeScript, config', () => {
+  it('has exactly the esp32, lin, mac, win and fallback keys (no esp32/* shadowing esp32)', () => {
+    expect(Object.keys(root.platforms ?? {}).sort()).toEqual(['...', 'esp32', 'lin', 'mac', 'win']);
+    expect(root.platforms?.['...'].error).toMatch(/esp32/);
+    for (const file of ['hosts/esp32/manifest_esp32.json', 'hosts/sim/manifest_sim.json']) {
+      const keys = Object.keys(readManifest(join(ROOT, file)).platforms ?? {});
+      expect(keys.filter((k) => k.includes('/'))).toEqual([]);
+    }
+  });
+
+  it('includes project manifests that exist and SDK manifests by $(MODDABLE)/$(MODULES) paths', () => {
+    const includes = manifestsFor('esp32').concat(manifestsFor('lin')).flatMap(({ file, manifest }) =>
+      (Array.isArray(manifest.include) ? manifest.include : manifest.include ? [manifest.include] : []).map((inc) => ({ file, inc })),
+    );
+    for (const { file, inc } of includes) {
+      if (isSdkPath(inc)) expect(inc).toMatch(/^\$\((MODDABLE|MODULES)\)\/.+\.json$/);
+      else expect(existsSync(resolve(file, '..', inc))).toBe(true);
+    }
+  });
+
+  it('compiles TypeScript strictly for ES2024 (TS 5 rejects the SDK default es2025)', () => {
+    const options = root.typescript?.tsconfig?.compilerOptions ?? {};
+    expect(options).toMatchObject({ lib: ['es2024'], target: 'es2024', strict: true });
+    for (const type of options.types as string[]) expect(existsSync(join(ROOT, `${type}.d.ts`))).toBe(true);
+  });
+
+  it('gives each platform a configuration the hosts accept, with the UART and CAN wiring', () => {
+    const merged = (platform: string) => {
+      const config: Record<string, unknown> = {};
+      const mergeInto = (target: Record<string, unknown>, source: Record<string, unknown>) => {
+        for (const [key, value] of Object.entries(source)) {
+          if (value && typeof value === 'object' && !Array.isArray(value)) mergeInto((target[key] ??= {}) as Record<string, unknown>, value as Record<string, unknown>);
+          else target[key] = value;
+        }
+      };
+      for (const { manifest } of manifestsFor(platform)) mergeInto(config, manifest.config ?? {});
+      return config;
+    };
+    const esp32 = readHostSettings(merged('esp32'));
+    expect(esp32.uart).toEqual({ port: 1, transmit: 37, receive: 36, baud: 115200 });
+    expect(esp32.can).toEqual({ transmit: 5, receive: 4, bitrate: 500000 });
+    expect(esp32.httpPort).toBe(80);
+    expect(readHostSettings(merged('lin')).httpPort).toBe(8080);
+    expect((merged('lin').simulator as { mode: string }).mode).toBe('realistic');
+  });
+
+  it('sizes the ESP32 XS machine larger than the stock esp32s3 target', () => {
+    const creation = root.platforms?.esp32.creation as { chunk: { initial: number }; heap: { initial: number }; stack: number };
+    expect(creation.chunk.initial).toBeGreaterThan(78848);
+    expect(creation.heap.initial).toBeGreaterThan(4928);
+    expect(creation.stack).toBeGreaterThanOrEqual(512);
+  });
+
+  it('embeds the built web UI files the asset loader reads', () => {
+    const data = root.data ?? {};
+    expect(data['web/manifest']).toBe('./build/web/manifest');
+    for (const name of ['index.html', 'app.js', 'app.css']) expect(data[`web/${name}`]).toBe(`./build/web/${name}.gz`);
+  });
+});
+
+describe('ESP32 pieces', () => {
+  const esp32 = readManifest(join(ROOT, 'hosts/esp32/manifest_esp32.json'));
+  const board = readManifest(join(ROOT, 'hosts/esp32/board/manifest.json'));
+  const boardDir = join(ROOT, 'hosts/esp32/board');
+
+  it('has a board folder for -p esp32:<path>: ESP32-S3 build settings and a host provider', () => {
+    expect(board.build).toMatchObject({ ESP32_SUBCLASS: 'esp32s3', SDKCONFIGPATH: './sdkconfig' });
+    expect(existsSync(join(boardDir, 'host/provider.js'))).toBe(true);
+    const provider = readFileSync(join(boardDir, 'host/provider.js'), 'utf8');
+    expect(provider).toMatch(/receive: 36/);
+    expect(provider).toMatch(/transmit: 37/);
+    // No default I2C/SPI buses: the stock target's defaults sit on the TWAI and UART pins.
+    expect(provider).not.toMatch(/^\s*(I2C|SPI):/m);
+  });
+
+  it('raises the socket limit above the default 4 and enables rollback in its sdkconfig', () => {
+    const defaults = readFileSync(join(boardDir, 'sdkconfig/sdkconfig.defaults'), 'utf8');
+    const sockets = Number(/^CONFIG_LWIP_MAX_SOCKETS=(\d+)$/m.exec(defaults)?.[1]);
+    expect(sockets).toBeGreaterThan(4);
+    expect(defaults).toMatch(/^CONFIG_BOOTLOADER_APP_ROLLBACK_ENABLE=y$/m);
+  });
+
+  it('has a partition table with two OTA slots, OTA data and a storage partition, that fits the flash', () => {
+    const defaults = readFileSync(join(boardDir, 'sdkconfig/sdkconfig.defaults'), 'utf8');
+    const flashMb = Number(/^CONFIG_ESPTOOLPY_FLASHSIZE="(\d+)MB"$/m.exec(defaults)?.[1]);
+    const partitions = parsePartitions(readFileSync(join(boardDir, board.build?.PARTITIONS_FILE_FOR_TARGET as string), 'utf8'));
+    const apps = partitions.filter((p) => p.type === 'app');
+    expect(apps.map((p) => p.subtype).sort()).toEqual(['ota_0', 'ota_1']);
+    expect(apps.every((p) => p.offset % 0x10000 === 0)).toBe(true);
+    expect(apps[0].size).toBe(apps[1].size);
+    expect(partitions.some((p) => p.type === 'data' && p.subtype === 'ota' && p.size === 0x2000)).toBe(true);
+    expect(partitions.some((p) => p.type === 'data' && p.subtype === 'nvs')).toBe(true);
+    const storage = partitions.find((p) => p.name === 'storage');
+    expect(storage?.type).toBe('data');
+    expect(storage?.size).toBeGreaterThan(apps[0].size);
+    const sorted = [...partitions].sort((a, b) => a.offset - b.offset);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i].offset).toBeGreaterThanOrEqual(sorted[i - 1].offset + sorted[i - 1].size);
+    const end = sorted.at(-1) as { offset: number; size: number };
+    expect(end.offset + end.size).toBeLessThanOrEqual(flashMb * 1024 * 1024);
+  });
+
+  it('declares the same FFI functions in the manifest, the typing and the C source', () => {
+    const functions = esp32.ffi?.functions ?? {};
+    const typing = readFileSync(join(ROOT, 'typings/sdk/mc_ffi.d.ts'), 'utf8');
+    const declared = [...typing.matchAll(/^\s+(gw_\w+)\(/gm)].map((m) => m[1]).sort();
+    expect(Object.keys(functions).sort()).toEqual(declared);
+    const source = readFileSync(join(ROOT, 'hosts/esp32/native/gateway_native.c'), 'utf8');
+    for (const [name, signature] of Object.entries(functions)) {
+      const returns = signature.returns === 'const char*' ? 'const char \\*' : `${signature.returns} `;
+      expect(source).toMatch(new RegExp(`^${returns}${name}\\(`, 'm'));
+    }
+    expect(esp32.ffi?.sources?.every((s) => existsSync(join(ROOT, 'hosts/esp32', s)))).toBe(true);
+  });
+
+  it('binds every native function the TWAI class calls in its C file', () => {
+    const ts = readFileSync(join(ROOT, 'hosts/esp32/can/twai.ts'), 'utf8');
+    const c = readFileSync(join(ROOT, 'hosts/esp32/can/twai_esp32.c'), 'utf8');
+    const natives = [...ts.matchAll(/(?:native|Native)\('(xs_twai\w*)'\)/g)].map((m) => m[1]);
+    expect(natives.length).toBeGreaterThanOrEqual(7);
+    for (const name of natives) expect(c).toMatch(new RegExp(`^void ${name}\\((xsMachine \\*the|void \\*data)\\)`, 'm'));
+  });
+
+  it('pulls the ESP-IDF components the native code uses', () => {
+    const dependencies = (esp32.platforms?.esp32 as Manifest & { dependency?: { idf: string }[] }).dependency ?? [];
+    expect(dependencies.map((d) => d.idf)).toEqual(expect.arrayContaining(['driver', 'app_update']));
+  });
+});

@@ -106,6 +106,7 @@ export class Gateway {
   }
 
   #createWebServer(options: GatewayOptions): WebServer {
+    const mqttClient = this.mqtt?.client;
     return new WebServer(this.context, {
       port: options.web?.port,
       assets: options.web?.assets,
@@ -121,7 +122,8 @@ export class Gateway {
         energy: this.canPublisher,
         uart: this.uart,
         can: this.canDriver,
-        mqtt: this.mqtt?.client,
+        // /api/mqtt/status: the contract's fields (state, broker, last error, published, reconnects).
+        mqtt: mqttClient ? { metrics: () => ({ ...mqttClient.status() }) } : undefined,
         wifi: this.wifi,
         ota: options.ota,
         decoders: {

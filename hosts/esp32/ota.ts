@@ -26,6 +26,7 @@ export class Esp32Ota implements OtaPort {
   #updater: Updater | undefined;
   /** Undefined when the caller did not know the size (streamed multipart). */
   #expected: number | undefined;
+  #slotBytes: number | undefined;
   #written = 0;
   #ended = false;
   #pending: string | undefined;
@@ -47,9 +48,10 @@ export class Esp32Ota implements OtaPort {
   write(chunk: Uint8Array): void {
     const updater = this.#active();
     if (this.#ended) throw new OtaStateError('the image was already ended');
-    if (this.#expected !== undefined && this.#written + chunk.length > this.#expected) {
+    const limit = this.#expected ?? this.#slotSize();
+    if (this.#written + chunk.length > limit) {
       this.abort();
-      throw new OtaStateError(`image larger than announced (${this.#expected} bytes)`);
+      throw new OtaStateError(this.#expected === undefined ? `image larger than the ${limit}-byte slot` : `image larger than announced (${limit} bytes)`);
     }
     updater.write(chunk);
     this.#written += chunk.length;
@@ -106,9 +108,26 @@ export class Esp32Ota implements OtaPort {
 
   info(): OtaSlotInfo {
     const natives = this.#options.natives;
-    const info: OtaSlotInfo = { running: natives.gw_ota_running_label(), pendingVerify: natives.gw_ota_pending_verify() === 1 };
+    const info: OtaSlotInfo = {
+      running: natives.gw_ota_running_label(),
+      pendingVerify: natives.gw_ota_pending_verify() === 1,
+      slotBytes: this.#slotSize(),
+    };
     if (this.#pending !== undefined) info.pending = this.#pending;
     return info;
+  }
+
+  /** Size of the partition the next image goes to (read once). */
+  #slotSize(): number {
+    if (this.#slotBytes === undefined) {
+      const flash = Flash.open({ path: 'nextota' });
+      try {
+        this.#slotBytes = flash.status().size;
+      } finally {
+        flash.close();
+      }
+    }
+    return this.#slotBytes;
   }
 
   #active(): Updater {

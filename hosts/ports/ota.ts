@@ -1,13 +1,23 @@
 export interface OtaSlotInfo {
+  /** What runs now: its version where the host knows it (Node), else the partition label (ESP32). */
   running: string;
+  /** Activated, boots at the next restart. */
   pending?: string;
+  /** What a rollback returns to, when the host knows. */
+  previous?: string;
   /** The running image booted for the first time and is not yet confirmed. */
   pendingVerify: boolean;
+  /** Capacity of the slot an upload writes to, when the host knows it. */
+  slotBytes?: number;
 }
 
 /** Firmware slots: the next OTA partition on the ESP32, a folder on Node. */
 export interface OtaPort {
-  begin(size: number): void;
+  /**
+   * Start writing the inactive slot. `expectedSize` when known (a multipart upload does not know
+   * its image size up front); then end() checks it.
+   */
+  begin(expectedSize?: number): void;
   write(chunk: Uint8Array): void;
   /** Finish writing; throws if the written size differs from `begin`'s. */
   end(): void;

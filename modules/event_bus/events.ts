@@ -40,6 +40,10 @@ export interface GatewayEvents {
   'ota.progress': { written: number; size: number; phase: 'receiving' | 'verifying' };
   'ota.completed': { version: string };
   'ota.failed': { reason: string };
+  /** The pending image passed its health check and was marked valid. */
+  'ota.confirmed': { version: string };
+  /** The pending image failed its health check; the previous image boots next. */
+  'ota.rolled_back': { version: string; reason: string };
 }
 
 export type GatewayEventName = keyof GatewayEvents;

@@ -87,9 +87,11 @@ export interface OtaUpload {
   body: AsyncIterable<Uint8Array>;
 }
 
-/** Provided by the OTA module (a later issue): streams, verifies and activates an image. */
+/** Provided by the OTA module (modules/ota_update, otaWebService): streams, verifies and activates an image. */
 export interface OtaService {
   upload(upload: OtaUpload): Promise<StatusRecord>;
+  /** Running and pending versions, health check: the `ota` part of /api/status. */
+  status?(): StatusRecord;
 }
 
 /** Turns raw traffic into the `decoded` part of /ws/uart and /ws/can messages. */

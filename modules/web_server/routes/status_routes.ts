@@ -39,6 +39,7 @@ export function statusRoutes(kit: RouteKit): RouteTable {
             energy: energyFields(services.energy),
           }),
           active_alerts: alerts ? alerts.length : null,
+          ota: services.ota?.status?.() ?? null,
         });
       },
     },

@@ -55,6 +55,7 @@ export class WebServer implements GatewayModule {
   #hub: WebSocketHub;
   #feeds: BusFeeds;
   #pipeline: RequestPipeline;
+  #authenticator: Authenticator;
   #assets: AssetTable;
   #listening: Promise<HttpServerHandle> | undefined;
   #stopped: Promise<void> = Promise.resolve();
@@ -121,8 +122,6 @@ export class WebServer implements GatewayModule {
       onLockout: (address, ms) => this.#log.warn(`login locked for ${address} for ${Math.ceil(ms / 1000)} s after repeated failures`),
     });
   }
-
-  #authenticator: Authenticator;
 
   start(): void {
     if (this.#listening) return;

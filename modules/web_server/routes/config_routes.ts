@@ -4,20 +4,22 @@
  * Every write goes through the config manager, which validates the whole result first, so a
  * refused request changes nothing.
  */
+import type { HttpResponse } from '../../../hosts/ports/http';
 import type { ConfigResult } from '../../config_manager/config_manager';
 import { objectOf, textOf, validateBody } from '../body_schema';
 import { ApiError, download, json } from '../responses';
 import type { RouteKit } from '../route_kit';
 import type { RouteTable } from '../router';
 
-/** The masked config on success; otherwise the matching error with every invalid field. */
-function configAnswer(result: ConfigResult, pick: (masked: Record<string, unknown>) => unknown, kit: RouteKit): ReturnType<typeof json> {
+/** The masked config (or a part of it) on success; otherwise the error with every invalid field. */
+function configAnswer(result: ConfigResult, pick: (masked: Record<string, unknown>) => unknown, kit: RouteKit): HttpResponse {
   if (result.ok) return json(200, pick(kit.services.config.getMasked() as unknown as Record<string, unknown>));
-  const first = result.errors[0];
-  const status = first?.code === 'persist_failed' ? 500 : first?.code === 'crypto_unavailable' ? 503 : 400;
-  const code = status === 400 ? 'invalid_config' : first.code;
-  const message = result.errors.length > 1 ? `${first.message} (and ${result.errors.length - 1} more problem(s))` : (first?.message ?? 'invalid configuration');
-  throw new ApiError(status, code, first?.field ? `${first.field}: ${message}` : message, { field: first?.field ?? '', errors: result.errors });
+  const first = result.errors[0] ?? { field: '', code: 'invalid', message: 'invalid configuration' };
+  // Validation problems are the client's (400); a store that cannot write, or no crypto, are ours.
+  const status = first.code === 'persist_failed' ? 500 : first.code === 'crypto_unavailable' ? 503 : 400;
+  const named = first.field ? `${first.field}: ${first.message}` : first.message;
+  const message = result.errors.length > 1 ? `${named} (and ${result.errors.length - 1} more problem(s))` : named;
+  throw new ApiError(status, status === 400 ? 'invalid_config' : first.code, message, { field: first.field, errors: result.errors });
 }
 
 function requireObject(value: unknown, what: string): Record<string, unknown> {

@@ -38,6 +38,7 @@ export class Esp32Ota implements OtaPort {
   begin(size?: number): void {
     if (this.#updater) throw new OtaStateError('an update is already being written');
     if (size !== undefined && !(size > 0)) throw new RangeError(`image size must be positive, got ${size}`);
+    this.#slotSize(); // read before the updater holds the partition
     const partition = Flash.open({ path: 'nextota' });
     this.#updater = Update.open(size === undefined ? { partition } : { partition, byteLength: size });
     this.#expected = size;

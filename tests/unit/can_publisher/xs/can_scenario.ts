@@ -15,16 +15,10 @@ import type { GatewayContext } from '../../../../modules/gateway/context';
 import type { LiveData } from '../../../../modules/uart_bms/live_data';
 import { fromHex, toHex } from '../../../../modules/util/hex';
 import { createLogger } from '../../../../modules/util/logger';
+import { liveData } from '../../can_victron/test_context';
 
 function snapshot(timestamp_ms: number, cells: number[], soc: number, temperatures = [24, 26]): LiveData {
-  const pack = cells.reduce((a, b) => a + b, 0) / 1000;
-  return {
-    timestamp_ms, data_valid: true, pack_voltage_v: pack, pack_current_a: 12.5, power_w: pack * 12.5, state_of_charge_pct: soc, state_of_health_pct: 100,
-    cell_count: cells.length, cell_voltage_mv: cells, min_cell_voltage_mv: Math.min(...cells), max_cell_voltage_mv: Math.max(...cells),
-    cell_delta_mv: Math.max(...cells) - Math.min(...cells), temperatures_c: temperatures, temp_sensor_count: temperatures.length,
-    min_temperature_c: Math.min(...temperatures), max_temperature_c: Math.max(...temperatures), internal_temperature_c: 30, online_status: 'charging',
-    online_status_code: 0, balancing_cells: [], balancing_bits: 0, needs_balancing_bits: 0, lifetime_s: 0, time_left_s: 0,
-  };
+  return liveData(timestamp_ms, { cell_voltage_mv: cells, state_of_charge_pct: soc, temperatures_c: temperatures, pack_current_a: 12.5 });
 }
 
 export function runCanScenario(): unknown {

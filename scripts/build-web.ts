@@ -9,7 +9,7 @@
  * Other scripts call ensureWebBuilt() (npm start, browser tests).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -30,7 +30,7 @@ function findRoot(): string {
 const ROOT = findRoot();
 const WEB = join(ROOT, 'web');
 export const WEB_BUILD_DIR = join(ROOT, 'build', 'web');
-const MANIFEST = join(WEB_BUILD_DIR, 'manifest.json');
+export const MANIFEST_NAME = 'manifest.json';
 /** Everything the first page loads, gzipped. */
 export const GZIP_BUDGET_BYTES = 100 * 1024;
 
@@ -79,15 +79,46 @@ function hashInputs(paths: string[]): Record<string, string> {
 /** Files copied as they are (no bundling). */
 const STATIC_FILES = ['index.html', 'favicon.svg'];
 
-export async function buildWeb(options: { quiet?: boolean } = {}): Promise<WebManifest> {
-  const log = options.quiet ? () => {} : (line: string) => console.log(line);
-  rmSync(WEB_BUILD_DIR, { recursive: true, force: true });
-  mkdirSync(WEB_BUILD_DIR, { recursive: true });
+export interface BuildOptions {
+  quiet?: boolean;
+  /** Where the build goes (build/web unless told otherwise, e.g. by a test). */
+  outDir?: string;
+}
 
+/**
+ * Bundles, gzips and writes the UI and its manifest. The files are written to a fresh folder
+ * beside `outDir` and moved into place only when the build is complete and within budget, so a
+ * reader never sees half a build and an over-budget build is never served.
+ */
+export async function buildWeb(options: BuildOptions = {}): Promise<WebManifest> {
+  const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  const outDir = options.outDir ?? WEB_BUILD_DIR;
+  mkdirSync(dirname(outDir), { recursive: true });
+  const staging = mkdtempSync(`${outDir}.building-`);
+  try {
+    const manifest = await buildInto(staging, log);
+    log(`web UI: ${(manifest.total_gzip / 1024).toFixed(1)} KB gzipped of ${GZIP_BUDGET_BYTES / 1024} KB budget → ${relative(ROOT, outDir)}/`);
+    if (manifest.total_gzip > GZIP_BUDGET_BYTES) {
+      throw new Error(`web UI is ${manifest.total_gzip} bytes gzipped, over the ${GZIP_BUDGET_BYTES} byte budget`);
+    }
+    rmSync(outDir, { recursive: true, force: true });
+    try {
+      renameSync(staging, outDir);
+    } catch (error) {
+      // Another process (a parallel test worker) put a build there first: a current one will do.
+      if (webBuildStaleness(outDir) !== null) throw error;
+    }
+    return manifest;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(dir: string, log: (line: string) => void): Promise<WebManifest> {
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { app: join(WEB, 'src', 'main.tsx') },
-    outdir: WEB_BUILD_DIR,
+    outdir: dir,
     bundle: true,
     minify: true,
     format: 'esm',
@@ -101,15 +132,15 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<WebMa
   });
 
   const outputs = new Map<string, Uint8Array>();
-  for (const file of result.outputFiles) outputs.set(relative(WEB_BUILD_DIR, file.path), file.contents);
+  for (const file of result.outputFiles) outputs.set(relative(dir, file.path), file.contents);
   for (const name of STATIC_FILES) outputs.set(name, readFileSync(join(WEB, name)));
 
   const files: Record<string, WebAsset> = {};
   let total = 0;
   for (const [name, contents] of [...outputs].sort(([a], [b]) => a.localeCompare(b))) {
     const gz = gzipSync(contents, { level: 9 });
-    writeFileSync(join(WEB_BUILD_DIR, name), contents);
-    writeFileSync(join(WEB_BUILD_DIR, `${name}.gz`), gz);
+    writeFileSync(join(dir, name), contents);
+    writeFileSync(join(dir, `${name}.gz`), gz);
     files[name] = {
       size: contents.length,
       gzip: gz.length,
@@ -121,11 +152,7 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<WebMa
     log(`  ${name.padEnd(14)} ${String(contents.length).padStart(8)} B  gzip ${String(gz.length).padStart(7)} B`);
   }
 
-  const inputPaths = [
-    ...Object.keys(result.metafile.inputs),
-    ...STATIC_FILES.map((name) => relative(ROOT, join(WEB, name))),
-    'scripts/build-web.ts',
-  ];
+  const inputPaths = [...Object.keys(result.metafile.inputs), ...STATIC_FILES.map((name) => relative(ROOT, join(WEB, name))), 'scripts/build-web.ts'];
   const manifest: WebManifest = {
     built_at: new Date().toISOString(),
     total_gzip: total,
@@ -133,25 +160,22 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<WebMa
     files,
     inputs: hashInputs(inputPaths),
   };
-  writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
-  log(`web UI: ${(total / 1024).toFixed(1)} KB gzipped of ${GZIP_BUDGET_BYTES / 1024} KB budget → ${relative(ROOT, WEB_BUILD_DIR)}/`);
-  if (total > GZIP_BUDGET_BYTES) {
-    throw new Error(`web UI is ${total} bytes gzipped, over the ${GZIP_BUDGET_BYTES} byte budget`);
-  }
+  writeFileSync(join(dir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
-/** Why the build in build/web is missing or out of date, or null when it is current. */
-export function webBuildStaleness(): string | null {
-  if (!existsSync(MANIFEST)) return 'no build/web/manifest.json';
+/** Why the build in `dir` is missing or out of date, or null when it is current. */
+export function webBuildStaleness(dir = WEB_BUILD_DIR): string | null {
+  const manifestPath = join(dir, MANIFEST_NAME);
+  if (!existsSync(manifestPath)) return `no ${MANIFEST_NAME}`;
   let manifest: WebManifest;
   try {
-    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as WebManifest;
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as WebManifest;
   } catch {
     return 'unreadable manifest';
   }
   for (const name of Object.keys(manifest.files ?? {})) {
-    if (!existsSync(join(WEB_BUILD_DIR, name)) || !existsSync(join(WEB_BUILD_DIR, `${name}.gz`))) return `${name} missing`;
+    if (!existsSync(join(dir, name)) || !existsSync(join(dir, `${name}.gz`))) return `${name} missing`;
   }
   const inputs = manifest.inputs ?? {};
   if (Object.keys(inputs).length === 0) return 'manifest lists no inputs';
@@ -159,14 +183,15 @@ export function webBuildStaleness(): string | null {
     const full = join(ROOT, path);
     if (!existsSync(full) || sha256(readFileSync(full)) !== hash) return `${path} changed`;
   }
-  // A new file under web/ that nothing imports yet does not change the bundle; new imports change an input.
+  // A new file under web/ that nothing imports yet does not change the bundle; a new import changes an input.
   return null;
 }
 
-/** Builds build/web when it is missing or any of its inputs changed; returns the manifest. */
-export async function ensureWebBuilt(options: { quiet?: boolean } = {}): Promise<WebManifest> {
-  const reason = webBuildStaleness();
-  if (reason === null) return JSON.parse(readFileSync(MANIFEST, 'utf8')) as WebManifest;
+/** Builds when the build is missing or any of its inputs changed; returns the manifest. */
+export async function ensureWebBuilt(options: BuildOptions = {}): Promise<WebManifest> {
+  const dir = options.outDir ?? WEB_BUILD_DIR;
+  const reason = webBuildStaleness(dir);
+  if (reason === null) return JSON.parse(readFileSync(join(dir, MANIFEST_NAME), 'utf8')) as WebManifest;
   if (!options.quiet) console.log(`building web UI (${reason})`);
   return buildWeb(options);
 }

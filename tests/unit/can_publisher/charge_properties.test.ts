@@ -70,9 +70,12 @@ const snapshot = fc.record({
   pack_current_a: anyNumber(-500, 500),
   state_of_charge_pct: anyNumber(0, 100),
   min_cell_voltage_mv: anyNumber(1500, 4200),
-  cell_spread_mv: num(-10, 700),
+  /** Mostly, place the cells and temperatures relative to the configuration's thresholds (else absolute). */
+  cell_position: fc.oneof({ arbitrary: num(-0.1, 1.1), weight: 3 }, { arbitrary: fc.constant(null), weight: 1 }),
+  temperature_position: fc.oneof({ arbitrary: num(-0.1, 1.1), weight: 3 }, { arbitrary: fc.constant(null), weight: 1 }),
+  cell_spread_mv: fc.oneof({ arbitrary: num(-10, 120), weight: 3 }, { arbitrary: num(-10, 700), weight: 1 }),
   min_temperature_c: anyNumber(-35, 85),
-  temperature_spread_c: num(-1, 30),
+  temperature_spread_c: num(-1, 15),
   data_valid: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }),
   online_status: fc.constantFrom<OnlineStatusName>('charging', 'fully_charged', 'discharging', 'idle', 'fault'),
   age_ms: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 5000 }), weight: 4 }, { arbitrary: fc.integer({ min: -100, max: 120_000 }), weight: 1 }),
@@ -81,18 +84,22 @@ const snapshot = fc.record({
 
 type Snapshot = typeof snapshot extends fc.Arbitrary<infer T> ? T : never;
 
-function toLiveData(s: Snapshot, now: number, seriesCells: number): LiveData {
+function toLiveData(s: Snapshot, now: number, c: ChargeConfig): LiveData {
+  const seriesCells = c.series_cells;
   const count = s.cell_count_matches ? seriesCells : seriesCells === 16 ? 15 : seriesCells + 1;
+  const minCell = s.cell_position === null ? s.min_cell_voltage_mv : Math.round(c.cell_min_mv + s.cell_position * (c.cell_max_mv - c.cell_min_mv));
+  const minTemperature =
+    s.temperature_position === null ? s.min_temperature_c : c.low_temp_charge_c - 5 + s.temperature_position * (c.high_temp_charge_c - c.low_temp_charge_c + 10);
   return liveData(now - s.age_ms, {
     cell_voltage_mv: s.cells.slice(0, count),
     cell_count: count,
     pack_voltage_v: s.pack_voltage_v,
     pack_current_a: s.pack_current_a,
     state_of_charge_pct: s.state_of_charge_pct,
-    min_cell_voltage_mv: s.min_cell_voltage_mv,
-    max_cell_voltage_mv: s.min_cell_voltage_mv + s.cell_spread_mv,
-    min_temperature_c: s.min_temperature_c,
-    max_temperature_c: s.min_temperature_c + s.temperature_spread_c,
+    min_cell_voltage_mv: minCell,
+    max_cell_voltage_mv: minCell + s.cell_spread_mv,
+    min_temperature_c: minTemperature,
+    max_temperature_c: minTemperature + s.temperature_spread_c,
     data_valid: s.data_valid,
     online_status: s.online_status,
   });
@@ -105,7 +112,7 @@ function run(c: ChargeConfig, snapshots: Snapshot[], check: (d: LiveData, decisi
   let now = 1_000_000;
   for (const s of snapshots) {
     now += s.step_ms;
-    const d = toLiveData(s, now, c.series_cells);
+    const d = toLiveData(s, now, c);
     const decision = computeChargeLimits(d, now, settings, state);
     seen.decisions++;
     if (decision.usable) seen.usable++;
@@ -124,8 +131,8 @@ const seen = { decisions: 0, usable: 0, chargeAllowed: 0, protectedCharge: 0 };
 
 afterAll(() => {
   expect(seen.usable / seen.decisions).toBeGreaterThan(0.2);
-  expect(seen.chargeAllowed).toBeGreaterThan(100);
-  expect(seen.protectedCharge).toBeGreaterThan(100);
+  expect(seen.chargeAllowed / seen.decisions).toBeGreaterThan(0.02); // ~6 % in practice
+  expect(seen.protectedCharge / seen.decisions).toBeGreaterThan(0.05); // ~30 % in practice
 });
 
 describe('charge control properties', () => {

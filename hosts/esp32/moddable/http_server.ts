@@ -11,6 +11,7 @@ import type { ClockPort } from '../../ports/clock';
 import type { HttpHandlers, HttpListenOptions, HttpPort, HttpRequestHead, HttpResponse, HttpServerHandle, WebSocketSession } from '../../ports/http';
 import type { LogPort } from '../../ports/log';
 import { RequestBodyStream, ResponseBodySource } from './http_body';
+import { base64Encode } from './pem';
 import { SdkWebSocket, type WebSocketLimits } from './websocket';
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -69,7 +70,7 @@ function acceptKey(key: string): string {
   const sha1 = new Digest('SHA1');
   sha1.write(key);
   sha1.write(WEBSOCKET_GUID);
-  return new Uint8Array(sha1.close()).toBase64();
+  return base64Encode(new Uint8Array(sha1.close()));
 }
 
 const plainResponse = (status: number, text: string): HttpResponse => ({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text });

@@ -10,6 +10,7 @@ import type { ClockPort, TimerHandle } from '../../ports/clock';
 import type { WebSocketConnection, WebSocketSession } from '../../ports/http';
 import type { LogPort } from '../../ports/log';
 import { utf8Encode } from '../../../modules/util/utf8';
+import { utf8Decode } from '../../../modules/web_server/text_codecs';
 
 export interface WebSocketLimits {
   /** Unsent bytes allowed before the client counts as too slow (default 32 KB). */
@@ -155,7 +156,7 @@ export class SdkWebSocket implements WebSocketConnection {
       whole.set(part, at);
       at += part.length;
     }
-    const text = String.fromArrayBuffer(whole.buffer);
+    const text = utf8Decode(whole);
     this.#call(() => this.#session.message?.(text));
   }
 

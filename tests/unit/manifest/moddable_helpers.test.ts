@@ -6,7 +6,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { BodyOverflowError, RequestBodyStream, ResponseBodySource } from '../../../hosts/esp32/moddable/http_body';
-import { PemError, pemToDer } from '../../../hosts/esp32/moddable/pem';
+import { PemError, base64Encode, pemToDer } from '../../../hosts/esp32/moddable/pem';
 import { SettingsError, readHostSettings } from '../../../hosts/esp32/moddable/settings';
 import { PublicKeyError, parsePublicKey, verifyDigestSignature } from '../../../hosts/esp32/moddable/signature';
 
@@ -186,6 +186,13 @@ describe('PEM and signatures', () => {
     expect(pemToDer(key, 'PRIVATE KEY').byteLength).toBeGreaterThan(100);
     expect(() => pemToDer(text, 'PRIVATE KEY')).toThrow(PemError);
     expect(() => pemToDer('-----BEGIN CERTIFICATE-----\n@@@@\n-----END CERTIFICATE-----', 'CERTIFICATE')).toThrow('not valid base64');
+  });
+
+  it('encodes Base64 with padding like Buffer', () => {
+    for (const length of [0, 1, 2, 3, 4, 20, 31]) {
+      const data = new Uint8Array(Array.from({ length }, (_, i) => (i * 37 + 11) & 0xff));
+      expect(base64Encode(data)).toBe(Buffer.from(data).toString('base64'));
+    }
   });
 
   it('reads RSA and P-256 public keys', () => {

@@ -128,6 +128,10 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   let chargeFactor = Math.min(ov.factor, chargeTemp.factor, socCharge);
   if (imbalance) chargeFactor = Math.min(chargeFactor, CHARGE_CONSTANTS.imbalance_hold_ccl_fraction);
   if (cellCountMismatch) chargeFactor = 0;
+  // The BMS itself reports a fault (0x9B): whatever tripped it, never ask for charge current.
+  // Discharge stays with the other protections (DCL = 0 would shut an island inverter down).
+  const bmsFault = data.online_status === 'fault';
+  if (bmsFault) chargeFactor = 0;
   const socDischarge = socDischargeFactor(data.state_of_charge_pct);
   const dischargeFactor = Math.min(uv.factor, dischargeTemp.factor, socDischarge);
   const ccl = onGrid(c.max_charge_current_a * chargeFactor, 0, c.max_charge_current_a);
@@ -144,6 +148,7 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   if (socDischarge < 1) reasons.push('soc_discharge_taper');
   if (imbalance) reasons.push('imbalance_hold');
   if (cellCountMismatch) reasons.push('cell_count_mismatch');
+  if (bmsFault) reasons.push('bms_fault');
   if (paced.paced) reasons.push('cvl_paced');
 
   const charge_allowed = ccl > 0;

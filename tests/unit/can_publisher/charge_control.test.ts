@@ -54,6 +54,13 @@ function check(decision: ChargeDecision, e: Expect): void {
   if (e.noReason) expect(l.reasons).not.toContain(e.noReason);
 }
 
+describe('BMS fault status', () => {
+  it('withdraws charge current while the TinyBMS reports a fault, and gives it back after', () => {
+    check(once(data({ online_status: 'fault', online_status_code: 0x9b })), { ccl: 0, charge: false, dcl: 150, discharge: true, reason: 'bms_fault' });
+    check(once(data({ online_status: 'idle', online_status_code: 0x97 })), { ccl: 100, charge: true, noReason: 'bms_fault' });
+  });
+});
+
 describe('scenarios from a fresh state', () => {
   const rows: [string, Partial<LiveData>, Expect][] = [
     ['nominal bulk', {}, { cvl: 55.2, ccl: 100, dcl: 150, charge: true, discharge: true }],

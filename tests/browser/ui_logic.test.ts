@@ -107,8 +107,11 @@ describe('history', () => {
     ]);
     const rows = normalizeHistorySamples({ samples: [{ timestamp: 20, voltage: 53 }, { voltage: 1 }, { timestamp: 10, voltage: 52, current: -3, soc: 50, temp_max: 25, temp_min: 20 }] });
     expect(rows.map((r) => r.timestamp)).toEqual([10, 20]);
-    expect(rows[0]).toEqual({ timestamp: 10, voltage: 52, current: -3, soc: 50, temp_max: 25, temp_min: 20 });
+    expect(rows[0]).toMatchObject({ timestamp: 10, voltage: 52, current: -3, soc: 50, temp_max: 25, temp_min: 20 });
     expect(Number.isNaN(rows[1].current)).toBe(true);
+    // The gateway's JSON view uses the live-data names.
+    const live = normalizeHistorySamples({ samples: [{ timestamp_ms: 5, pack_voltage_v: 52.8, pack_current_a: -9.9, state_of_charge_pct: 58, max_temperature_c: 16.2, min_temperature_c: 16.1, max_cell_voltage_mv: 3303, min_cell_voltage_mv: 3302 }] });
+    expect(live).toEqual([{ timestamp: 5, voltage: 52.8, current: -9.9, soc: 58, temp_max: 16.2, temp_min: 16.1, cell_max: 3303, cell_min: 3302 }]);
     expect(listOf([1, 2])).toEqual([1, 2]);
     expect(listOf({ alerts: [3] }, 'alarms', 'alerts')).toEqual([3]);
     expect(listOf('nope', 'x')).toEqual([]);

@@ -1,5 +1,6 @@
 /** The shell: header (summary, theme, sign-out), navigation, and the current page. */
 import type { FunctionComponent } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { auth, signOut } from './api/auth';
 import { forgetCsrfToken } from './api/client';
 import { fixed } from './format';
@@ -31,7 +32,7 @@ const VIEWS: Record<PageId, FunctionComponent> = {
   ota: OtaPage,
 };
 
-const THEME_LABEL = { auto: 'Theme: auto', light: 'Theme: light', dark: 'Theme: dark' } as const;
+const THEME_LABEL = { auto: '◐ Auto', light: '☀ Light', dark: '☾ Dark' } as const;
 
 function Header() {
   const live = useStore(battery);
@@ -49,19 +50,20 @@ function Header() {
         <span title="Power">{fixed(live?.data.power_w, 0, 'W')}</span>
       </div>
       <div class="topbar-actions">
-        <button type="button" class="ghost" onClick={cycleTheme} data-testid="theme-toggle" data-theme-choice={theme} title="Switch light / dark / follow system">
+        <button type="button" class="ghost" onClick={cycleTheme} data-testid="theme-toggle" data-theme-choice={theme} title="Theme: follow the system, light or dark" aria-label={`Theme: ${theme}`}>
           {THEME_LABEL[theme]}
         </button>
         {user.header && (
           <button
             type="button"
             class="ghost"
+            title={`Signed in as ${user.username}`}
             onClick={() => {
               forgetCsrfToken();
               signOut();
             }}
           >
-            Sign out {user.username}
+            Sign out
           </button>
         )}
       </div>
@@ -71,6 +73,8 @@ function Header() {
 
 function Nav(props: { page: PageId }) {
   const alerts = useStore(activeAlerts);
+  // On a phone the nav is one scrolling row: keep the current page's link in view.
+  useEffect(() => document.querySelector('.sidenav a.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }), [props.page]);
   const unacknowledged = (alerts ?? []).filter((a) => !a.acknowledged).length;
   return (
     <nav class="sidenav" aria-label="Pages">

@@ -111,7 +111,19 @@ export function normalizeHistoryFiles(body: unknown): HistoryFile[] {
   return out.sort((a, b) => b.date.localeCompare(a.date));
 }
 
-/** History rows, oldest first, with numeric fields (rows missing a timestamp are dropped). */
+/** The first of `names` that holds a number in `row`, else NaN (a gap in the chart). */
+function pick(row: Record<string, unknown>, ...names: string[]): number {
+  for (const name of names) {
+    const value = num(row[name]);
+    if (value !== undefined) return value;
+  }
+  return NaN;
+}
+
+/**
+ * History rows, oldest first (rows missing a timestamp are dropped). Rows come with the CSV
+ * column names (voltage, soc …) or the live-data names (pack_voltage_v, state_of_charge_pct …).
+ */
 export function normalizeHistorySamples(body: unknown): HistorySample[] {
   const rows = listOf<Record<string, unknown>>(body, 'samples', 'data', 'history', 'records');
   const out: HistorySample[] = [];
@@ -120,11 +132,13 @@ export function normalizeHistorySamples(body: unknown): HistorySample[] {
     if (timestamp === undefined || Number.isNaN(timestamp)) continue;
     out.push({
       timestamp,
-      voltage: num(row.voltage) ?? NaN,
-      current: num(row.current) ?? NaN,
-      soc: num(row.soc) ?? NaN,
-      temp_max: num(row.temp_max) ?? NaN,
-      temp_min: num(row.temp_min) ?? NaN,
+      voltage: pick(row, 'voltage', 'pack_voltage_v'),
+      current: pick(row, 'current', 'pack_current_a'),
+      soc: pick(row, 'soc', 'state_of_charge_pct'),
+      temp_max: pick(row, 'temp_max', 'max_temperature_c'),
+      temp_min: pick(row, 'temp_min', 'min_temperature_c'),
+      cell_max: pick(row, 'cell_max', 'max_cell_voltage_mv'),
+      cell_min: pick(row, 'cell_min', 'min_cell_voltage_mv'),
     });
   }
   return out.sort((a, b) => a.timestamp - b.timestamp);

@@ -78,7 +78,7 @@ export interface SystemEvent {
   [detail: string]: unknown;
 }
 
-/** One history row (CSV header timestamp,voltage,current,soc,temp_max,temp_min). */
+/** One history row (CSV header timestamp,voltage,current,soc,temp_max,temp_min[,cell_max,cell_min]); NaN = not recorded. */
 export interface HistorySample {
   timestamp: number;
   voltage: number;
@@ -86,6 +86,9 @@ export interface HistorySample {
   soc: number;
   temp_max: number;
   temp_min: number;
+  /** mV */
+  cell_max: number;
+  cell_min: number;
 }
 
 /** GET /api/history/files entry. */

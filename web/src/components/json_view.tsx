@@ -34,10 +34,17 @@ export function JsonView(props: { value: unknown; depth?: number }) {
   );
 }
 
-/** Decoded frame fields on one line: "pack_voltage_v=53.2 soc=80". */
-export function inlineFields(value: Record<string, unknown> | null | undefined): string {
+const LONG_LIST = 8;
+
+/** Decoded frame fields on one line: "pack_voltage_v=53.2  soc=80"; nested fields flattened, long lists cut. */
+export function inlineFields(value: Record<string, unknown> | null | undefined, prefix = ''): string {
   if (!value) return '';
   return Object.entries(value)
-    .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : scalar(v)}`)
+    .map(([k, v]) => {
+      const key = prefix + k;
+      if (Array.isArray(v)) return `${key}=[${v.slice(0, LONG_LIST).map(scalar).join(', ')}${v.length > LONG_LIST ? `, … ${v.length} items` : ''}]`;
+      if (typeof v === 'object' && v !== null) return inlineFields(v as Record<string, unknown>, `${key}.`);
+      return `${key}=${scalar(v)}`;
+    })
     .join('  ');
 }

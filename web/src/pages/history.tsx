@@ -39,16 +39,15 @@ async function loadDay(date: string): Promise<HistorySample[]> {
   return all.filter((s) => !seen.has(s.timestamp) && seen.add(s.timestamp)).sort((a, b) => a.timestamp - b.timestamp);
 }
 
+const COLUMNS = ['voltage', 'current', 'soc', 'temp_max', 'temp_min', 'cell_max', 'cell_min'] as const;
+
+/** uPlot columns: time in seconds, then COLUMNS in order. */
 function toColumns(samples: HistorySample[]): number[][] {
-  const cols: number[][] = [[], [], [], [], [], []];
+  const cols: number[][] = [[], ...COLUMNS.map(() => [])];
   for (const s of samples) {
     // Timestamps in ms (wall clock); uPlot wants seconds.
     cols[0].push(s.timestamp > 1e11 ? s.timestamp / 1000 : s.timestamp);
-    cols[1].push(s.voltage);
-    cols[2].push(s.current);
-    cols[3].push(s.soc);
-    cols[4].push(s.temp_max);
-    cols[5].push(s.temp_min);
+    COLUMNS.forEach((name, i) => cols[i + 1].push(s[name]));
   }
   return cols;
 }
@@ -144,6 +143,19 @@ export function HistoryPage() {
               testId="history-chart"
             />
           </Card>
+          {samples.some((s) => Number.isFinite(s.cell_max)) && (
+            <Card title="Lowest and highest cell">
+              <LineChart
+                data={[columns[0], columns[7], columns[6]]}
+                version={samples.length}
+                units={{ mV: 'mV' }}
+                series={[
+                  { label: 'Min cell (mV)', colorVar: '--min', scale: 'mV', digits: 0 },
+                  { label: 'Max cell (mV)', colorVar: '--max', scale: 'mV', digits: 0 },
+                ]}
+              />
+            </Card>
+          )}
           <Card title="SOC and temperature">
             <LineChart
               data={[columns[0], columns[3], columns[4], columns[5]]}

@@ -4,8 +4,8 @@
  * the same login and CSRF token as any other mutation. The simulator checks every request
  * itself (modes, speed range, fault specs); its refusal becomes a 400 and changes nothing.
  */
-import type { TinyBmsSimulator } from '../mocks/tinybms';
-import { MODES } from '../mocks/tinybms';
+import type { TinyBmsSimulator } from '../mocks/tinybms/index';
+import { MODES } from '../mocks/tinybms/index';
 import { boolean, integerIn, objectOf, oneOf, optional, validateBody } from '../../modules/web_server/body_schema';
 import { ApiError, json } from '../../modules/web_server/responses';
 import type { RouteTable } from '../../modules/web_server/router';

@@ -3,7 +3,7 @@
  * timestamp and an event ID (tinybms-uart.md §4.3). A real capture shows slots in write order,
  * so the oldest surviving event sits right after the newest once the ring has wrapped.
  */
-import type { BmsEvent } from '../../../modules/uart_bms';
+import type { BmsEvent } from '../../../modules/uart_bms/index';
 import type { RegisterFile } from './register_file';
 import { REG } from './register_map';
 

@@ -3,7 +3,7 @@
  * and all-or-nothing settings writes validated against the window 300–399 and each register's
  * range. Live, statistics, event and version words are filled by the simulator itself.
  */
-import { float32ToWords, toInt16, uint32ToWords, wordsToFloat32, wordsToUint32 } from '../../../modules/uart_bms';
+import { float32ToWords, toInt16, uint32ToWords, wordsToFloat32, wordsToUint32 } from '../../../modules/uart_bms/index';
 import { REG } from './register_map';
 import { SETTING_DEFAULTS, settingsWriteError, TAKEN_IN_SETTINGS } from './settings';
 

@@ -4,7 +4,7 @@
  * simple firmware it reads a whole frame by its length rule before checking the CRC, and a
  * partial frame is forgotten after a silent gap so one lost byte cannot wedge the reader.
  */
-import { START_BYTE, decodeRequest, hasValidCrc, requestFrameLength, type TinyRequest } from '../../../modules/uart_bms';
+import { START_BYTE, decodeRequest, hasValidCrc, requestFrameLength, type TinyRequest } from '../../../modules/uart_bms/index';
 
 export type ReadResult =
   | { kind: 'request'; command: number; request: TinyRequest }

@@ -4,7 +4,7 @@
  * dedicated reads, events, settings bounds, control commands. Bad registers and refused writes
  * get `AA 00 CMD 00 CRC`; nothing is written when any part of a write is refused.
  */
-import { CMD, NACK_CODES, encodeResponse, sealFrame, type ControlOption, type TinyRequest, type TinyResponse } from '../../../modules/uart_bms';
+import { CMD, NACK_CODES, encodeResponse, sealFrame, type ControlOption, type TinyRequest, type TinyResponse } from '../../../modules/uart_bms/index';
 import type { EventLog } from './event_log';
 import type { RegisterFile } from './register_file';
 import { REG } from './register_map';

@@ -3,7 +3,7 @@
  * pack, device-side write validation and the min/max words of command 0x1D. Ranges and option
  * lists come from the shared register map in modules/uart_bms/registers.ts (RevD §3).
  */
-import { checkSettingsWrite, registerCovering, settingAt, toInt16, uint32ToWords, type ByteField, type RegisterDef } from '../../../modules/uart_bms';
+import { checkSettingsWrite, registerCovering, settingAt, toInt16, uint32ToWords, type ByteField, type RegisterDef } from '../../../modules/uart_bms/index';
 
 /** Factory defaults (raw words). Registers not listed (reserved ones included) read 0. */
 export const SETTING_DEFAULTS: ReadonlyMap<number, number> = new Map([

@@ -3,7 +3,7 @@
  * registers (true cell SOC and capacity, zone temperatures, charger phase) next to what the BMS
  * reports, plus active faults and UART counters. snake_case like the rest of the public API.
  */
-import { onlineStatusName } from '../../../modules/uart_bms';
+import { onlineStatusName } from '../../../modules/uart_bms/index';
 import type { BatteryModel } from './battery_model';
 import type { ActiveFault } from './faults';
 import type { ScenarioPhase } from './scenario';

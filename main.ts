@@ -15,11 +15,11 @@ function firmwareNumbers(version: string): { major: number; minor: number } {
   return { major: Number.isFinite(major) ? major : 0, minor: Number.isFinite(minor) ? minor : 0 };
 }
 
-const { host, settings } = createPlatformHost();
+const { host, settings, webRoutes } = createPlatformHost();
 try {
   const gateway = createGateway(host, {
     logLevel: () => settings.logLevel,
-    web: { port: settings.httpPort, assets: loadEmbeddedWebAssets({ sha256: sdkSha256 }) },
+    web: { port: settings.httpPort, assets: loadEmbeddedWebAssets({ sha256: sdkSha256 }), extraRoutes: webRoutes },
     firmware: firmwareNumbers(settings.firmwareVersion),
   });
   gateway.start();

@@ -3,7 +3,8 @@
  * networking, files, store, HTTP/WebSocket and MQTT — sockets use the desktop's network, so
  * the web UI is reachable from a desktop browser — with the hardware replaced by the mocks the
  * Node host uses: the TinyBMS simulator on an in-memory UART cable and a recording CAN bus with
- * a GX keep-alive. There is no `device` global on the simulator; every port is built here.
+ * a GX keep-alive, and the simulator's controls under /api/sim/* as on Node. There is no
+ * `device` global on the simulator; every port is built here.
  */
 import config from 'mc/config';
 import type { Host } from '../host';
@@ -15,6 +16,7 @@ import { createSdkCrypto } from '../esp32/moddable/crypto';
 import type { PlatformHostFactory } from '../esp32/moddable/platform';
 import { readHostSettings } from '../esp32/moddable/settings';
 import { SdkWifiRadio } from '../esp32/moddable/wifi_radio';
+import { simulationRoutes } from '../node/sim_routes';
 import { readSimulatorSettings } from './sim_settings';
 import { createSimSystem, deviceRandom } from './system';
 
@@ -44,5 +46,5 @@ export const createPlatformHost: PlatformHostFactory = () => {
     system: createSimSystem(clock, settings.firmwareVersion, log),
     wifi: new SdkWifiRadio({ clock }),
   };
-  return { host, settings };
+  return { host, settings, webRoutes: [simulationRoutes(bms)] };
 };

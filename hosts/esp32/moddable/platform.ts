@@ -1,10 +1,13 @@
 /** What a Moddable platform host module ("gateway/host" in manifest.json) gives main.ts. */
 import type { Host } from '../../host';
+import type { RouteTable } from '../../../modules/web_server/router';
 import type { HostSettings } from './settings';
 
 export interface PlatformHost {
   host: Host;
   settings: HostSettings;
+  /** Host-only web routes (the simulator's /api/sim/*). */
+  webRoutes?: readonly RouteTable[];
 }
 
 export type PlatformHostFactory = () => PlatformHost;

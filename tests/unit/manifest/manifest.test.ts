@@ -69,7 +69,7 @@ describe('manifest.json: modules', () => {
         else if (specifier.startsWith('.')) {
           const target = resolveRelative(file, specifier);
           if (target) queue.push(target);
-          else unknown.add(`${relative(ROOT, file)} → ${specifier} (no such file)`);
+          else unknown.add(`${relative(ROOT, file)} → ${specifier} (no such module file; XS does not look for folder/index)`);
         } else if (!declared.has(specifier)) unknown.add(`${relative(ROOT, file)} → ${specifier}`);
       }
     }

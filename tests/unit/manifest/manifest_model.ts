@@ -105,11 +105,14 @@ export function runtimeImports(file: string): string[] {
   return out;
 }
 
-/** The .ts file a relative specifier names, or undefined. */
+/**
+ * The .ts file a relative specifier names as XS resolves it (xs/platforms/mc/xsHosts.c
+ * fxFindModule: path arithmetic on the module name, a trailing .js dropped, no folder/index
+ * lookup), or undefined.
+ */
 export function resolveRelative(from: string, specifier: string): string | undefined {
-  const base = resolve(dirname(from), specifier.replace(/\.js$/, ''));
-  for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) if (existsSync(candidate)) return candidate;
-  return undefined;
+  const candidate = `${resolve(dirname(from), specifier.replace(/\.m?js$/, ''))}.ts`;
+  return existsSync(candidate) ? candidate : undefined;
 }
 
 /** Module specifiers declared by the project's typings (`declare module '…'`). */

@@ -15,16 +15,25 @@ function firmwareNumbers(version: string): { major: number; minor: number } {
   return { major: Number.isFinite(major) ? major : 0, minor: Number.isFinite(minor) ? minor : 0 };
 }
 
-const { host, settings, webRoutes } = createPlatformHost();
+function start(): void {
+  const { host, settings, webRoutes } = createPlatformHost();
+  try {
+    const gateway = createGateway(host, {
+      logLevel: () => settings.logLevel,
+      web: { port: settings.httpPort, assets: loadEmbeddedWebAssets({ sha256: sdkSha256 }), extraRoutes: webRoutes },
+      firmware: firmwareNumbers(settings.firmwareVersion),
+    });
+    gateway.start();
+    host.log.log('info', 'main', `gateway started; web UI on port ${settings.httpPort}`);
+  } catch (error) {
+    // Stay up with the log visible rather than abort into a boot loop.
+    host.log.log('error', 'main', `gateway failed to start: ${describeError(error)}`);
+  }
+}
+
 try {
-  const gateway = createGateway(host, {
-    logLevel: () => settings.logLevel,
-    web: { port: settings.httpPort, assets: loadEmbeddedWebAssets({ sha256: sdkSha256 }), extraRoutes: webRoutes },
-    firmware: firmwareNumbers(settings.firmwareVersion),
-  });
-  gateway.start();
-  host.log.log('info', 'main', `gateway started; web UI on port ${settings.httpPort}`);
+  start();
 } catch (error) {
-  // Stay up with the log visible rather than abort into a boot loop.
-  host.log.log('error', 'main', `gateway failed to start: ${describeError(error)}`);
+  // The host itself could not be built (bad mc/config value, a pin in use): no log port yet.
+  trace(`TinyBMS-GW: host failed to start: ${describeError(error)}\n`);
 }

@@ -142,9 +142,15 @@ describe('dashboard', () => {
 });
 
 describe('configuration', () => {
-  it('shows every server error next to its field, and a valid edit persists across a reload', async () => {
+  it('refuses a wrong password, shows every server error next to its field, and a valid edit persists across a reload', async () => {
     const { page, problems } = await browser.newPage();
     await page.goto(`${gateway.url}/#/config`);
+    // A wrong password is refused with a message, and the form stays.
+    const form = page.getByTestId('login-form');
+    await form.locator('input[name=username]').fill(USERNAME);
+    await form.locator('input[name=password]').fill('not-the-password');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(() => textOf(form), (t) => t.includes('Wrong username or password'));
     await signIn(page);
 
     // Two bad values in two sections: both are refused and both are marked.
@@ -179,7 +185,7 @@ describe('configuration', () => {
     await expect(page.getByTestId('cfg-bms.poll_interval_ms').inputValue()).resolves.toBe('750');
     const after = await gateway.api.get<{ bms: { poll_interval_ms: number } }>('/api/config');
     expect(after.bms.poll_interval_ms).toBe(750);
-    expectNoProblems(problems, [400]);
+    expectNoProblems(problems, [400, 401]);
   });
 });
 
@@ -243,16 +249,30 @@ describe('other pages', () => {
     expectNoProblems(problems);
   });
 
-  it('BMS settings list registers after sign-in and refuse an out-of-range value before sending', async () => {
+  it('BMS settings refuse an out-of-range value before sending, and write a valid one to the BMS and read it back', async () => {
+    type Listed = { registers: { address: number; value?: number; min: number; max: number; scale: number; writable: boolean; options?: unknown[] }[] };
+    const before = await gateway.api.get<Listed>('/api/registers');
+    // A plain whole-number register with room above its value.
+    const target = before.registers.find((r) => r.writable && !r.options && r.scale === 1 && r.value !== undefined && r.value + 1 <= r.max)!;
+    expect(target).toBeDefined();
     const { page, problems } = await browser.newPage();
     await page.goto(`${gateway.url}/#/registers`);
     if (await page.getByTestId('login-form').isVisible()) await signIn(page);
     const table = page.getByTestId('registers');
-    await eventually(() => table.locator('tbody tr').count(), (n) => n > 0);
-    const input = table.locator('[data-testid^="reg-"]').first();
-    await input.fill('999999');
+    const input = table.getByTestId(`reg-${target.address}`);
+    await eventually(() => input.inputValue(), (v) => v === String(target.value));
+    const write = page.getByRole('button', { name: 'Write to BMS' });
+
+    await input.fill(String(target.max + 1));
     await eventually(() => table.locator('tr.has-error .field-error').count(), (n) => n === 1);
-    await expect(page.getByRole('button', { name: 'Write to BMS' }).isDisabled()).resolves.toBe(true);
+    await expect(write.isDisabled()).resolves.toBe(true);
+
+    await input.fill(String(target.value! + 1));
+    await write.click();
+    await eventually(() => page.locator('.notice').first().innerText(), (t) => t.startsWith('Wrote 1 register'), 15_000);
+    await expect(input.inputValue()).resolves.toBe(String(target.value! + 1));
+    const after = await gateway.api.get<Listed>('/api/registers');
+    expect(after.registers.find((r) => r.address === target.address)?.value).toBe(target.value! + 1);
     expectNoProblems(problems);
   });
 

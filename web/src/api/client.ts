@@ -33,10 +33,15 @@ async function readBody(response: Response): Promise<{ json: unknown; text: stri
   }
 }
 
-async function failure(response: Response): Promise<ApiError> {
+async function errorOf(response: Response): Promise<ApiError> {
   const { json, text } = await readBody(response);
   const retry = Number(response.headers.get('Retry-After'));
-  const error = new ApiError(response.status, parseErrorBody(response.status, json, text), Number.isFinite(retry) && retry > 0 ? retry : null);
+  return new ApiError(response.status, parseErrorBody(response.status, json, text), Number.isFinite(retry) && retry > 0 ? retry : null);
+}
+
+/** The error of a failed call; a 401 also signs out, so the login form comes back. */
+async function failure(response: Response): Promise<ApiError> {
+  const error = await errorOf(response);
   if (response.status === 401) {
     csrf = null;
     signOut(auth.get().header ? 'Wrong username or password' : 'Sign in required');
@@ -60,19 +65,27 @@ export async function apiGet<T>(path: string, options: GetOptions = {}): Promise
   return (await readBody(response)).json as T;
 }
 
-async function csrfToken(force: boolean): Promise<string> {
-  const header = auth.get().header;
-  if (!force && csrf && csrf.forHeader === header && csrf.expiresAt - CSRF_MARGIN_MS > Date.now()) return csrf.token;
-  const answer = await apiGet<CsrfToken>('/api/security/csrf', { auth: true });
+function remember(answer: CsrfToken | null, header: string): string {
   if (!answer || typeof answer.token !== 'string') throw new ApiError(500, [{ code: 'csrf', message: 'No CSRF token from the gateway' }]);
   const lifetimeS = typeof answer.expires_in_s === 'number' ? answer.expires_in_s : 300;
-  csrf = { token: answer.token, expiresAt: Date.now() + lifetimeS * 1000, forHeader: header ?? '' };
+  csrf = { token: answer.token, expiresAt: Date.now() + lifetimeS * 1000, forHeader: header };
   return answer.token;
 }
 
-/** Checks credentials by asking for a CSRF token with them (the cheapest user-level call). */
-export async function verifyCredentials(): Promise<void> {
-  await csrfToken(true);
+async function csrfToken(force: boolean): Promise<string> {
+  const header = auth.get().header ?? '';
+  if (!force && csrf && csrf.forHeader === header && csrf.expiresAt - CSRF_MARGIN_MS > Date.now()) return csrf.token;
+  return remember(await apiGet<CsrfToken>('/api/security/csrf', { auth: true }), header);
+}
+
+/**
+ * Checks a Basic header before it is used anywhere (asking for a CSRF token with it, the
+ * cheapest user-level call). A refusal throws and leaves the signed-in state alone.
+ */
+export async function verifyCredentials(header: string): Promise<void> {
+  const response = await send('/api/security/csrf', { headers: { Authorization: header, 'X-Requested-With': 'fetch', Accept: 'application/json' } });
+  if (!response.ok) throw await errorOf(response);
+  remember((await readBody(response)).json as CsrfToken, header);
 }
 
 /** Headers for a mutation: credentials and a current CSRF token. */

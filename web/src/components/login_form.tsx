@@ -3,8 +3,8 @@
  * sent as HTTP Basic on each call. A 429 lockout says how long to wait.
  */
 import { useState } from 'preact/hooks';
-import { basicHeader, signIn, signOut, auth } from '../api/auth';
-import { forgetCsrfToken, verifyCredentials } from '../api/client';
+import { auth, basicHeader, signIn } from '../api/auth';
+import { verifyCredentials } from '../api/client';
 import { ApiError } from '../api/errors';
 import { useStore } from '../state/store';
 import { Notice } from './notice';
@@ -20,11 +20,12 @@ export function LoginForm() {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    forgetCsrfToken();
-    signIn(username, basicHeader(username, password));
+    const header = basicHeader(username, password);
     try {
-      await verifyCredentials();
-      setPassword('');
+      await verifyCredentials(header);
+      // Signed in only once the gateway accepted the credentials: this form unmounts here.
+      signIn(username, header);
+      return;
     } catch (e) {
       const message =
         e instanceof ApiError && e.status === 429
@@ -34,11 +35,9 @@ export function LoginForm() {
             : e instanceof Error
               ? e.message
               : String(e);
-      signOut(message);
       setError(message);
-    } finally {
-      setBusy(false);
     }
+    setBusy(false);
   };
 
   const shown = error ?? state.error;

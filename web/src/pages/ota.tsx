@@ -68,8 +68,13 @@ function OtaForm() {
         }
         throw new ApiError(answer.status, parseErrorBody(answer.status, json, answer.body));
       }
+      const result = JSON.parse(answer.body) as { version?: string; sha256?: string; algorithm?: string };
+      setProgress((p) => p && { sent: p.total, total: p.total });
       setPhase('done');
-      setMessage('Image verified and activated. The gateway restarts into the new firmware and confirms it once UART and CAN are healthy.');
+      setMessage(
+        `Signature verified (${result.algorithm ?? 'signed'}); version ${result.version ?? '?'} (SHA-256 ${(result.sha256 ?? '').slice(0, 16)}…) is activated. ` +
+          'The gateway restarts into it and keeps it once it has run with a live BMS link; otherwise it rolls back to the current firmware.',
+      );
     } catch (e) {
       setPhase('failed');
       setMessage(e instanceof Error ? e.message : String(e));
@@ -104,12 +109,16 @@ function OtaForm() {
       {progress && (
         <div class="progress-wrap">
           <progress max={100} value={pct} data-testid="ota-progress" />
-          <span class="muted small">
+          <span class="muted small" data-testid="ota-status">
             {phase === 'verifying' ? 'Verifying signature…' : `${bytes(progress.sent)} of ${bytes(progress.total)} (${pct.toFixed(0)} %)`}
           </span>
         </div>
       )}
-      {message && <Notice kind={phase === 'done' ? 'ok' : 'error'}>{message}</Notice>}
+      {message && (
+        <Notice kind={phase === 'done' ? 'ok' : 'error'} testId="ota-result">
+          {message}
+        </Notice>
+      )}
     </Card>
   );
 }

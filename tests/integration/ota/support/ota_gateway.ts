@@ -12,7 +12,7 @@ import { NodeOtaSlots } from '../../../../hosts/node/ota_slots';
 import { OtaUpdate, otaWebService, type OtaUpdateOptions } from '../../../../modules/ota_update';
 import { createLogger } from '../../../../modules/util/logger';
 import type { OtaService } from '../../../../modules/web_server/services';
-import { startWebGateway, type WebGateway } from '../../web/support/web_gateway';
+import { startWebGateway, type WebGateway, type WebGatewayOptions } from '../../web/support/web_gateway';
 
 export const FACTORY_VERSION = '1.0.0-factory';
 
@@ -26,7 +26,7 @@ export interface OtaGateway {
   close(): Promise<void>;
 }
 
-export async function startOtaGateway(options: OtaUpdateOptions): Promise<OtaGateway> {
+export async function startOtaGateway(options: OtaUpdateOptions, server: WebGatewayOptions['server'] = {}): Promise<OtaGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'tinybms-ota-http-'));
   let service: OtaService | undefined;
   // The web server keeps one service object; it forwards to whichever OTA module is current.
@@ -34,7 +34,7 @@ export async function startOtaGateway(options: OtaUpdateOptions): Promise<OtaGat
     upload: (upload) => service!.upload(upload),
     status: () => service!.status!(),
   };
-  const gw = await startWebGateway({ services: () => ({ ota: forwarding }) });
+  const gw = await startWebGateway({ services: () => ({ ota: forwarding }), server });
   const crypto = createNodeCrypto();
   const state = { restarts: 0 } as OtaGateway;
   const boot = () => {

@@ -140,10 +140,15 @@ export class WifiManager implements GatewayModule {
     };
   }
 
+  /** Counters for monitoring and /api/status; rssi_dbm only while associated. */
   metrics(): ModuleMetrics {
+    const wifi = this.#applied ?? this.#ctx.config().wifi;
     const metrics: ModuleMetrics = {
       state: this.#state,
       connected: this.connected,
+      ssid: wifi.ssid,
+      ip: this.#ip,
+      hostname: wifi.hostname,
       access_point_active: this.#accessPointOpen,
       connect_attempts_total: this.#counters.attempts,
       reconnects_total: this.#counters.reconnects,

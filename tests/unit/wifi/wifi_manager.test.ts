@@ -66,7 +66,7 @@ describe('wifi manager: station', () => {
     expect(t.events).toEqual([{ name: 'wifi.connected', payload: { ssid: 'HomeNet', ip: '10.0.0.7' } }]);
     t.clock.advance(2500);
     expect(t.manager.status()).toMatchObject({ state: 'connected', ip: '10.0.0.7', hostname: 'battery-gw', rssi_dbm: -61, connected_for_ms: 2500, access_point_active: false });
-    expect(t.manager.metrics()).toMatchObject({ connected: true, rssi_dbm: -61, connect_attempts_total: 1, reconnects_total: 0 });
+    expect(t.manager.metrics()).toMatchObject({ connected: true, ssid: 'HomeNet', ip: '10.0.0.7', hostname: 'battery-gw', rssi_dbm: -61, connect_attempts_total: 1, reconnects_total: 0 });
   });
 
   it('rejoins after a drop with backoff 1, 2, 4, 8, 16, 16 s and tells the outage once', () => {
@@ -89,6 +89,8 @@ describe('wifi manager: station', () => {
     expect(disconnects).toEqual([{ name: 'wifi.disconnected', payload: { reason: 'AP rebooted' } }]);
     expect(t.manager.metrics()).toMatchObject({ disconnects_total: 1, reconnects_total: 6, connect_failures_total: 6 });
     expect(t.manager.status().last_error).toBe('no AP found');
+    expect(t.manager.metrics()).not.toHaveProperty('rssi_dbm');
+    expect(t.manager.metrics().ip).toBe('');
   });
 
   it('starts the backoff over after a successful rejoin', () => {

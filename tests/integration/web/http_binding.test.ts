@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import WebSocket from 'ws';
 import { createNodeHttpPort } from '../../../hosts/node/http_server';
-import type { HttpHandlers, HttpRequest, HttpServerHandle, WebSocketConnection } from '../../../hosts/ports/http';
+import type { HttpHandlers, HttpRequest, HttpResponse, HttpServerHandle, WebSocketConnection } from '../../../hosts/ports/http';
 
 describe('Node HTTP binding', () => {
   let handle: HttpServerHandle;
@@ -15,7 +15,7 @@ describe('Node HTTP binding', () => {
   let closedSessions = 0;
 
   const handlers: HttpHandlers = {
-    async request(request) {
+    async request(request): Promise<HttpResponse> {
       const chunks: Uint8Array[] = [];
       if (request.url !== '/no-read') for await (const chunk of request.body) chunks.push(chunk);
       const { body: _ignored, ...head } = request;

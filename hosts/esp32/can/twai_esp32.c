@@ -159,6 +159,12 @@ void xs_twai_read(xsMachine *the)
 	}
 }
 
+static void setInteger(xsMachine *the, xsIdentifier id, int value)
+{
+	xsmcSetInteger(xsVar(0), value);
+	xsmcSet(xsResult, id, xsVar(0));
+}
+
 void xs_twai_status(xsMachine *the)
 {
 	twai_status_info_t info;
@@ -169,22 +175,14 @@ void xs_twai_status(xsMachine *the)
 
 	xsmcVars(1);
 	xsmcSetNewObject(xsResult);
-	xsmcSetInteger(xsVar(0), info.state);
-	xsmcSet(xsResult, xsID_state, xsVar(0));
-	xsmcSetInteger(xsVar(0), info.tx_error_counter);
-	xsmcSet(xsResult, xsID_txErrorCounter, xsVar(0));
-	xsmcSetInteger(xsVar(0), info.rx_error_counter);
-	xsmcSet(xsResult, xsID_rxErrorCounter, xsVar(0));
-	xsmcSetInteger(xsVar(0), info.tx_failed_count);
-	xsmcSet(xsResult, xsID_txFailedCount, xsVar(0));
-	xsmcSetInteger(xsVar(0), info.rx_missed_count);
-	xsmcSet(xsResult, xsID_rxMissedCount, xsVar(0));
-	xsmcSetInteger(xsVar(0), info.bus_error_count);
-	xsmcSet(xsResult, xsID_busErrorCount, xsVar(0));
-	xsmcSetInteger(xsVar(0), info.msgs_to_tx);
-	xsmcSet(xsResult, xsID_txQueued, xsVar(0));
-	xsmcSetInteger(xsVar(0), info.msgs_to_rx);
-	xsmcSet(xsResult, xsID_rxQueued, xsVar(0));
+	setInteger(the, xsID_state, info.state);
+	setInteger(the, xsID_txErrorCounter, info.tx_error_counter);
+	setInteger(the, xsID_rxErrorCounter, info.rx_error_counter);
+	setInteger(the, xsID_txFailedCount, info.tx_failed_count);
+	setInteger(the, xsID_rxMissedCount, info.rx_missed_count);
+	setInteger(the, xsID_busErrorCount, info.bus_error_count);
+	setInteger(the, xsID_txQueued, info.msgs_to_tx);
+	setInteger(the, xsID_rxQueued, info.msgs_to_rx);
 }
 
 void xs_twai_recover(xsMachine *the)

@@ -141,6 +141,24 @@ describe('dashboard', () => {
   });
 });
 
+describe('stale data', () => {
+  it('is flagged on the dashboard when the BMS goes silent, and the flag goes when data returns', async () => {
+    const { page, problems } = await browser.newPage();
+    await page.goto(gateway.url);
+    await page.getByTestId('pack-voltage').filter({ hasText: / V$/ }).waitFor();
+    expect(await page.getByTestId('stale-banner').count()).toBe(0);
+
+    await gateway.injectFault({ kind: 'bms_silence' });
+    await page.getByTestId('stale-banner').waitFor({ timeout: 20_000 });
+    await eventually(attributeOf(page.getByTestId('link-bms'), 'data-level'), (level) => level === 'down', 20_000);
+    await page.screenshot({ path: outputPath('dashboard-stale.png') });
+
+    await gateway.clearFaults();
+    await page.getByTestId('stale-banner').waitFor({ state: 'detached', timeout: 20_000 });
+    expectNoProblems(problems);
+  });
+});
+
 describe('configuration', () => {
   it('refuses a wrong password, shows every server error next to its field, and a valid edit persists across a reload', async () => {
     const { page, problems } = await browser.newPage();

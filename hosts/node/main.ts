@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     seed: settings.seed,
     logLevel: settings.logLevel,
     webDir: WEB_BUILD_DIR,
+    ota: {}, // signed updates against certs/ota-public.pem (certs/README.md)
     restart: () => console.log('(simulated restart requested: the Node host keeps running)'),
   });
   const { gateway, simulator, can } = app;

@@ -4,6 +4,7 @@
  * simulator and the CAN bus a recorder with a simulated GX that sends its 0x305 keep-alive.
  * `npm start`, the browser tests and demos all build it here.
  */
+import * as path from 'node:path';
 import type { ClockPort, TimerHandle } from '../ports/clock';
 import type { LogLevel, LogPort } from '../ports/log';
 import { createGateway, type Gateway } from '../../modules/gateway/gateway';
@@ -12,6 +13,7 @@ import { createSerialLink } from '../mocks/serial_link';
 import { TinyBmsSimulator, type SimMode } from '../mocks/tinybms/index';
 import { createNodeHttpPort } from './http_server';
 import { NodeMqttTransport } from './mqtt_transport';
+import { NodeOtaSlots, readOtaPublicKey } from './ota_slots';
 import { createNodeHost, type NodeHost } from './node_host';
 import { simulationRoutes } from './sim_routes';
 import { loadWebAssets } from './web_assets';
@@ -30,6 +32,11 @@ export interface SimulatedGatewayOptions {
   clock?: ClockPort;
   telemetryPeriodMs?: number;
   restart?(): void;
+  /**
+   * Firmware updates: slots under <dataDir>/ota, images checked against `publicKeyPem` (default
+   * certs/ota-public.pem). Without it the gateway has no OTA (the UI says updates are unavailable).
+   */
+  ota?: { publicKeyPem?: string };
 }
 
 export interface SimulatedGateway {
@@ -41,6 +48,17 @@ export interface SimulatedGateway {
 }
 
 const GX_KEEPALIVE_MS = 1000;
+/** What the Node host reports as its firmware (node_host.ts default), as the factory slot's version. */
+const FACTORY_VERSION = '0.0.0-dev';
+
+/** certs/ota-public.pem, or undefined (then the OTA module refuses uploads and says why). */
+function defaultOtaKey(): string | undefined {
+  try {
+    return readOtaPublicKey();
+  } catch {
+    return undefined;
+  }
+}
 
 export function startSimulatedGateway(options: SimulatedGatewayOptions): SimulatedGateway {
   const log = options.log;
@@ -56,6 +74,10 @@ export function startSimulatedGateway(options: SimulatedGatewayOptions): Simulat
   const link = createSerialLink({ clock: lazyClock });
   const can = new VirtualCanBus({ clock: lazyClock });
   const mqtt = new NodeMqttTransport();
+  // Each start is a boot of the slots: an activated image runs pending until its health check.
+  const ota = options.ota
+    ? NodeOtaSlots.boot({ dir: path.join(options.dataDir, 'ota'), factoryVersion: FACTORY_VERSION, clock: lazyClock, restart: () => host.system.restart() })
+    : undefined;
   const host = createNodeHost({
     serial: link.gateway,
     can,
@@ -66,6 +88,7 @@ export function startSimulatedGateway(options: SimulatedGatewayOptions): Simulat
     mqtt,
     http: createNodeHttpPort(),
     restart: options.restart,
+    ota,
   });
   clockRef = host.clock;
 
@@ -74,6 +97,7 @@ export function startSimulatedGateway(options: SimulatedGatewayOptions): Simulat
   const gateway = createGateway(host, {
     logLevel: () => options.logLevel ?? 'info',
     web: { port: options.port, assets, extraRoutes: [simulationRoutes(simulator)], telemetryPeriodMs: options.telemetryPeriodMs },
+    otaPublicKeyPem: options.ota ? (options.ota.publicKeyPem ?? defaultOtaKey()) : undefined,
   });
 
   simulator.start();

@@ -16,6 +16,8 @@ import { createGatewayBus, type GatewayBus } from '../event_bus/events';
 import { HistoryLogger } from '../history_logger/history_logger';
 import { Monitoring } from '../monitoring/monitoring';
 import { createMqttModules } from '../mqtt_gateway/index';
+import { OtaUpdate } from '../ota_update/ota_update';
+import { otaWebService } from '../ota_update/web_service';
 import { describeFrame } from '../uart_bms/describe';
 import { UartBmsPoller } from '../uart_bms/poller';
 import { createLogger } from '../util/logger';
@@ -32,8 +34,10 @@ export interface GatewayOptions {
   web?: { port?: number; assets?: AssetTable; extraRoutes?: readonly RouteTable[]; telemetryPeriodMs?: number };
   /** MQTT reconnect backoff base (tests shorten it; default 1 s). */
   mqttBackoffBaseMs?: number;
-  /** The OTA service, when the host supports updates. */
+  /** The OTA service, when the host supports updates (default: the OTA module on host.ota). */
   ota?: OtaService;
+  /** PEM of the key OTA images must be signed with; without it every upload is refused. */
+  otaPublicKeyPem?: string;
   firmware?: { major: number; minor: number };
 }
 
@@ -50,6 +54,7 @@ export class Gateway {
   readonly mqtt: ReturnType<typeof createMqttModules> | undefined;
   readonly wifi: WifiManager | undefined;
   readonly web: WebServer | undefined;
+  readonly ota: OtaUpdate | undefined;
   /** In start order; stopped in reverse. */
   readonly modules: readonly GatewayModule[];
   #started = false;
@@ -80,12 +85,14 @@ export class Gateway {
     this.monitoring = new Monitoring(ctx);
     this.mqtt = host.mqtt ? createMqttModules(ctx, { client: { backoffBaseMs: options.mqttBackoffBaseMs } }) : undefined;
     this.wifi = host.wifi ? new WifiManager(ctx) : undefined;
+    this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem }) : undefined;
     this.web = host.http && host.crypto ? this.#createWebServer(options) : undefined;
 
     const modules: GatewayModule[] = [this.config];
     if (this.wifi) modules.push(this.wifi);
     modules.push(this.alerts, this.history, this.canDriver, this.canPublisher, this.uart);
     if (this.mqtt) modules.push(this.mqtt.client, this.mqtt.gateway);
+    if (this.ota) modules.push(this.ota);
     if (this.web) modules.push(this.web);
     this.modules = modules;
     for (const module of modules) if (module !== this.monitoring) this.monitoring.register(module);
@@ -125,7 +132,7 @@ export class Gateway {
         // /api/mqtt/status: the contract's fields (state, broker, last error, published, reconnects).
         mqtt: mqttClient ? { metrics: () => ({ ...mqttClient.status() }) } : undefined,
         wifi: this.wifi,
-        ota: options.ota,
+        ota: options.ota ?? (this.ota ? otaWebService(this.ota) : undefined),
         decoders: {
           uart: (bytes) => {
             const decoded = describeFrame(bytes);

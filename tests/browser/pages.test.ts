@@ -1,6 +1,7 @@
 /**
  * Alerts from an injected fault, and the other pages (charts, history, BMS settings, frame
- * monitors, diagnostics) in Chromium against the running gateway. Firmware update: ota.test.ts.
+ * monitors, diagnostics, firmware update without OTA) in Chromium against the running gateway.
+ * Uploads to a gateway with OTA: ota.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { outputPath } from './support/browser';
@@ -114,5 +115,18 @@ describe('other pages', () => {
     await page.goto(`${suite.gateway.url}/#/diagnostics`);
     await eventually(() => page.getByTestId('diagnostics').locator('.kv-row').count(), (n) => n > 0);
     expectNoProblems(problems);
+  });
+
+  it('firmware update shows itself unavailable when the gateway has no OTA (answers 503)', async () => {
+    const { page, problems } = await suite.browser.newPage();
+    await page.goto(`${suite.gateway.url}/#/ota`);
+    await signInIfAsked(page);
+    const form = page.getByTestId('ota');
+    await form.locator('input[type=file]').nth(0).setInputFiles({ name: 'fw.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4096, 1) });
+    await form.locator('input[type=file]').nth(1).setInputFiles({ name: 'fw.sig', mimeType: 'application/octet-stream', buffer: Buffer.alloc(64, 2) });
+    await form.getByRole('button', { name: 'Upload and install' }).click();
+    await page.getByTestId('ota-unavailable').waitFor();
+    await expect(page.getByTestId('ota-submit').isDisabled()).resolves.toBe(true);
+    expectNoProblems(problems, [503]);
   });
 });

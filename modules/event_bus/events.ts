@@ -37,6 +37,7 @@ export interface GatewayEvents {
   'can.frame': { direction: 'tx' | 'rx'; frame: CanFrame; timestamp_ms: number };
   'charge.limits': ChargeLimits;
   'ota.started': { size: number };
+  /** Upload bytes received so far and the declared upload size (0 when the client sent none). */
   'ota.progress': { written: number; size: number; phase: 'receiving' | 'verifying' };
   'ota.completed': { version: string };
   'ota.failed': { reason: string };

@@ -131,5 +131,16 @@ describe('live chart series', () => {
     expect(series.columns()).toEqual([[5], [50], [500]]);
     series.push(6, [60]);
     expect(Number.isNaN(series.columns()[2][1])).toBe(true);
+    // History goes in front; rows not older than what is held, or beyond capacity, are left out.
+    series.prepend([
+      { timeS: 2, values: [20, 200] },
+      { timeS: 1, values: [10, 100] },
+      { timeS: 5, values: [0, 0] },
+    ]);
+    expect(series.columns()).toEqual([
+      [2, 5, 6],
+      [20, 50, 60],
+      [200, 500, NaN],
+    ]);
   });
 });

@@ -20,6 +20,8 @@ export type LimitFields = Pick<
 export type BatteryData = Partial<LiveData> &
   Partial<LimitFields> & {
     age_ms?: number;
+    /** Gateway wall-clock ms of a telemetry message. */
+    timestamp?: number;
     /** Why the charge limits are what they are (charge-control state, active protections). */
     limit_reasons?: string[];
     charged_energy_wh?: number;

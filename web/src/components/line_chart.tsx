@@ -97,5 +97,5 @@ export function LineChart(props: LineChartProps) {
     plot.current?.setData(props.data as uPlot.AlignedData);
   }, [props.version, props.data]);
 
-  return <div class="chart" ref={host} data-testid={props.testId} data-points={props.data[0]?.length ?? 0} />;
+  return <div class="chart" ref={host} data-testid={props.testId} data-points={props.data[0]?.length ?? 0} data-first-s={props.data[0]?.[0]} />;
 }

@@ -59,7 +59,7 @@ export function ChartsPage() {
   const columns = lastHour.columns();
   return (
     <div class="page charts">
-      {lastHour.length < 2 && <Notice kind="info">Collecting samples — the charts fill as telemetry arrives (one point per second, one hour kept while this page is open in the browser).</Notice>}
+      {lastHour.length < 2 && <Notice kind="info">Collecting samples — the charts start from the gateway's stored history and fill from live telemetry (one point per second, the last hour kept).</Notice>}
       <div class="grid grid-2">
         {CHARTS.map((chart) => (
           <Card title={chart.title} key={chart.testId}>

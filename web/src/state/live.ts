@@ -5,7 +5,8 @@
  */
 import { apiGet } from '../api/client';
 import { openLiveSocket, type SocketState } from '../api/socket';
-import type { BatteryData, GatewayStatus, TelemetryMessage } from '../api/types';
+import { normalizeHistorySamples } from '../api/normalize';
+import type { BatteryData, GatewayStatus, HistorySample, TelemetryMessage } from '../api/types';
 import { TimeSeries } from './series';
 import { createStore, type Store } from './store';
 
@@ -42,8 +43,30 @@ function accept(data: BatteryData, record = true): void {
   // Invalid snapshots repeat old values: keep them out of the charts.
   if (!record || data.data_valid === false) return;
   const merged = battery.get()!.data;
-  lastHour.push(now / 1000, SERIES_FIELDS.map((field) => (typeof merged[field] === 'number' ? (merged[field] as number) : NaN)));
-  lastHour.trimBefore(now / 1000 - HOUR_S);
+  // The gateway's wall time when it has one, so live points line up with stored history.
+  const timeS = (typeof data.timestamp === 'number' && data.timestamp > 1e11 ? data.timestamp : now) / 1000;
+  lastHour.push(timeS, SERIES_FIELDS.map((field) => (typeof merged[field] === 'number' ? (merged[field] as number) : NaN)));
+  lastHour.trimBefore(timeS - HOUR_S);
+  seriesVersion.update((v) => v + 1);
+}
+
+/** Stored 5 s samples per hour. */
+const HISTORY_SAMPLES_PER_HOUR = 720;
+
+/** Fills the charts with the last hour the gateway stored, so they are not empty on first open. */
+async function seedFromHistory(): Promise<void> {
+  let samples: HistorySample[];
+  try {
+    samples = normalizeHistorySamples(await apiGet<unknown>(`/api/history?limit=${HISTORY_SAMPLES_PER_HOUR}`));
+  } catch {
+    return; // No history yet: the charts fill from the stream.
+  }
+  const newest = samples.length ? samples[samples.length - 1].timestamp : 0;
+  const rows = samples
+    .filter((s) => s.timestamp > 1e11 && s.timestamp >= newest - HOUR_S * 1000)
+    .map((s) => ({ timeS: s.timestamp / 1000, values: [s.voltage, s.current, s.voltage * s.current, s.soc, s.cell_min, s.cell_max, s.temp_max] }));
+  if (rows.length === 0) return;
+  lastHour.prepend(rows);
   seriesVersion.update((v) => v + 1);
 }
 
@@ -117,6 +140,7 @@ export function startLiveData(): void {
     if (m && m.type === 'telemetry' && typeof m.data === 'object' && m.data !== null) accept(m.data);
   });
   socket.state.subscribe((s) => telemetryState.set(s));
+  void seedFromHistory();
   void pollStatus();
   void pollData();
   setInterval(() => void pollStatus(), STATUS_PERIOD_MS);

@@ -16,6 +16,16 @@ export class TimeSeries {
     if (columns[0].length > this.#capacity) for (const column of columns) column.shift();
   }
 
+  /** Puts older rows (e.g. from stored history) in front; rows not older than the first one held are skipped. */
+  prepend(rows: readonly { timeS: number; values: number[] }[]): void {
+    const first = this.#columns[0][0] ?? Infinity;
+    const older = rows.filter((row) => row.timeS < first).sort((a, b) => a.timeS - b.timeS);
+    const room = Math.max(0, this.#capacity - this.length);
+    const kept = older.slice(Math.max(0, older.length - room));
+    this.#columns[0].unshift(...kept.map((row) => row.timeS));
+    for (let i = 1; i < this.#columns.length; i++) this.#columns[i].unshift(...kept.map((row) => row.values[i - 1] ?? NaN));
+  }
+
   /** Drops rows older than `timeS`. */
   trimBefore(timeS: number): void {
     const times = this.#columns[0];

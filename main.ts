@@ -6,7 +6,7 @@
 import { createPlatformHost } from 'gateway/host';
 import { sdkSha256 } from './hosts/esp32/moddable/crypto';
 import { describeError } from './hosts/esp32/moddable/log';
-import { loadEmbeddedWebAssets } from './hosts/esp32/moddable/web_assets';
+import { loadEmbeddedOtaPublicKey, loadEmbeddedWebAssets } from './hosts/esp32/moddable/web_assets';
 import { createGateway } from './modules/gateway/gateway';
 
 /** "1.4.2" → { major: 1, minor: 4 } for the Victron version frame (0x35F). */
@@ -22,6 +22,7 @@ function start(): void {
       logLevel: () => settings.logLevel,
       web: { port: settings.httpPort, assets: loadEmbeddedWebAssets({ sha256: sdkSha256 }), extraRoutes: webRoutes },
       firmware: firmwareNumbers(settings.firmwareVersion),
+      otaPublicKeyPem: loadEmbeddedOtaPublicKey(),
     });
     gateway.start();
     host.log.log('info', 'main', `gateway started; web UI on port ${settings.httpPort}`);

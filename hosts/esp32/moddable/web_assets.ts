@@ -24,3 +24,13 @@ export function loadEmbeddedWebAssets(crypto: Pick<CryptoPort, 'sha256'>): Asset
   }
   return table.size > 0 ? table : undefined;
 }
+
+/**
+ * The OTA signing public key embedded by manifest.json as the data resource "ota-public.pem"
+ * (certs/ota-public.pem; replace it with your production key before building). Without it the
+ * gateway refuses every upload: the signature check cannot be switched off.
+ */
+export function loadEmbeddedOtaPublicKey(): string | undefined {
+  if (!Resource.exists('ota-public.pem')) return undefined;
+  return String.fromArrayBuffer(new Resource('ota-public.pem').slice(0));
+}

@@ -9,9 +9,9 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { LiveData } from '../uart_bms/live_data';
 import type { Logger } from '../util/logger';
 import { type ActiveAlert, ActiveAlerts } from './active_alerts';
-import { ALERT_LEVELS, type Alert, type AlertCode, isAlertCode } from './alert';
+import { ALERT_LEVELS, type Alert, type AlertCode, type AlertLevel, isAlertCode } from './alert';
 import { Condition } from './condition';
-import { EventLog, type SystemEvent } from './event_log';
+import { EventLog, type SystemEvent, type SystemEventType } from './event_log';
 import { MEASURED_ALERT_CODES, type MeasuredAlertCode, readLimit } from './limits';
 
 type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED'>;
@@ -105,6 +105,11 @@ export class AlertManager implements GatewayModule {
   /** Newest system events first; RangeError for a limit that is not a positive integer. */
   events(limit?: number): SystemEvent[] {
     return this.#events.newest(limit);
+  }
+
+  /** Log an event another module saw (web actions, login lockouts): /api/events and /ws/events show it. */
+  recordEvent(level: AlertLevel, type: SystemEventType, message: string): SystemEvent {
+    return this.#record(level, type, message);
   }
 
   /** Told about every logged event (for /ws/events). Returns an unsubscribe function. */
@@ -231,7 +236,7 @@ export class AlertManager implements GatewayModule {
     }
   }
 
-  #record(level: SystemEvent['level'], type: SystemEvent['type'], message: string, code?: AlertCode): void {
+  #record(level: AlertLevel, type: SystemEventType, message: string, code?: AlertCode): SystemEvent {
     const event = this.#events.record({ timestamp: this.#ctx.host.clock.wallTime(), level, type, message, ...(code ? { code } : {}) });
     for (const listener of this.#listeners.slice()) {
       try {
@@ -241,6 +246,7 @@ export class AlertManager implements GatewayModule {
         this.#log.error(`event listener failed: ${String(error)}`);
       }
     }
+    return event;
   }
 }
 

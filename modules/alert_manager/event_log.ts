@@ -17,7 +17,10 @@ export type SystemEventType =
   | 'wifi_disconnected'
   | 'ota_started'
   | 'ota_completed'
-  | 'ota_failed';
+  | 'ota_failed'
+  /** Something a user did through the web API (register writes, commands, restarts, config imports). */
+  | 'user_action'
+  | 'login_lockout';
 
 export interface SystemEvent {
   /** Increases by one per event since start; lets a client skip events it has seen. */

@@ -17,7 +17,7 @@ export interface RouteKit {
   host: Host;
   services: WebServerServices;
   state: GatewayState;
-  /** Notable actions by users (writes, commands, restarts): logged, never with secrets. */
+  /** Notable actions by users (writes, commands, restarts): logged and put in the system event log, never with secrets. */
   audit(level: 'info' | 'warn', message: string): void;
   csrf: CsrfTokens;
   logger: Logger;

@@ -41,11 +41,13 @@ export interface AlertService {
   clear(codes?: readonly AlertCode[]): readonly AlertCode[];
 }
 
-/** AlertManager's system event log: newest first, and a listener for /ws/events. */
+/** AlertManager's system event log: newest first, a listener for /ws/events, and the web's own entries. */
 export interface EventService {
   events(limit: number): readonly object[];
   /** Returns an unsubscribe function. */
   onEvent(listener: (event: object) => void): () => void;
+  /** Logs what users did through the API (writes, commands, restarts, imports) and login lockouts. */
+  recordEvent(level: 'info' | 'warning', type: 'user_action' | 'login_lockout', message: string): void;
 }
 
 /** HistoryLogger. Dates are YYYY-MM-DD, checked before they get here. */

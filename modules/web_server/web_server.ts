@@ -97,7 +97,10 @@ export class WebServer implements GatewayModule {
       host,
       services: options.services,
       state: this.#state,
-      audit: (level, message) => this.#log[level](message),
+      audit: (level, message) => {
+        this.#log[level](message);
+        options.services.events?.recordEvent(level === 'warn' ? 'warning' : 'info', 'user_action', message);
+      },
       csrf,
       logger: this.#log,
       limits: { jsonBytes, configBytes: options.configBodyLimitBytes ?? 64 * 1024 },
@@ -119,7 +122,11 @@ export class WebServer implements GatewayModule {
       assets: () => this.#assets,
       defaultBodyLimit: jsonBytes,
       logger: this.#log,
-      onLockout: (address, ms) => this.#log.warn(`login locked for ${address} for ${Math.ceil(ms / 1000)} s after repeated failures`),
+      onLockout: (address, ms) => {
+        const message = `login locked for ${address} for ${Math.ceil(ms / 1000)} s after repeated failures`;
+        this.#log.warn(message);
+        options.services.events?.recordEvent('warning', 'login_lockout', message);
+      },
     });
   }
 

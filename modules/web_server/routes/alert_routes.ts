@@ -33,7 +33,8 @@ export function alertRoutes(kit: RouteKit): RouteTable {
         const service = alerts();
         const { codes } = validateBody(clearBody, (await body.json({ optional: true })) ?? {});
         const cleared = service.clear(codes);
-        kit.audit('info', `latched alerts cleared by ${user}: ${cleared.join(', ') || 'none'}`);
+        // Logged here with the user; the alert manager puts the clearing in the event log itself.
+        kit.logger.info(`latched alerts cleared by ${user}: ${cleared.join(', ') || 'none'}`);
         return json(200, { cleared, count: cleared.length });
       },
     },
@@ -46,7 +47,7 @@ export function alertRoutes(kit: RouteKit): RouteTable {
         const request = validateBody(acknowledgeBody, (await body.json({ optional: true })) ?? {});
         if (request.codes && request.all) throw new ApiError(400, 'conflict', 'give either codes or all, not both', { field: 'all' });
         const acknowledged = service.acknowledge(request.codes ?? 'all');
-        kit.audit('info', `alerts acknowledged by ${user}: ${acknowledged.join(', ') || 'none'}`);
+        kit.logger.info(`alerts acknowledged by ${user}: ${acknowledged.join(', ') || 'none'}`);
         return json(200, { acknowledged, count: acknowledged.length });
       },
     },

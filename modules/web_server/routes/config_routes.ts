@@ -63,10 +63,10 @@ export function configRoutes(kit: RouteKit): RouteTable {
       path: '/api/config/import',
       access: 'user_csrf',
       bodyLimitBytes: configLimit,
-      handle: async ({ body }) => {
+      handle: async ({ body, user }) => {
         const document = requireObject(await body.json(), 'a configuration file');
         const result = config.import(JSON.stringify(document));
-        if (result.ok) kit.audit('info', 'configuration replaced from an import');
+        if (result.ok) kit.audit('info', `configuration replaced from an import by ${user}`);
         return configAnswer(result, whole, kit);
       },
     },
@@ -74,10 +74,10 @@ export function configRoutes(kit: RouteKit): RouteTable {
       method: 'POST',
       path: '/api/config/reset',
       access: 'user_csrf',
-      handle: async ({ body }) => {
+      handle: async ({ body, user }) => {
         await body.json({ optional: true });
         const result = config.reset();
-        if (result.ok) kit.audit('warn', 'configuration reset to factory defaults (web password too)');
+        if (result.ok) kit.audit('warn', `configuration reset to factory defaults by ${user} (web password too)`);
         return configAnswer(result, whole, kit);
       },
     },

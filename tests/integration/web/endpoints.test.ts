@@ -231,6 +231,27 @@ describe('REST endpoints over HTTP', () => {
       expect((await jsonOf(response)).error.code).toBe('ota_unavailable');
     });
 
+    it('puts what users do in the system event log: restarts, history erasure, config import and reset', async () => {
+      const headers = await mutationHeaders(gw);
+      const post = (url: string, body?: unknown, method = 'POST') => fetch(`${gw.base}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      expect((await post('/api/system/restart')).status).toBe(202);
+      expect((await post('/api/history', undefined, 'DELETE')).status).toBe(200);
+      const exported = await (await get(gw, '/api/config/export', { headers: { Authorization: basicAuth() } })).json();
+      expect((await post('/api/config/import', exported)).status).toBe(200);
+      expect((await post('/api/config/reset')).status).toBe(200);
+      // A refused action is not logged as done.
+      expect((await post('/api/system/restart', { target: 'everything' })).status).toBe(400);
+      gw.deliver();
+      const events = (await jsonOf(await get(gw, '/api/events'))).events as { type: string; level: string; message: string }[];
+      const actions = events.filter((e) => e.type === 'user_action').map((e) => [e.level, e.message]);
+      expect(actions).toEqual([
+        ['warning', 'configuration reset to factory defaults by admin (web password too)'],
+        ['info', 'configuration replaced from an import by admin'],
+        ['warning', 'history erased by admin'],
+        ['warning', 'gateway restart requested by admin; restarting in 500 ms'],
+      ]);
+    });
+
     it('answers 405 with Allow for a known path and a wrong method, 404 for unknown API paths', async () => {
       const wrong = await get(gw, '/api/config', { method: 'PUT', headers: { Authorization: basicAuth() } });
       expect(wrong.status).toBe(405);

@@ -191,6 +191,23 @@ describe('registers and commands over HTTP', () => {
       expect((await jsonOf(response)).error.field).toBe(field);
     });
 
+    it('puts register writes and commands, done or failed, in the system event log', async () => {
+      expect((await post('/api/registers', { key: 'overvoltage_cutoff_mv', value: 3750 })).status).toBe(200);
+      expect((await post('/api/command', { command: 'clear_statistics' })).status).toBe(200);
+      expect((await post('/api/registers', { key: 'overvoltage_cutoff_mv', value: 99999 })).status).toBe(400);
+      gw.simulator.injectFault({ kind: 'bms_silence' });
+      expect((await post('/api/command', { command: 'clear_events' })).status).toBe(502);
+      const events = (await jsonOf(await fetch(`${gw.base}/api/events`))).events as { type: string; level: string; message: string }[];
+      const actions = events.filter((e) => e.type === 'user_action').map((e) => [e.level, e.message]);
+      expect(actions).toHaveLength(3);
+      expect(actions[0][0]).toBe('warning');
+      expect(actions[0][1]).toMatch(/^BMS command clear_events by admin failed: /);
+      expect(actions.slice(1)).toEqual([
+        ['info', 'BMS command clear_statistics by admin'],
+        ['info', 'BMS registers written by admin: overvoltage_cutoff_mv=3750'],
+      ]);
+    });
+
     it('answers 502 when the BMS does not carry a command out', async () => {
       gw.simulator.injectFault({ kind: 'bms_silence' });
       const response = await post('/api/command', { command: 'clear_events' });

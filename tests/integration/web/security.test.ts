@@ -154,6 +154,11 @@ describe('web security over HTTP', () => {
       gw.clock.advance(30_000);
       expect((await attempt(PASSWORD)).status).toBe(200);
       expect(gw.logLines.some((line) => line.startsWith('warn web_server login locked for'))).toBe(true);
+      const events = (await jsonOf(await fetch(`${gw.base}/api/events`))).events as { type: string; level: string; message: string }[];
+      const lockouts = events.filter((e) => e.type === 'login_lockout');
+      expect(lockouts).toHaveLength(1);
+      expect(lockouts[0].level).toBe('warning');
+      expect(lockouts[0].message).toMatch(/^login locked for \S+ for 60 s/);
     });
 
     it('doubles the lockout when failures go on after it ends', async () => {

@@ -324,6 +324,23 @@ describe('alert_manager', () => {
     alerts.stop();
   });
 
+  it('logs events other modules report (web actions, lockouts) like its own, listeners included', () => {
+    const t = createTestContext();
+    const alerts = new AlertManager(t.ctx);
+    alerts.start();
+    const seen: string[] = [];
+    alerts.onEvent((e) => seen.push(`${e.type}:${e.message}`));
+    const recorded = alerts.recordEvent('warning', 'user_action', 'history erased by admin');
+    alerts.recordEvent('warning', 'login_lockout', 'login locked for 10.0.0.9 for 60 s after repeated failures');
+    expect(recorded).toMatchObject({ id: 1, level: 'warning', type: 'user_action', message: 'history erased by admin' });
+    expect(alerts.events().map(({ id, type }) => [id, type])).toEqual([
+      [2, 'login_lockout'],
+      [1, 'user_action'],
+    ]);
+    expect(seen).toEqual(['user_action:history erased by admin', 'login_lockout:login locked for 10.0.0.9 for 60 s after repeated failures']);
+    alerts.stop();
+  });
+
   it('records raised and cleared alerts in the event log', () => {
     const { t, alerts } = started({ config: { alerts: { min_duration_ms: 0 } } });
     const c = CASES[3];

@@ -90,6 +90,7 @@ describe('link states', () => {
   it('reads state words, plain flags and module metrics', () => {
     expect(linkLevel({ state: 'running' })).toEqual({ level: 'up', label: 'running' });
     expect(linkLevel({ state: 'bus_off' })).toEqual({ level: 'down', label: 'bus off' });
+    expect(linkLevel({ present: false, connected: false })).toEqual({ level: 'off', label: 'not present' });
     expect(linkLevel({ state: 'error_passive' }).level).toBe('warn');
     expect(linkLevel({ state: 'disabled', connected: false }).level).toBe('off');
     expect(linkLevel({ up: true, detail: 'poll answered' }).level).toBe('up');

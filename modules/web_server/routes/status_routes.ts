@@ -26,7 +26,12 @@ export function statusRoutes(kit: RouteKit): RouteTable {
           platform: host.system.platform,
           uptime_s: Math.floor(host.system.uptimeMs() / 1000),
           heap: host.system.heap(),
-          wifi: services.wifi ? services.wifi.metrics() : { connected: state.wifi.up, detail: state.wifi.detail, ip: state.wifi.ip ?? null, rssi_dbm: host.wifi?.rssi() ?? null },
+          wifi: services.wifi
+            ? services.wifi.metrics()
+            : host.wifi
+              ? { connected: state.wifi.up, detail: state.wifi.detail, ip: state.wifi.ip ?? null, rssi_dbm: host.wifi.rssi() ?? null }
+              : // Node and wired hosts: no radio to report on (not a failure).
+                { present: false, connected: false, detail: 'this host has no Wi-Fi radio' },
           mqtt: services.mqtt ? services.mqtt.metrics() : { connected: state.mqtt.up, detail: state.mqtt.detail },
           can: canStatus(),
           uart: services.uart ? services.uart.metrics() : { link_up: state.bmsLink.up, detail: state.bmsLink.detail },

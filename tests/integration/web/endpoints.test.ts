@@ -70,6 +70,8 @@ describe('REST endpoints over HTTP', () => {
       expect(status.bms_link.up).toBe(true);
       expect(status.battery).toMatchObject({ data_valid: true, charge_voltage_limit_v: 55.2, limit_reasons: ['bulk'], charged_energy_wh: 1234.5, discharged_energy_wh: 987.25 });
       expect(status.active_alerts).toBe(0);
+      // This Node host has no Wi-Fi radio: reported as absent, not as a failed link.
+      expect(status.wifi).toMatchObject({ present: false, connected: false });
     });
 
     it('passes the link modules’ own status through /api/uart, /api/can and /api/mqtt status', async () => {

@@ -42,6 +42,7 @@ function upFlag(link: LinkStatus): boolean | undefined {
 export function linkLevel(link: LinkStatus | undefined): { level: LinkLevel; label: string } {
   if (!link || typeof link !== 'object') return { level: 'unknown', label: 'unknown' };
   if (link.enabled === false) return { level: 'off', label: 'disabled' };
+  if (link.present === false) return { level: 'off', label: 'not present' };
   const state = stateWord(link);
   if (state) {
     const label = state.replace(/_/g, ' ');

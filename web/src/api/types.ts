@@ -36,6 +36,8 @@ export interface LinkStatus {
   link_up?: boolean;
   up?: boolean;
   enabled?: boolean;
+  /** false: the host has no such link at all (e.g. no Wi-Fi radio on Node). */
+  present?: boolean;
   [detail: string]: unknown;
 }
 

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileInfo, FileStore } from '../ports/files';
-import { checkRelativePath, FilePathError } from '../mocks/memory_files';
+import { checkByteRange, checkRelativePath, FilePathError } from '../mocks/memory_files';
 
 export class FileStoreError extends Error {
   override name = 'FileStoreError';
@@ -48,6 +48,46 @@ export class FolderFileStore implements FileStore {
       if (codeOf(error) === 'ENOENT') return undefined;
       if (error instanceof FilePathError) throw error;
       throw new FileStoreError(`reading "${file}" failed: ${(error as Error).message}`, codeOf(error));
+    }
+  }
+
+  readRange(file: string, offset: number, length: number): Uint8Array | undefined {
+    const full = this.#resolve(file);
+    checkByteRange(offset, length);
+    let fd: number | undefined;
+    try {
+      this.#confine(full, file);
+      fd = fs.openSync(full, 'r');
+      const size = fs.fstatSync(fd).size;
+      const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      let filled = 0;
+      // readSync may return less than asked: read on until the range is filled or the file ends.
+      while (filled < out.length) {
+        const got = fs.readSync(fd, out, filled, out.length - filled, offset + filled);
+        if (got === 0) break;
+        filled += got;
+      }
+      return filled === out.length ? out : out.slice(0, filled);
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') return undefined;
+      if (error instanceof FilePathError) throw error;
+      throw new FileStoreError(`reading ${length} bytes at ${offset} of "${file}" failed: ${(error as Error).message}`, codeOf(error));
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
+  size(file: string): number | undefined {
+    const full = this.#resolve(file);
+    try {
+      this.#confine(full, file);
+      const stats = fs.statSync(full);
+      if (!stats.isFile()) throw new FileStoreError(`"${file}" is not a file`, 'EISDIR');
+      return stats.size;
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') return undefined;
+      if (error instanceof FilePathError || error instanceof FileStoreError) throw error;
+      throw new FileStoreError(`reading the size of "${file}" failed: ${(error as Error).message}`, codeOf(error));
     }
   }
 

@@ -128,28 +128,56 @@ function layoutOfHeader(line: string): CsvLayout | undefined {
   return undefined;
 }
 
+/** What one complete line of a day file is. */
+export type LineVerdict = HistorySample | 'skip' | 'rejected';
+
 /**
- * Reads a day file, keeping every valid line: a torn last line (no newline) is dropped, as is
- * any complete line that is not a valid sample. Without a readable header, the full layout is assumed.
+ * Classifies the complete lines of a day file in order: the first non-empty line is the header
+ * (it fixes the layout; without a readable header the full layout is assumed and that line is
+ * read as a sample), empty lines are skipped, a valid line is a sample, anything else is rejected.
+ */
+export class DayLines {
+  #layout: CsvLayout | undefined;
+
+  /** `layout`: when resuming past the header, the layout it gave. */
+  constructor(layout?: CsvLayout) {
+    this.#layout = layout;
+  }
+
+  /** Undefined until the first non-empty line has been seen. */
+  get layout(): CsvLayout | undefined {
+    return this.#layout;
+  }
+
+  /** `line` without its newline; undefined for a line too long to keep (always rejected). */
+  classify(line: string | undefined): LineVerdict {
+    if (line === '') return 'skip'; // the separator written after an unclean end
+    if (this.#layout === undefined) {
+      this.#layout = line === undefined ? undefined : layoutOfHeader(line);
+      if (this.#layout !== undefined) return 'skip';
+      this.#layout = 'with_cells';
+    }
+    return (line !== undefined && parseLine(line, columnsOf(this.#layout))) || 'rejected';
+  }
+}
+
+/**
+ * Reads a day file held as text, keeping every valid line: a torn last line (no newline) is
+ * dropped, as is any complete line that is not a valid sample. For small texts; day files are
+ * read in bounded pieces by day_reader.
  */
 export function parseDay(text: string): ParsedDay {
   const lines = text.split('\n');
   const tail = lines.pop() ?? '';
-  let layout: CsvLayout | undefined;
+  const reader = new DayLines();
   const samples: HistorySample[] = [];
   let rejected = 0;
   for (const line of lines) {
-    if (line === '') continue; // the separator written after an unclean end
-    if (layout === undefined) {
-      layout = layoutOfHeader(line);
-      if (layout !== undefined) continue;
-      layout = 'with_cells';
-    }
-    const sample = parseLine(line, columnsOf(layout));
-    if (sample) samples.push(sample);
-    else rejected++;
+    const verdict = reader.classify(line);
+    if (verdict === 'rejected') rejected++;
+    else if (verdict !== 'skip') samples.push(verdict);
   }
-  return { layout: layout ?? 'with_cells', samples, rejected_lines: rejected, torn_tail: tail !== '' };
+  return { layout: reader.layout ?? 'with_cells', samples, rejected_lines: rejected, torn_tail: tail !== '' };
 }
 
 /** A clean CSV of `samples`: header and one line each. */

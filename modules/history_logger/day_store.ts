@@ -22,6 +22,8 @@ export interface DayStoreOptions {
   /** Bytes left free for the rest of the file system; below it the oldest day goes first. */
   reserveBytes: number;
   layout: CsvLayout;
+  /** Told after a day file is removed (eviction, retention, erase): cached reads of it are void. */
+  onRemoved?: (day: string) => void;
 }
 
 export class DayStore {
@@ -43,10 +45,6 @@ export class DayStore {
       if (date) out.push({ date, name: info.name, size_bytes: info.size });
     }
     return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  }
-
-  read(day: string): string | undefined {
-    return this.#files.read(dayPath(day));
   }
 
   /**
@@ -121,5 +119,6 @@ export class DayStore {
   #delete(day: string): void {
     this.#files.delete(dayPath(day));
     this.#clean.delete(day);
+    this.#options.onRemoved?.(day);
   }
 }

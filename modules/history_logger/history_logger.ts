@@ -1,17 +1,18 @@
 /**
  * history_logger: every `history.sample_interval_s` it writes the latest valid, fresh BMS
  * snapshot as one CSV line into today's day file, keeps `history.retention_days` days, and
- * answers history reads (JSON pages, file list, CSV download, erase). Stale or invalid data
- * writes nothing.
+ * answers history reads in bounded memory (JSON pages, file list, streamed CSV/JSON downloads,
+ * erase). Stale or invalid data writes nothing.
  */
 import type { TimerHandle } from '../../hosts/ports/clock';
 import type { GatewayEvents } from '../event_bus/events';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { LiveData } from '../uart_bms/live_data';
 import type { Logger } from '../util/logger';
-import { type CsvLayout, formatDay, formatLine, type HistorySample, parseDay, sampleOf } from './csv';
+import { type CsvLayout, formatLine, type HistorySample, sampleOf } from './csv';
 import { type AppendOutcome, DayStore, type HistoryDay } from './day_store';
 import { dayOf, EARLIEST_PLAUSIBLE_WALL_MS, isDay } from './days';
+import { type DownloadFormat, type HistoryPage, HistoryReader } from './history_reader';
 
 export interface HistoryLoggerOptions {
   /** Bytes the history leaves free on the file system (default 16 KiB). */
@@ -20,25 +21,25 @@ export interface HistoryLoggerOptions {
   cellColumns?: boolean;
 }
 
-export interface HistoryPage {
-  date: string;
-  /** Valid samples in the day. */
-  total: number;
-  offset: number;
-  limit: number;
-  /** Oldest first, starting `offset` samples after the day's first. */
-  samples: HistorySample[];
-  rejected_lines: number;
-  torn_tail: boolean;
-}
 
 export const MAX_PAGE_LIMIT = 10_000;
+
+/** Hands out a sync chunk sequence as the async iterable the HTTP port streams (one chunk per pull). */
+async function* streamed(chunks: Iterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  for (const chunk of chunks) yield chunk;
+}
+
+function checkedDay(date: string): string {
+  if (!isDay(date)) throw new RangeError(`date must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  return date;
+}
 
 export class HistoryLogger implements GatewayModule {
   readonly name = 'history_logger';
   #ctx: GatewayContext;
   #log: Logger;
   #store: DayStore;
+  #reader: HistoryReader;
   #layout: CsvLayout;
   #latest: LiveData | undefined;
   #timer: TimerHandle | undefined;
@@ -51,7 +52,8 @@ export class HistoryLogger implements GatewayModule {
     this.#ctx = ctx;
     this.#log = ctx.logger('history_logger');
     this.#layout = options.cellColumns === false ? 'basic' : 'with_cells';
-    this.#store = new DayStore(ctx.host.files, { reserveBytes: options.reserveBytes ?? 16 * 1024, layout: this.#layout });
+    this.#reader = new HistoryReader(ctx.host.files);
+    this.#store = new DayStore(ctx.host.files, { reserveBytes: options.reserveBytes ?? 16 * 1024, layout: this.#layout, onRemoved: (day) => this.#reader.forget(day) });
   }
 
   start(): void {
@@ -78,43 +80,51 @@ export class HistoryLogger implements GatewayModule {
     return this.#store.days();
   }
 
-  /** All valid samples of a day, oldest first; undefined when there is no such day file. */
-  samples(date: string): HistorySample[] | undefined {
-    return this.#parse(date)?.samples;
+  /**
+   * Every valid sample of a day, oldest first, read from the file lazily in bounded pieces;
+   * undefined when there is no such day file. Throws RangeError for a malformed date.
+   */
+  samples(date: string): Iterable<HistorySample> | undefined {
+    return this.#reader.samples(checkedDay(date));
   }
 
   /**
    * A page of one day (the newest day when `date` is omitted; undefined when there is none).
+   * Reads from the nearest checkpoint until the page is full; `total` comes from the day's index,
+   * which reads only what was appended since the last read (the whole day once after a start).
    * Throws RangeError for a malformed date, a limit outside 1..10000 or a negative offset.
    */
   read(date?: string, limit = 100, offset = 0): HistoryPage | undefined {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`);
-    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
-    const day = date ?? this.#store.days().pop()?.date;
-    if (day === undefined) return undefined;
-    const parsed = this.#parse(day);
-    if (!parsed) return undefined;
-    return {
-      date: day,
-      total: parsed.samples.length,
-      offset,
-      limit,
-      samples: parsed.samples.slice(offset, offset + limit),
-      rejected_lines: parsed.rejected_lines,
-      torn_tail: parsed.torn_tail,
-    };
+    const day = this.#pageDay(date, limit, offset);
+    return day === undefined ? undefined : this.#reader.page(day, limit, offset);
   }
 
-  /** The day as a clean CSV download (header, valid lines only); undefined when there is no such day. */
+  /** The same page as a streamed JSON body (`samples` last); undefined when there is no such day. */
+  pageJson(date: string | undefined, limit: number, offset: number): AsyncIterable<Uint8Array> | undefined {
+    const day = this.#pageDay(date, limit, offset);
+    const chunks = day === undefined ? undefined : this.#reader.pageJson(day, limit, offset);
+    return chunks && streamed(chunks);
+  }
+
+  /**
+   * The day as a streamed download: a clean CSV (header, valid lines only) or JSON
+   * `{ date, samples }`, produced 4 KB at a time while the file is read; undefined when there is
+   * no such day. The stream fails (HistoryReadError) if the day is removed while it runs.
+   */
+  download(date: string, format: DownloadFormat): AsyncIterable<Uint8Array> | undefined {
+    const chunks = this.#reader.download(checkedDay(date), format);
+    return chunks && streamed(chunks);
+  }
+
+  /** The day's clean CSV as one string, for tests and small days (the web server streams `download`). */
   csv(date: string): string | undefined {
-    const parsed = this.#parse(date);
-    return parsed && formatDay(parsed.samples, parsed.layout);
-  }
-
-  /** The day as a JSON download `{ date, samples }`; undefined when there is no such day. */
-  json(date: string): string | undefined {
-    const samples = this.samples(date);
-    return samples && JSON.stringify({ date, samples });
+    const chunks = this.#reader.download(checkedDay(date), 'csv');
+    if (!chunks) return undefined;
+    let text = '';
+    for (const chunk of chunks) {
+      for (let i = 0; i < chunk.length; i++) text += String.fromCharCode(chunk[i]); // the CSV is ASCII
+    }
+    return text;
   }
 
   /** Removes every day file; returns how many. */
@@ -148,10 +158,10 @@ export class HistoryLogger implements GatewayModule {
     };
   }
 
-  #parse(date: string) {
-    if (!isDay(date)) throw new RangeError(`date must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(date)}`);
-    const text = this.#store.read(date);
-    return text === undefined ? undefined : parseDay(text);
+  #pageDay(date: string | undefined, limit: number, offset: number): string | undefined {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`);
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
+    return date === undefined ? this.#store.days().pop()?.date : checkedDay(date);
   }
 
   #schedule(): void {

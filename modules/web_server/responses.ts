@@ -57,7 +57,7 @@ export function errorResponse(error: ApiError): HttpResponse {
   return json(error.status, { error: body }, error.details.headers ?? {});
 }
 
-/** A download: `Content-Disposition: attachment` with a name we built (never one from the request). */
-export function download(body: string, contentType: string, fileName: string): HttpResponse {
-  return text(200, body, contentType, { 'Content-Disposition': `attachment; filename="${fileName}"` });
+/** A download: `Content-Disposition: attachment` with a name we built (never one from the request). A streamed body is sent chunked. */
+export function download(body: string | AsyncIterable<Uint8Array>, contentType: string, fileName: string): HttpResponse {
+  return { status: 200, headers: { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${fileName}"` }, body };
 }

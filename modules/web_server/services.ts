@@ -54,12 +54,10 @@ export interface EventService {
 export interface HistoryService {
   /** Stored days, oldest first. */
   files(): readonly { date: string; name: string; size_bytes: number }[];
-  /** A page of one day, the newest when `date` is undefined; undefined when there is none. */
-  read(date: string | undefined, limit: number, offset: number): object | undefined;
-  /** The day's valid samples, oldest first; undefined when there is no such day. */
-  samples(date: string): readonly object[] | undefined;
-  /** The day as CSV; undefined when there is no such day. */
-  csv(date: string): string | undefined;
+  /** A page of one day as a streamed JSON object, the newest day when `date` is undefined; undefined when there is none. */
+  pageJson(date: string | undefined, limit: number, offset: number): AsyncIterable<Uint8Array> | undefined;
+  /** The day as a streamed CSV or JSON download; undefined when there is no such day. */
+  download(date: string, format: 'csv' | 'json'): AsyncIterable<Uint8Array> | undefined;
   erase(): number;
 }
 

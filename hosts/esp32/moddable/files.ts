@@ -1,11 +1,12 @@
 /**
  * FileStore on the SDK's `file` module: LittleFS on the ESP32 (the `storage` partition), the
  * host's file system on the simulator. Paths are checked with the same rule every FileStore
- * uses; folders are created on first append. Whole-file reads are capped, because a file larger
- * than the XS chunk heap would abort the firmware instead of failing one request.
+ * uses; folders are created on first append. Whole-file and ranged reads are capped, because a
+ * read larger than the XS chunk heap would abort the firmware instead of failing one request;
+ * large files (history days) are read with `readRange` a few KB at a time.
  */
 import { Directory, File, Iterator, System } from 'file';
-import { checkRelativePath } from '../../mocks/memory_files';
+import { checkByteRange, checkRelativePath } from '../../mocks/memory_files';
 import type { FileInfo, FileStore } from '../../ports/files';
 
 export class FileAccessError extends Error {
@@ -15,7 +16,7 @@ export class FileAccessError extends Error {
 export interface SdkFileStoreOptions {
   /** Absolute folder ending in '/', e.g. config.file.root + "gw/". */
   root: string;
-  /** Largest file `read` returns whole (default 48 KB). */
+  /** Largest file `read` returns whole, and largest `readRange` (default 48 KB). */
   maxReadBytes?: number;
 }
 
@@ -49,22 +50,27 @@ export class SdkFileStore implements FileStore {
   }
 
   read(path: string): string | undefined {
-    checkRelativePath(path);
-    const full = this.root + path;
-    if (!File.exists(full)) return undefined;
-    let file: File | undefined;
-    try {
-      file = new File(full);
+    return this.#withFile(path, 'reading', (file) => {
       if (file.length > this.#maxReadBytes) {
         throw new FileAccessError(`"${path}" has ${file.length} bytes, more than the ${this.#maxReadBytes} this device reads at once`);
       }
       return file.length === 0 ? '' : file.read(String);
-    } catch (error) {
-      if (error instanceof FileAccessError) throw error;
-      throw new FileAccessError(`reading "${path}" failed: ${message(error)}`);
-    } finally {
-      file?.close();
-    }
+    });
+  }
+
+  readRange(path: string, offset: number, length: number): Uint8Array | undefined {
+    checkByteRange(offset, length);
+    if (length > this.#maxReadBytes) throw new FileAccessError(`a read of ${length} bytes from "${path}" is more than the ${this.#maxReadBytes} this device reads at once`);
+    return this.#withFile(path, `reading ${length} bytes at ${offset} of`, (file) => {
+      const count = Math.max(0, Math.min(length, file.length - offset));
+      if (count === 0) return new Uint8Array(0);
+      file.position = offset;
+      return new Uint8Array(file.read(ArrayBuffer, count));
+    });
+  }
+
+  size(path: string): number | undefined {
+    return this.#withFile(path, 'reading the size of', (file) => file.length);
   }
 
   list(dir: string): FileInfo[] {
@@ -95,6 +101,23 @@ export class SdkFileStore implements FileStore {
       return info.total - info.used;
     } catch {
       return undefined;
+    }
+  }
+
+  /** Opens an existing file for reading, hands it to `use` and closes it; undefined when there is no such file. */
+  #withFile<T>(path: string, doing: string, use: (file: File) => T): T | undefined {
+    checkRelativePath(path);
+    const full = this.root + path;
+    if (!File.exists(full)) return undefined;
+    let file: File | undefined;
+    try {
+      file = new File(full);
+      return use(file);
+    } catch (error) {
+      if (error instanceof FileAccessError) throw error;
+      throw new FileAccessError(`${doing} "${path}" failed: ${message(error)}`);
+    } finally {
+      file?.close();
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * History reads and downloads (open) and erase (user + CSRF). A day is only ever named by a
  * validated calendar date, and file names are built here from it, so no request can reach a
- * path of its choosing.
+ * path of its choosing. Pages and downloads are streamed (chunked) as the day file is read: a
+ * whole day (~780 KB of CSV) never sits in memory, which the ESP32's heap could not hold.
  */
 import { isDay } from '../../history_logger/days';
 import { oneOf, queryInteger, validateBody } from '../body_schema';
@@ -10,6 +11,8 @@ import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import type { RouteTable } from '../router';
 import type { HistoryService } from '../services';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The requested day (checked), or undefined for "the newest". */
 function askedDate(query: ReadonlyMap<string, string>): string | undefined {
@@ -38,8 +41,8 @@ export function historyRoutes(kit: RouteKit): RouteTable {
         const limit = queryInteger(query, 'limit', { min: 1, max: 10_000, default: 100 });
         const offset = queryInteger(query, 'offset', { min: 0, max: 10_000_000, default: 0 });
         const date = askedDate(query);
-        const page = history().read(date, limit, offset);
-        if (page) return json(200, page);
+        const page = history().pageJson(date, limit, offset);
+        if (page) return { status: 200, headers: { 'Content-Type': JSON_TYPE }, body: page };
         if (date !== undefined) throw noSuchDay(date);
         return json(200, { date: null, total: 0, offset, limit, samples: [] });
       },
@@ -63,14 +66,11 @@ export function historyRoutes(kit: RouteKit): RouteTable {
         const format = validateBody(oneOf(['csv', 'json'] as const), query.get('format') ?? 'csv', 'format');
         const date = askedDate(query) ?? newestDate(service);
         if (date === undefined) throw new ApiError(404, 'no_history', 'no history recorded yet', { field: 'date' });
-        if (format === 'csv') {
-          const csv = service.csv(date);
-          if (csv === undefined) throw noSuchDay(date);
-          return download(csv, 'text/csv; charset=utf-8', `history-${date}.csv`);
-        }
-        const samples = service.samples(date);
-        if (!samples) throw noSuchDay(date);
-        return download(JSON.stringify({ date, samples }), 'application/json; charset=utf-8', `history-${date}.json`);
+        const body = service.download(date, format);
+        if (!body) throw noSuchDay(date);
+        return format === 'csv'
+          ? download(body, 'text/csv; charset=utf-8', `history-${date}.csv`)
+          : download(body, JSON_TYPE, `history-${date}.json`);
       },
     },
     {

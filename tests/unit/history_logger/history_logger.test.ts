@@ -9,6 +9,18 @@ import { createTestContext, liveData, type TestContext, WALL_ORIGIN } from '../a
 
 const HEADER = csvHeader();
 
+/** A day's samples as an array (the logger hands them out one by one). */
+function daySamples(history: HistoryLogger, date: string): HistorySample[] | undefined {
+  const samples = history.samples(date);
+  return samples && [...samples];
+}
+
+async function textOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts).toString('utf8');
+}
+
 function started(options: { files?: FileStore; interval_s?: number; reserveBytes?: number } = {}) {
   const t = createTestContext({ files: options.files, config: { history: { sample_interval_s: options.interval_s ?? 5, retention_days: 7 } } });
   const history = new HistoryLogger(t.ctx, { reserveBytes: options.reserveBytes ?? 0 });
@@ -40,7 +52,7 @@ describe('history_logger', () => {
         '2026-03-01T00:00:10.000Z,52.100,-2.50,79.0,25.0,24.0,3.300,3.300',
         '2026-03-01T00:00:15.000Z,52.200,-5.00,78.0,25.0,24.0,3.300,3.300', ''].join('\n'),
     );
-    expect(history.samples('2026-03-01')).toEqual(samples);
+    expect(daySamples(history, '2026-03-01')).toEqual(samples);
     expect(history.metrics()).toMatchObject({ samples_written_total: 3, day_files: 1 });
     history.stop();
   });
@@ -53,7 +65,7 @@ describe('history_logger', () => {
     t.emit('bms.data', liveData(t.clock.now()));
     t.clock.advance(20_000); // 5 s allowed (bms.stale_after_ms): the first tick writes, the rest see stale data
     expect(history.files()).toHaveLength(1);
-    expect(history.samples('2026-03-01')).toHaveLength(1);
+    expect(daySamples(history, '2026-03-01')).toHaveLength(1);
     expect(history.metrics()).toMatchObject({ samples_written_total: 1, samples_skipped_stale_total: 10 });
     history.stop();
   });
@@ -77,7 +89,7 @@ describe('history_logger', () => {
     const { t, history } = started({ interval_s: 600 });
     run(t, 9 * 144 - 1); // the 144th sample of a day is at midnight, in the next day
     expect(history.files().map((d) => d.date)).toEqual(['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09']);
-    expect(history.samples('2026-03-05')).toHaveLength(144);
+    expect(daySamples(history, '2026-03-05')).toHaveLength(144);
     expect(history.metrics()).toMatchObject({ day_files: 7, day_files_expired_total: 2 });
     history.stop();
   });
@@ -124,7 +136,7 @@ describe('history_logger', () => {
     files.setCapacity(used + 30); // room for less than one line
     run(t, 1);
     expect(history.files().map((d) => d.date)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
-    expect(history.samples('2026-03-04')).toHaveLength(3);
+    expect(daySamples(history, '2026-03-04')).toHaveLength(3);
     expect(history.metrics()).toMatchObject({ day_files_evicted_for_space_total: 1, samples_dropped_total: 0 });
     expect(t.logs).toContainEqual({ level: 'warn', tag: 'history_logger', message: 'history store full: removed 2026-03-01 to make room' });
     history.stop();
@@ -136,13 +148,13 @@ describe('history_logger', () => {
     run(t, 10);
     files.setCapacity(files.usedBytes() + 10);
     run(t, 3);
-    expect(history.samples('2026-03-01')).toHaveLength(10);
+    expect(daySamples(history, '2026-03-01')).toHaveLength(10);
     expect(history.metrics()).toMatchObject({ samples_dropped_total: 3, day_files_evicted_for_space_total: 0 });
     // One error line per failure streak.
     expect(t.logs.filter((l) => l.level === 'error')).toHaveLength(1);
     files.setCapacity(10_000_000);
     run(t, 1);
-    expect(history.samples('2026-03-01')).toHaveLength(11);
+    expect(daySamples(history, '2026-03-01')).toHaveLength(11);
     history.stop();
   });
 
@@ -181,15 +193,15 @@ describe('history_logger', () => {
     history.stop();
   });
 
-  it('pages a day, lists files, defaults to the newest day and refuses bad queries', () => {
+  it('pages a day, lists files, defaults to the newest day and refuses bad queries', async () => {
     const { t, history } = started({ interval_s: 3600 });
     const samples = run(t, 30);
     expect(history.read('2026-03-01', 5, 20)).toMatchObject({ date: '2026-03-01', total: 23, offset: 20, limit: 5, samples: samples.slice(20, 23) });
     expect(history.read(undefined, 2)).toMatchObject({ date: '2026-03-02', total: 7, samples: samples.slice(23, 25) });
     expect(history.read('2026-02-01')).toBeUndefined();
     expect(history.csv('2026-02-01')).toBeUndefined();
-    expect(history.json('2026-02-01')).toBeUndefined();
-    expect(JSON.parse(history.json('2026-03-02')!)).toEqual({ date: '2026-03-02', samples: samples.slice(23) });
+    expect(history.download('2026-02-01', 'json')).toBeUndefined();
+    expect(JSON.parse(await textOf(history.download('2026-03-02', 'json')!))).toEqual({ date: '2026-03-02', samples: samples.slice(23) });
     expect(history.files()).toEqual([
       { date: '2026-03-01', name: '2026-03-01.csv', size_bytes: t.files.read('history/2026-03-01.csv')!.length },
       { date: '2026-03-02', name: '2026-03-02.csv', size_bytes: t.files.read('history/2026-03-02.csv')!.length },
@@ -219,7 +231,7 @@ describe('history_logger', () => {
     const { t, history } = started();
     t.patchConfig({ history: { sample_interval_s: 60 } });
     run(t, 3);
-    expect(history.samples('2026-03-01')!.map((s) => s.timestamp_ms - WALL_ORIGIN)).toEqual([60_000, 120_000, 180_000]);
+    expect(daySamples(history, '2026-03-01')!.map((s) => s.timestamp_ms - WALL_ORIGIN)).toEqual([60_000, 120_000, 180_000]);
     history.stop();
   });
 

@@ -25,6 +25,8 @@ export interface FrameInputs {
   decision: ChargeDecision;
   energy: EnergyTotals;
   firmware: { major: number; minor: number };
+  /** Installed capacity for 0x35F/0x379 (the BMS's own when known); charge.capacity_ah when absent. */
+  capacity_ah?: number;
 }
 
 /** Frames that carry battery measurements or limits: never built from unusable data. */
@@ -70,7 +72,7 @@ export function sourceValues(inputs: FrameInputs): SourceValues {
     battery_model_id: 0,
     firmware_major: inputs.firmware.major,
     firmware_minor: inputs.firmware.minor,
-    capacity_ah: inputs.config.charge.capacity_ah,
+    capacity_ah: inputs.capacity_ah ?? inputs.config.charge.capacity_ah,
     modules_ok: usable ? 1 : 0,
     modules_blocking_charge: limits.charge_allowed ? 0 : 1,
     modules_blocking_discharge: limits.discharge_allowed ? 0 : 1,

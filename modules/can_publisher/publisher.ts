@@ -16,6 +16,7 @@ import type { ChargeLimits } from '../event_bus/events';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { LiveData } from '../uart_bms/live_data';
 import type { Logger } from '../util/logger';
+import { BmsCapacity, type SettingsReader } from './bms_capacity';
 import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
 import { type ChargeState, initialChargeState } from './charge_state';
 import { EnergyCounter, type EnergyTotals } from './energy_counter';
@@ -30,6 +31,8 @@ export interface CanPublisherOptions {
   firmware?: { major: number; minor: number };
   energySaveIntervalMs?: number;
   energyStoreKey?: string;
+  /** Reads the BMS capacity register for 0x35F/0x379 (the poller); without it, charge.capacity_ah. */
+  settingsReader?: SettingsReader;
 }
 
 export type PublisherState = 'stopped' | 'running' | 'disabled' | 'refused';
@@ -57,6 +60,7 @@ export class CanPublisher implements GatewayModule {
   #decision: ChargeDecision | undefined;
   #publishedLimits = '';
   #energy: EnergyCounter | undefined;
+  #capacity: BmsCapacity;
   #savedEnergy: EnergyTotals = { charged_wh: 0, discharged_wh: 0 };
   #unsubscribe: (() => void) | undefined;
   #timers: TimerHandle[] = [];
@@ -82,6 +86,7 @@ export class CanPublisher implements GatewayModule {
     this.#firmware = options.firmware ?? { major: 0, minor: 1 };
     this.#saveIntervalMs = options.energySaveIntervalMs ?? DEFAULT_ENERGY_SAVE_INTERVAL_MS;
     this.#storeKey = options.energyStoreKey ?? ENERGY_STORE_KEY;
+    this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
   }
 
   start(): void {
@@ -91,6 +96,7 @@ export class CanPublisher implements GatewayModule {
     this.#savedEnergy = loaded.totals;
     this.#energy = new EnergyCounter(loaded.totals, this.#ctx.config().bms.stale_after_ms);
     this.#unsubscribe = this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
+    this.#capacity.start();
     this.#state = 'running';
     this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#runCycle()));
     this.#timers.push(this.#clock.setInterval(this.#saveIntervalMs, () => this.#saveEnergy()));
@@ -100,6 +106,7 @@ export class CanPublisher implements GatewayModule {
     if (this.#state === 'stopped') return;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#capacity.stop();
     for (const timer of this.#timers) this.#clock.clear(timer);
     this.#timers = [];
     this.#clock.clear(this.#staleTimer);
@@ -139,6 +146,7 @@ export class CanPublisher implements GatewayModule {
       charged_energy_wh: Math.round(energy.charged_wh * 1000) / 1000,
       discharged_energy_wh: Math.round(energy.discharged_wh * 1000) / 1000,
       energy_gaps: this.#energy?.gaps ?? 0,
+      ...this.#capacity.metrics(),
       ...this.#counts,
     };
   }
@@ -213,6 +221,7 @@ export class CanPublisher implements GatewayModule {
       decision,
       energy: this.energyTotals(),
       firmware: this.#firmware,
+      capacity_ah: this.#capacity.current().capacity_ah,
     };
     for (const group of SCHEDULES[config.can.protocol]) {
       if (cycle % group.every_cycles !== 0) continue;

@@ -87,7 +87,7 @@ export interface ChargeConfig {
   cvl_min_interval_s: number;
   /** Longest time held at the bulk voltage before switching to float. */
   absorption_time_s: number;
-  /** Installed (nominal) capacity, sent in 0x35F and 0x379. */
+  /** Installed (nominal) capacity for 0x35F and 0x379 until the BMS has reported its own (register 306), which then wins. */
   capacity_ah: number;
 }
 

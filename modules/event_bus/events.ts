@@ -25,6 +25,8 @@ export interface GatewayEvents {
   /** The BMS link went up or down (poll success after failures, or silence). */
   'bms.link': { online: boolean; reason: string };
   'uart.frame': { direction: 'tx' | 'rx'; bytes: Uint8Array; timestamp_ms: number };
+  /** Settings registers (300–343) as the BMS answered them: a read, or the read-back after a write. Raw words from `address` on. */
+  'bms.settings': { address: number; words: number[] };
   'config.updated': { config: GatewayConfig; changed: string[] };
   'wifi.connected': { ssid: string; ip: string };
   'wifi.disconnected': { reason: string };

@@ -79,7 +79,7 @@ export class Gateway {
 
     this.uart = new UartBmsPoller(ctx);
     this.canDriver = new CanVictronDriver(ctx);
-    this.canPublisher = new CanPublisher(ctx, { transmitter: this.canDriver, firmware: options.firmware });
+    this.canPublisher = new CanPublisher(ctx, { transmitter: this.canDriver, firmware: options.firmware, settingsReader: this.uart });
     this.alerts = new AlertManager(ctx);
     this.history = new HistoryLogger(ctx);
     this.monitoring = new Monitoring(ctx);

@@ -109,7 +109,11 @@ export class UartBmsPoller implements GatewayModule {
     if (!Number.isInteger(address) || !Number.isInteger(count) || address < 0 || count < 1 || count > MAX_READ || address + count > 0x10000) {
       return Promise.reject(new UartRequestError(`read of ${count} registers at ${address}: need an address 0–65535 and 1–${MAX_READ} registers`));
     }
-    return this.#transact(readHoldingTransaction(`read ${address}+${count}`, address, count));
+    return this.#transact(readHoldingTransaction(`read ${address}+${count}`, address, count)).then((words) => {
+      // Settings tell other modules about the pack (capacity for 0x379): share every read of them.
+      if (address <= SETTINGS_LAST && address + count > SETTINGS_FIRST) this.#ctx.bus.publish('bms.settings', { address, words: words.slice() });
+      return words;
+    });
   }
 
   /**

@@ -15,6 +15,7 @@ import type { GatewayConfig } from '../config_manager/config_types';
 import type { ChargeLimits } from '../event_bus/events';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { LiveData } from '../uart_bms/live_data';
+import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
 import { BmsCapacity, type SettingsReader } from './bms_capacity';
 import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
@@ -61,13 +62,14 @@ export class CanPublisher implements GatewayModule {
   #publishedLimits = '';
   #energy: EnergyCounter | undefined;
   #capacity: BmsCapacity;
+  /** One 1 s cycle: charge decision and the frames sent at once. */
+  #cycleTimer: CycleTimer;
   #savedEnergy: EnergyTotals = { charged_wh: 0, discharged_wh: 0 };
   #unsubscribe: (() => void) | undefined;
   #timers: TimerHandle[] = [];
   #staleTimer: TimerHandle | undefined;
   #cycle = 0;
   #counts = {
-    cycles: 0,
     samples: 0,
     samples_invalid: 0,
     frames_queued: 0,
@@ -87,6 +89,7 @@ export class CanPublisher implements GatewayModule {
     this.#saveIntervalMs = options.energySaveIntervalMs ?? DEFAULT_ENERGY_SAVE_INTERVAL_MS;
     this.#storeKey = options.energyStoreKey ?? ENERGY_STORE_KEY;
     this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
+    this.#cycleTimer = new CycleTimer(this.#clock);
   }
 
   start(): void {
@@ -98,7 +101,7 @@ export class CanPublisher implements GatewayModule {
     this.#unsubscribe = this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
     this.#capacity.start();
     this.#state = 'running';
-    this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#runCycle()));
+    this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#cycleTimer.measure(() => this.#runCycle())));
     this.#timers.push(this.#clock.setInterval(this.#saveIntervalMs, () => this.#saveEnergy()));
   }
 
@@ -147,6 +150,7 @@ export class CanPublisher implements GatewayModule {
       discharged_energy_wh: Math.round(energy.discharged_wh * 1000) / 1000,
       energy_gaps: this.#energy?.gaps ?? 0,
       ...this.#capacity.metrics(),
+      ...this.#cycleTimer.metrics(),
       ...this.#counts,
     };
   }
@@ -196,7 +200,6 @@ export class CanPublisher implements GatewayModule {
   }
 
   #runCycle(): void {
-    this.#counts.cycles++;
     const cycle = this.#cycle++;
     const decision = this.#evaluate();
     const config = this.#ctx.config();

@@ -7,6 +7,7 @@
  */
 import type { TimerHandle } from '../../hosts/ports/clock';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
+import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
 import type { ControlOption } from './commands';
 import { SettingsRejectedError, UartRequestError, UartStoppedError } from './errors';
@@ -44,11 +45,14 @@ export class UartBmsPoller implements GatewayModule {
   #lastError = '';
   #warnedInterval = -1;
   #counters = { polls: 0, polls_ok: 0, polls_failed: 0, consecutive_failures: 0 };
+  /** One poll: request to decoded data (or failure), retries and wake-up included. */
+  #cycle: CycleTimer;
 
   constructor(ctx: GatewayContext, options: UartBmsPollerOptions = {}) {
     this.#ctx = ctx;
     this.#log = ctx.logger('uart_bms');
     const clock = ctx.host.clock;
+    this.#cycle = new CycleTimer(clock);
     this.#link = new UartLink({
       clock,
       serial: ctx.host.serial,
@@ -159,6 +163,7 @@ export class UartBmsPoller implements GatewayModule {
       poll_interval_ms: this.pollIntervalMs(),
       queue_depth: this.#link.queueDepth,
       last_error: this.#lastError,
+      ...this.#cycle.metrics(),
     };
   }
 
@@ -184,7 +189,9 @@ export class UartBmsPoller implements GatewayModule {
     this.#pollInFlight = true;
     this.#counters.polls++;
     this.#lastPollStart = this.#ctx.host.clock.now();
+    const started = this.#cycle.begin();
     this.#link.run(readHoldingTransaction('poll', LIVE_FIRST, LIVE_COUNT), (error, words) => {
+      this.#cycle.end(started);
       this.#pollInFlight = false;
       if (!this.#running) return;
       if (error) this.#pollFailed(error);

@@ -57,6 +57,8 @@ describe('schedule', () => {
       expect(g.sent(id).map((f) => Math.floor(f.timestamp_ms / 1000))).toEqual([1, 11]);
     }
     expect(g.sent(CAN_ID.INVERTER_KEEPALIVE)).toEqual([]);
+    // Each cycle is timed for monitoring (no virtual time passes inside one).
+    expect(g.publisher.metrics()).toMatchObject({ cycles_total: 21, cycle_max_ms: 0 });
   });
 
   it('puts the charge decision in 0x351 and reports the same limits to the rest of the gateway', () => {

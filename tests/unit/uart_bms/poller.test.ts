@@ -124,6 +124,17 @@ describe('polling', () => {
     expect(events('bms.data')).toHaveLength(1);
   });
 
+  it('times each poll cycle from request to decoded data, the wait for a retry included', async () => {
+    const { poller, bms, run } = setup();
+    bms.script = [{ type: 'answer' }, { type: 'corrupt' }];
+    poller.start();
+    await run(10);
+    expect(poller.metrics()).toMatchObject({ cycles_total: 1, cycle_last_ms: 5, cycle_max_ms: 5 });
+    await run(1_200);
+    // The corrupted answer is waited out (100 ms timeout), then the retry is answered after 5 ms.
+    expect(poller.metrics()).toMatchObject({ cycles_total: 2, cycle_last_ms: 105, cycle_max_ms: 105, cycle_mean_ms: 55 });
+  });
+
   it('takes a valid answer wrapped in noise and split into chunks, counting the noise', async () => {
     const { poller, bms, run, events } = setup();
     bms.script = [{ type: 'answer', before: fromHex('00 AA 55 AA 03 FF 13'), after: fromHex('AA 00'), chunkSize: 7 }];

@@ -81,6 +81,7 @@ export class MemoryFiles implements FileStore {
   #capacity: number;
   #failNext: { message: string; keepChars: number } | undefined;
   #largestRangeRead = 0;
+  #rangeBytes = 0;
   #wholeReads = 0;
 
   constructor(options: MemoryFilesOptions = {}) {
@@ -112,7 +113,10 @@ export class MemoryFiles implements FileStore {
     checkRelativePath(path);
     checkByteRange(offset, length);
     const bytes = this.#files.get(path)?.range(offset, length);
-    if (bytes) this.#largestRangeRead = Math.max(this.#largestRangeRead, bytes.length);
+    if (bytes) {
+      this.#largestRangeRead = Math.max(this.#largestRangeRead, bytes.length);
+      this.#rangeBytes += bytes.length;
+    }
     return bytes;
   }
 
@@ -160,6 +164,11 @@ export class MemoryFiles implements FileStore {
     return this.#largestRangeRead;
   }
 
+  /** Bytes all `readRange`s have returned together. */
+  rangeBytesRead(): number {
+    return this.#rangeBytes;
+  }
+
   /** How many whole-file `read`s found a file. */
   wholeFileReads(): number {
     return this.#wholeReads;
@@ -167,6 +176,7 @@ export class MemoryFiles implements FileStore {
 
   resetReadStats(): void {
     this.#largestRangeRead = 0;
+    this.#rangeBytes = 0;
     this.#wholeReads = 0;
   }
 

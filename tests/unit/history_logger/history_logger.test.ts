@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { MemoryFiles } from '../../../hosts/mocks/memory_files';
 import { FolderFileStore } from '../../../hosts/node/file_store';
 import type { FileStore } from '../../../hosts/ports/files';
-import { csvHeader, formatLine, HistoryLogger, type HistorySample, sampleOf } from '../../../modules/history_logger';
+import fc from 'fast-check';
+import { csvHeader, formatLine, HistoryLogger, type HistorySample, parseDay, sampleOf } from '../../../modules/history_logger';
 import { createTestContext, liveData, type TestContext, WALL_ORIGIN } from '../alert_manager/support/context';
 
 const HEADER = csvHeader();
@@ -21,8 +22,8 @@ async function textOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-function started(options: { files?: FileStore; interval_s?: number; reserveBytes?: number } = {}) {
-  const t = createTestContext({ files: options.files, config: { history: { sample_interval_s: options.interval_s ?? 5, retention_days: 7 } } });
+function started(options: { files?: FileStore; interval_s?: number; reserveBytes?: number; retention_days?: number } = {}) {
+  const t = createTestContext({ files: options.files, config: { history: { sample_interval_s: options.interval_s ?? 5, retention_days: options.retention_days ?? 7 } } });
   const history = new HistoryLogger(t.ctx, { reserveBytes: options.reserveBytes ?? 0 });
   history.start();
   return { t, history };
@@ -232,6 +233,65 @@ describe('history_logger', () => {
     t.patchConfig({ history: { sample_interval_s: 60 } });
     run(t, 3);
     expect(daySamples(history, '2026-03-01')!.map((s) => s.timestamp_ms - WALL_ORIGIN)).toEqual([60_000, 120_000, 180_000]);
+    history.stop();
+  });
+
+  it('reads 9 simulated days back page by page, the same samples as a whole-file read, in 4 KB pieces', () => {
+    const files = new MemoryFiles();
+    const { t, history } = started({ files, interval_s: 30, retention_days: 10 });
+    const written = run(t, 9 * 2880 - 1); // 2880 samples a day, the last one at midnight of day 10
+    const days = history.files().map((d) => d.date);
+    expect(days).toHaveLength(9);
+    const wholeFileSamples = days.map((date) => parseDay(files.read(`history/${date}.csv`)!).samples);
+    expect(wholeFileSamples.flat()).toEqual(written);
+    files.resetReadStats();
+    days.forEach((date, d) => {
+      const paged: HistorySample[] = [];
+      for (let offset = 0; ; offset += 700) {
+        const page = history.read(date, 700, offset)!;
+        expect(page).toMatchObject({ date, total: wholeFileSamples[d].length, rejected_lines: 0, torn_tail: false });
+        if (page.samples.length === 0) break;
+        paged.push(...page.samples);
+      }
+      expect(paged).toEqual(wholeFileSamples[d]);
+    });
+    // Any page matches the slice of the whole-file read.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 10_000 }), (d, offset, limit) => {
+        expect(history.read(days[d], limit, offset)!.samples).toEqual(wholeFileSamples[d].slice(offset, offset + limit));
+      }),
+      { numRuns: 60 },
+    );
+    expect(files.wholeFileReads()).toBe(0);
+    expect(files.largestRangeRead()).toBeLessThanOrEqual(4096);
+    history.stop();
+  });
+
+  it('keeps total current as samples arrive, reading only the new bytes', () => {
+    const files = new MemoryFiles();
+    const { t, history } = started({ files, interval_s: 5 });
+    run(t, 2000);
+    expect(history.read('2026-03-01', 10, 1990)).toMatchObject({ total: 2000 });
+    const sizeBefore = files.size('history/2026-03-01.csv')!;
+    const more = run(t, 25);
+    files.resetReadStats();
+    const page = history.read('2026-03-01', 10, 2015)!;
+    expect(page).toMatchObject({ total: 2025, samples: more.slice(15) });
+    const appended = files.size('history/2026-03-01.csv')! - sizeBefore;
+    // The index reads the appended lines; the page reads from the nearest checkpoint (sample 1536).
+    expect(files.rangeBytesRead()).toBeLessThan(appended + (2025 - 1536) * 70 + 4096);
+    expect(files.rangeBytesRead()).toBeLessThan(files.size('history/2026-03-01.csv')! / 2);
+    history.stop();
+  });
+
+  it('forgets what it knew of a day when the day is erased and starts again', () => {
+    const { t, history } = started({ interval_s: 5 });
+    run(t, 600, () => ({ pack_current_a: -100.25 })); // longer lines than the ones after the erase
+    expect(history.read('2026-03-01', 1, 0)).toMatchObject({ total: 600 });
+    history.erase();
+    // Larger than before: only the removal, not the file size, says the old counts are void.
+    const fresh = run(t, 700, (i) => ({ pack_voltage_v: 50 + i / 1000 }));
+    expect(history.read('2026-03-01', 10, 690)).toMatchObject({ total: 700, rejected_lines: 0, samples: fresh.slice(690) });
     history.stop();
   });
 

@@ -6,31 +6,19 @@
  */
 import fc from 'fast-check';
 import { MemoryFiles } from '../../../hosts/mocks/memory_files';
-import { csvHeader, formatDay, formatLine, HistoryLogger, HistoryReadError, type HistorySample, parseDay } from '../../../modules/history_logger';
+import { csvHeader, formatDay, formatLine, HistoryLogger, HistoryReadError, parseDay } from '../../../modules/history_logger';
 import { DayScan, DEFAULT_READ_LIMITS } from '../../../modules/history_logger/day_reader';
 import { HistoryReader } from '../../../modules/history_logger/history_reader';
 import { createTestContext } from '../alert_manager/support/context';
+import { fullDay, sampleAt as sampleOfDay } from './support/full_day';
 
 const DATE = '2026-03-01';
 const PATH = `history/${DATE}.csv`;
 const CHUNK = DEFAULT_READ_LIMITS.chunkBytes;
 const DAY_START = Date.UTC(2026, 2, 1);
 
-/** Sample i of a day of 5 s samples, with values that vary so lines differ in length. */
-function sampleAt(i: number): HistorySample {
-  return {
-    timestamp_ms: DAY_START + i * 5000,
-    pack_voltage_v: (4800 + (i % 700)) / 100,
-    pack_current_a: ((i % 401) - 200) / 4,
-    state_of_charge_pct: (i % 1001) / 10,
-    max_temperature_c: i % 97 === 0 ? null : (200 + (i % 50)) / 10,
-    min_temperature_c: 18,
-    max_cell_voltage_mv: 3300 + (i % 60),
-    min_cell_voltage_mv: i % 89 === 0 ? null : 3280 + (i % 30),
-  };
-}
-
-const FULL_DAY = Array.from({ length: 17_280 }, (_, i) => sampleAt(i));
+const sampleAt = (i: number) => sampleOfDay(DAY_START, i);
+const FULL_DAY = fullDay(DAY_START);
 
 function fullDayFiles(): MemoryFiles {
   const files = new MemoryFiles();

@@ -88,15 +88,20 @@ export class ConfigManager implements GatewayModule {
 
   /** Deep-merge `partial` over the current config, validate the result whole, persist, announce. */
   update(partial: unknown): ConfigResult {
-    if (!isPlainObject(partial)) return this.#reject([{ field: '', code: 'type', message: 'an update is a JSON object' }]);
-    const candidate = deepMerge(this.#config, partial);
-    const errors = restoreMaskedSecrets(candidate, this.#config);
-    for (const path of READ_ONLY_PATHS) {
-      if (readPath(candidate, path) !== readPath(this.#config, path)) {
-        errors.push({ field: path, code: 'read_only', message: 'cannot be changed by an update (use the password change)' });
-      }
-    }
-    return this.#commit(candidate, errors);
+    const merged = this.#merge(partial);
+    return 'candidate' in merged ? this.#commit(merged.candidate, merged.errors) : this.#reject(merged.errors);
+  }
+
+  /**
+   * What `update(partial)` would make of the config, checked the same way, without storing or
+   * announcing anything (the UI's "test connection" tries unsaved settings with it).
+   */
+  preview(partial: unknown): ConfigResult {
+    const merged = this.#merge(partial);
+    if (!('candidate' in merged)) return { ok: false, errors: merged.errors };
+    const checked = checkCandidate(merged.candidate, merged.errors);
+    if (!checked.ok) return checked;
+    return { ok: true, config: deepFreeze(copyPlain(checked.config)), changed: changedPaths(this.#config, checked.config) };
   }
 
   /** Factory defaults, including the documented default web password. */
@@ -187,11 +192,23 @@ export class ConfigManager implements GatewayModule {
     return { status: 'loaded', config: result.config, problem: '' };
   }
 
+  /** The current config with `partial` merged in and masked secrets restored; errors for what an update may not do. */
+  #merge(partial: unknown): { candidate: unknown; errors: ConfigError[] } | { errors: ConfigError[] } {
+    if (!isPlainObject(partial)) return { errors: [{ field: '', code: 'type', message: 'an update is a JSON object' }] };
+    const candidate = deepMerge(this.#config, partial);
+    const errors = restoreMaskedSecrets(candidate, this.#config);
+    for (const path of READ_ONLY_PATHS) {
+      if (readPath(candidate, path) !== readPath(this.#config, path)) {
+        errors.push({ field: path, code: 'read_only', message: 'cannot be changed by an update (use the password change)' });
+      }
+    }
+    return { candidate, errors };
+  }
+
   #commit(candidate: unknown, earlierErrors: ConfigError[], forceWrite = false): ConfigResult {
-    const result = validate(candidate);
-    const errors = result.ok ? earlierErrors : [...earlierErrors, ...result.errors];
-    if (!result.ok || errors.length > 0) return this.#reject(errors);
-    const next = result.config;
+    const checked = checkCandidate(candidate, earlierErrors);
+    if (!checked.ok) return this.#reject(checked.errors);
+    const next = checked.config;
     const changed = changedPaths(this.#config, next);
     if (changed.length === 0 && !forceWrite) return { ok: true, config: this.#config, changed };
     try {
@@ -220,6 +237,13 @@ export class ConfigManager implements GatewayModule {
     this.#counters.rejected++;
     return { ok: false, errors };
   }
+}
+
+/** The candidate validated whole; refused when it or anything found earlier is wrong. */
+function checkCandidate(candidate: unknown, earlierErrors: ConfigError[]): { ok: true; config: GatewayConfig } | { ok: false; errors: ConfigError[] } {
+  const result = validate(candidate);
+  const errors = result.ok ? earlierErrors : [...earlierErrors, ...result.errors];
+  return result.ok && errors.length === 0 ? { ok: true, config: result.config } : { ok: false, errors };
 }
 
 function describeError(error: unknown): string {

@@ -130,7 +130,7 @@ export class Gateway {
         uart: this.uart,
         can: this.canDriver,
         // /api/mqtt/status: the contract's fields (state, broker, last error, published, reconnects).
-        mqtt: mqttClient ? { metrics: () => ({ ...mqttClient.status() }) } : undefined,
+        mqtt: mqttClient ? { metrics: () => ({ ...mqttClient.status() }), testConnection: (settings) => mqttClient.testConnection(settings) } : undefined,
         wifi: this.wifi,
         ota: options.ota ?? (this.ota ? otaWebService(this.ota) : undefined),
         decoders: {

@@ -9,7 +9,7 @@
 import type { CanFrame } from '../../hosts/ports/can';
 import type { Alert, AlertCode } from '../alert_manager/alert';
 import type { ConfigResult } from '../config_manager/config_manager';
-import type { GatewayConfig } from '../config_manager/config_types';
+import type { GatewayConfig, MqttConfig } from '../config_manager/config_types';
 
 /** A JSON-ready record (numbers, strings, booleans, nested records and arrays). */
 export type StatusRecord = Record<string, unknown>;
@@ -19,6 +19,8 @@ export interface ConfigService {
   get(): GatewayConfig;
   getMasked(): GatewayConfig;
   update(partial: unknown): ConfigResult;
+  /** What update(partial) would give, checked alike, without storing anything. */
+  preview(partial: unknown): ConfigResult;
   reset(): ConfigResult;
   export(options?: { includeSecrets?: boolean }): string;
   import(json: string): ConfigResult;
@@ -29,6 +31,11 @@ export interface ConfigService {
 /** Any GatewayModule: its counters and states are its status (UART poller, CAN driver, MQTT client). */
 export interface MetricsSource {
   metrics(): StatusRecord;
+}
+
+/** MqttClient: its status, and one throw-away connection for the UI's "test connection". */
+export interface MqttService extends MetricsSource {
+  testConnection?(settings: MqttConfig): Promise<{ ok: boolean; broker: string; error: string; duration_ms: number }>;
 }
 
 /** AlertManager. */
@@ -112,8 +119,8 @@ export interface WebServerServices {
   uart?: MetricsSource;
   /** /api/can/status: the CAN driver's metrics (the host CAN port's status without it). */
   can?: MetricsSource;
-  /** /api/mqtt/status: the MQTT client's metrics. */
-  mqtt?: MetricsSource;
+  /** /api/mqtt/status and /api/mqtt/test: the MQTT client. */
+  mqtt?: MqttService;
   wifi?: MetricsSource;
   ota?: OtaService;
   decoders?: FrameDecoders;

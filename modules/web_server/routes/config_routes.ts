@@ -1,6 +1,7 @@
 /**
  * Configuration endpoints (user level; mutations also need CSRF): read masked, deep-merge
- * update, export/import/reset, the MQTT section, CSRF tokens and the password change.
+ * update, export/import/reset, the MQTT section and its connection test, CSRF tokens and the
+ * password change.
  * Every write goes through the config manager, which validates the whole result first, so a
  * refused request changes nothing.
  */
@@ -88,6 +89,22 @@ export function configRoutes(kit: RouteKit): RouteTable {
       access: 'user_csrf',
       bodyLimitBytes: configLimit,
       handle: async ({ body }) => configAnswer(config.update({ mqtt: requireObject(await body.json(), 'an MQTT configuration') }), mqttPart, kit),
+    },
+    {
+      // The UI's "test connection": the MQTT section as POST /api/mqtt/config takes it (unsaved;
+      // masked secrets mean the stored ones), tried once with a throw-away session. Saves nothing.
+      method: 'POST',
+      path: '/api/mqtt/test',
+      access: 'user_csrf',
+      bodyLimitBytes: configLimit,
+      handle: async ({ body }) => {
+        const mqtt = kit.services.mqtt;
+        if (!mqtt?.testConnection) throw new ApiError(503, 'mqtt_unavailable', 'this gateway has no MQTT client to test with');
+        const settings = (await body.json({ optional: true })) ?? {};
+        const preview = config.preview({ mqtt: requireObject(settings, 'MQTT settings') });
+        if (!preview.ok) return configAnswer(preview, mqttPart, kit);
+        return json(200, await mqtt.testConnection(preview.config.mqtt));
+      },
     },
     { method: 'GET', path: '/api/security/csrf', access: 'user', handle: ({ user }) => json(200, kit.csrf.issue(user as string)) },
     {

@@ -127,6 +127,27 @@ describe('ConfigManager updates', () => {
     expect(manager.get().mqtt.password).toBe('s3cret');
   });
 
+  it('preview() checks an update like update() does, and stores, announces and changes nothing', () => {
+    const { manager, store, events, deliver } = setup();
+    manager.update({ mqtt: { password: 's3cret' } });
+    deliver();
+    events.length = 0;
+    const puts = store.putCount;
+    const before = manager.get();
+    const masked = manager.getMasked().mqtt;
+    const preview = manager.preview({ mqtt: { ...masked, broker_uri: 'mqtt://broker.test', keepalive_s: 30 } });
+    expect(preview).toMatchObject({ ok: true, changed: ['mqtt.broker_uri', 'mqtt.keepalive_s'] });
+    // The masked password stands for the stored one, as in an update.
+    expect(preview.ok && preview.config.mqtt.password).toBe('s3cret');
+    const refused = manager.preview({ mqtt: { keepalive_s: 1 }, web: { password_hash: 'ab'.repeat(32) } });
+    expect(fields(refused.ok ? [] : refused.errors)).toEqual(['mqtt.keepalive_s:below_min', 'web.password_hash:read_only']);
+    expect(manager.preview([1])).toMatchObject({ ok: false });
+    deliver();
+    expect(manager.get()).toBe(before);
+    expect(store.putCount).toBe(puts);
+    expect(events).toEqual([]);
+  });
+
   it('reset() restores the factory defaults and persists them', () => {
     const { manager, store } = setup();
     manager.update({ can: { enabled: false } });

@@ -42,7 +42,8 @@ describe('broker restart', () => {
     for (const alert of alerts) gateway.bus.publish('alert.raised', alert);
     await waitFor(() => gateway!.client.status().queued_count === alerts.length, 'alerts queued');
     // Let the backoff run a few rounds against a closed port.
-    await waitFor(() => gateway!.client.status().reconnects >= 3, 'three reconnect attempts');
+    // (Sampled between attempts: during an attempt the state is 'connecting'.)
+    await waitFor(() => gateway!.client.status().reconnects >= 3 && gateway!.client.status().state === 'waiting_retry', 'three reconnect attempts');
     const whileDown = gateway.client.status();
     expect(whileDown.last_error).toBe(`connection refused by 127.0.0.1:${broker.port} (is the broker running on that port?)`);
     expect(whileDown.state).toBe('waiting_retry');

@@ -32,6 +32,9 @@ export interface ChargeSettings {
   stale_after_ms: number;
   /** Lowest CVL ever sent (Pylontech on 16 cells: stay above the GX's 30–54 V substitution window). */
   min_cvl_v?: number;
+  /** bms.soc_full_pct / bms.soc_empty_pct: where the SOC tapers of CCL and DCL reach their floor (default 100 / 5). */
+  soc_full_pct?: number;
+  soc_empty_pct?: number;
 }
 
 export interface ChargeDecision {
@@ -124,7 +127,7 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   const cvl = onGrid(paced.cvl_v, bounds.low, bounds.high);
 
   // Currents: configured maximum × the tightest factor.
-  const socCharge = socChargeFactor(data.state_of_charge_pct);
+  const socCharge = socChargeFactor(data.state_of_charge_pct, settings.soc_full_pct);
   let chargeFactor = Math.min(ov.factor, chargeTemp.factor, socCharge);
   if (imbalance) chargeFactor = Math.min(chargeFactor, CHARGE_CONSTANTS.imbalance_hold_ccl_fraction);
   if (cellCountMismatch) chargeFactor = 0;
@@ -132,7 +135,7 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   // Discharge stays with the other protections (DCL = 0 would shut an island inverter down).
   const bmsFault = data.online_status === 'fault';
   if (bmsFault) chargeFactor = 0;
-  const socDischarge = socDischargeFactor(data.state_of_charge_pct);
+  const socDischarge = socDischargeFactor(data.state_of_charge_pct, settings.soc_empty_pct);
   const dischargeFactor = Math.min(uv.factor, dischargeTemp.factor, socDischarge);
   const ccl = onGrid(c.max_charge_current_a * chargeFactor, 0, c.max_charge_current_a);
   const dcl = onGrid(c.max_discharge_current_a * dischargeFactor, 0, c.max_discharge_current_a);

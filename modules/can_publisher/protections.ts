@@ -15,19 +15,27 @@ export const CHARGE_CONSTANTS = Object.freeze({
   imbalance_hold_ccl_fraction: 0.1,
 });
 
-/** Charge current vs SOC: never 0 from SOC alone (SOC is an estimate); stopping is CVL's job. */
+/**
+ * Charge current vs SOC, in SOC points from bms.soc_full_pct (default 100 %): never 0 from SOC
+ * alone (SOC is an estimate); stopping is CVL's job.
+ */
 export const SOC_CHARGE_TAPER: readonly CurvePoint[] = Object.freeze([
-  [90, 1],
-  [95, 0.5],
-  [100, 0.2],
+  [-10, 1],
+  [-5, 0.5],
+  [0, 0.2],
 ] as const);
 
-/** Discharge current vs SOC; the hard stop comes from the cell under-voltage protection. */
+/** Discharge current vs SOC, in SOC points from bms.soc_empty_pct (default 5 %); the hard stop comes from the cell under-voltage protection. */
 export const SOC_DISCHARGE_TAPER: readonly CurvePoint[] = Object.freeze([
-  [5, 0.2],
-  [10, 0.5],
-  [15, 1],
+  [0, 0.2],
+  [5, 0.5],
+  [10, 1],
 ] as const);
+
+export const DEFAULT_SOC_FULL_PCT = 100;
+export const DEFAULT_SOC_EMPTY_PCT = 5;
+
+const shifted = (curve: readonly CurvePoint[], by: number): CurvePoint[] => curve.map(([x, y]) => [x + by, y] as const);
 
 export interface Protection {
   latched: boolean;
@@ -92,10 +100,10 @@ export function imbalanceHold(deltaMv: number, c: ChargeConfig, wasLatched: bool
   return latch(wasLatched, deltaMv > c.imbalance_hold_mv, deltaMv <= c.imbalance_release_mv);
 }
 
-export function socChargeFactor(socPct: number): number {
-  return interpolate(SOC_CHARGE_TAPER, socPct);
+export function socChargeFactor(socPct: number, fullPct = DEFAULT_SOC_FULL_PCT): number {
+  return interpolate(shifted(SOC_CHARGE_TAPER, fullPct), socPct);
 }
 
-export function socDischargeFactor(socPct: number): number {
-  return interpolate(SOC_DISCHARGE_TAPER, socPct);
+export function socDischargeFactor(socPct: number, emptyPct = DEFAULT_SOC_EMPTY_PCT): number {
+  return interpolate(shifted(SOC_DISCHARGE_TAPER, emptyPct), socPct);
 }

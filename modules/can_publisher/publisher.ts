@@ -42,7 +42,13 @@ export type PublisherState = 'stopped' | 'running' | 'disabled' | 'refused';
 const DEFAULT_ENERGY_SAVE_INTERVAL_MS = 5 * 60 * 1000;
 
 export function chargeSettingsFrom(config: GatewayConfig): ChargeSettings {
-  return { charge: config.charge, stale_after_ms: config.bms.stale_after_ms, min_cvl_v: pylontechCvlFloor(config) };
+  return {
+    charge: config.charge,
+    stale_after_ms: config.bms.stale_after_ms,
+    min_cvl_v: pylontechCvlFloor(config),
+    soc_full_pct: config.bms.soc_full_pct,
+    soc_empty_pct: config.bms.soc_empty_pct,
+  };
 }
 
 export class CanPublisher implements GatewayModule {

@@ -45,7 +45,9 @@ export interface BmsConfig {
   retries: number;
   /** No valid data for this long: the data is stale and stops driving charge limits. */
   stale_after_ms: number;
+  /** The SOC at which charge control's CCL taper reaches its floor (0.2×); it starts 10 points below. */
   soc_full_pct: number;
+  /** The SOC at which the DCL taper reaches its floor (0.2×); it starts 10 points above. */
   soc_empty_pct: number;
 }
 

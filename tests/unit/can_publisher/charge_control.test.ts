@@ -6,6 +6,7 @@
  */
 import { computeChargeLimits, type ChargeDecision, type ChargeSettings } from '../../../modules/can_publisher/charge_control';
 import { initialChargeState, type ChargeState } from '../../../modules/can_publisher/charge_state';
+import { chargeSettingsFrom } from '../../../modules/can_publisher/publisher';
 import { defaultConfig } from '../../../modules/config_manager/config_manager';
 import type { ChargeConfig } from '../../../modules/config_manager/config_types';
 import type { LiveData } from '../../../modules/uart_bms/live_data';
@@ -102,6 +103,22 @@ describe('scenarios from a fresh state', () => {
   ];
 
   it.each(rows)('%s', (_name, overrides, expected) => check(once(data(overrides)), expected));
+
+  it('ends the SOC tapers at the configured bms.soc_full_pct and bms.soc_empty_pct', () => {
+    const shifted = settings({}, { soc_full_pct: 90, soc_empty_pct: 20 });
+    const at = (soc: number) => once(data({ state_of_charge_pct: soc }), shifted).limits;
+    expect([80, 85, 90, 95].map((soc) => at(soc).charge_current_limit_a)).toEqual([100, 50, 20, 20]);
+    expect([30, 25, 20, 10].map((soc) => at(soc).discharge_current_limit_a)).toEqual([150, 75, 30, 30]);
+    // Never zero from SOC alone.
+    expect(at(95).charge_allowed && at(10).discharge_allowed).toBe(true);
+  });
+
+  it('takes the taper ends from the gateway configuration', () => {
+    const config = defaultConfig();
+    const fromConfig = chargeSettingsFrom({ ...config, bms: { ...config.bms, soc_full_pct: 92, soc_empty_pct: 12 } });
+    expect(fromConfig).toMatchObject({ soc_full_pct: 92, soc_empty_pct: 12 });
+    expect(once(data({ state_of_charge_pct: 92 }), fromConfig).limits.charge_current_limit_a).toBe(20);
+  });
 
   it('marks a latched under-voltage with a force-charge request while charging is allowed', () => {
     expect(once(data({ cell_voltage_mv: cells(2900, 2950) })).force_charge_request).toBe(true);

@@ -25,17 +25,29 @@ export interface HistoryPage {
 
 export type DownloadFormat = 'csv' | 'json';
 
-/** Text pieces to byte chunks of exactly `chunkBytes` (the last one shorter); the text is ASCII. */
+/**
+ * Text pieces to byte chunks of exactly `chunkBytes` (the last one shorter). Each piece is
+ * encoded and copied straight into the chunk: no growing string (XS strings are flat, so
+ * appending would copy the pending text on every piece).
+ */
 function* inChunks(pieces: Iterable<string>, chunkBytes: number): Generator<Uint8Array, void, undefined> {
-  let pending = '';
+  let chunk = new Uint8Array(chunkBytes);
+  let used = 0;
   for (const piece of pieces) {
-    pending += piece;
-    while (pending.length >= chunkBytes) {
-      yield utf8Encode(pending.slice(0, chunkBytes));
-      pending = pending.slice(chunkBytes);
+    const bytes = utf8Encode(piece);
+    for (let from = 0; from < bytes.length; ) {
+      const taken = Math.min(bytes.length - from, chunkBytes - used);
+      chunk.set(bytes.subarray(from, from + taken), used);
+      used += taken;
+      from += taken;
+      if (used === chunkBytes) {
+        yield chunk; // handed over: the consumer may keep it, so the next chunk is a new array
+        chunk = new Uint8Array(chunkBytes);
+        used = 0;
+      }
     }
   }
-  if (pending !== '') yield utf8Encode(pending);
+  if (used > 0) yield chunk.slice(0, used);
 }
 
 /** `[` + one JSON text per sample, comma separated + `]`, as pieces. */

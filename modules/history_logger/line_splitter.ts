@@ -17,14 +17,17 @@ export interface SplitLine {
 
 const NEWLINE = 0x0a;
 
+/** A line becomes one String.fromCharCode call: its bytes are the arguments, so keep them few. */
+const MAX_LINE_LIMIT = 4096;
+
 /**
  * History lines are ASCII, so each byte is one character; any other byte becomes U+FFFD and the
  * line then fails the CSV format, as a line with garbage should.
  */
 function asciiText(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i++) text += bytes[i] < 0x80 ? String.fromCharCode(bytes[i]) : '\uFFFD';
-  return text;
+  const codes = Array.from(bytes, (byte) => (byte < 0x80 ? byte : 0xfffd));
+  // At most maxLineBytes arguments: the splitter never hands over a longer line.
+  return String.fromCharCode(...codes);
 }
 
 export class LineSplitter {
@@ -39,7 +42,9 @@ export class LineSplitter {
 
   /** `startOffset`: the file offset of the first byte pushed (lines report file offsets). */
   constructor(maxLineBytes: number, startOffset = 0) {
-    if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) throw new RangeError(`maxLineBytes must be a whole number >= 1, got ${maxLineBytes}`);
+    if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1 || maxLineBytes > MAX_LINE_LIMIT) {
+      throw new RangeError(`maxLineBytes must be a whole number from 1 to ${MAX_LINE_LIMIT}, got ${maxLineBytes}`);
+    }
     this.maxLineBytes = maxLineBytes;
     this.#partial = new Uint8Array(maxLineBytes);
     this.#lineStart = startOffset;

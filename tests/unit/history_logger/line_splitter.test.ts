@@ -79,5 +79,6 @@ describe('LineSplitter', () => {
     const splitter = new LineSplitter(100, 4096);
     expect(splitter.push(new Uint8Array([0x41, 0xc3, 0xa9, 0x0a]))).toEqual([{ text: 'A\uFFFD\uFFFD', start: 4096, end: 4100 }]);
     expect(() => new LineSplitter(0)).toThrow(RangeError);
+    expect(() => new LineSplitter(4097)).toThrow(RangeError);
   });
 });

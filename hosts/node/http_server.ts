@@ -114,10 +114,24 @@ async function writeBody(response: http.ServerResponse, body: HttpBody | undefin
     response.end(body);
   } else {
     for await (const chunk of body) {
-      if (!response.write(chunk)) await new Promise<void>((resolve) => response.once('drain', resolve));
+      // A client that hung up never drains: stop pulling (the for-await return() ends the stream).
+      if (response.destroyed) return;
+      if (!response.write(chunk)) await drainedOrClosed(response);
     }
-    response.end();
+    if (!response.destroyed) response.end();
   }
+}
+
+function drainedOrClosed(response: http.ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
 }
 
 async function serve(request: http.IncomingMessage, response: http.ServerResponse, handlers: HttpHandlers): Promise<void> {

@@ -13,6 +13,7 @@ describe('Node HTTP binding', () => {
   const sockets: WebSocketConnection[] = [];
   const received: string[] = [];
   let closedSessions = 0;
+  const endless = { produced: 0, finished: false };
 
   const handlers: HttpHandlers = {
     async request(request): Promise<HttpResponse> {
@@ -21,6 +22,22 @@ describe('Node HTTP binding', () => {
       const { body: _ignored, ...head } = request;
       seen.push({ head, body: Buffer.concat(chunks).toString('utf8') });
       if (request.url === '/fail') throw new Error('handler bug');
+      if (request.url === '/endless') {
+        return {
+          status: 200,
+          headers: { 'Content-Type': 'application/octet-stream' },
+          body: (async function* () {
+            try {
+              for (;;) {
+                endless.produced++;
+                yield new Uint8Array(64 * 1024);
+              }
+            } finally {
+              endless.finished = true;
+            }
+          })(),
+        };
+      }
       if (request.url === '/stream') {
         return {
           status: 200,
@@ -55,6 +72,26 @@ describe('Node HTTP binding', () => {
     await handle.close();
   });
   const base = () => `http://127.0.0.1:${handle.port}`;
+
+  it('stops pulling a streamed body when the client hangs up (no chunk produced forever)', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no data from /endless')), 5000);
+      const request = http.get(`${base()}/endless`, (response) => {
+        response.once('data', () => {
+          clearTimeout(timer);
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', () => undefined);
+    });
+    const deadline = Date.now() + 5000;
+    while (!endless.finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(endless.finished).toBe(true);
+    const producedAtStop = endless.produced;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(endless.produced).toBe(producedAtStop);
+  });
 
   it('hands the core method, target, lower-case headers, peer address and the body', async () => {
     const response = await fetch(`${base()}/api/x?y=1`, { method: 'POST', headers: { 'X-Custom': 'A', 'Content-Type': 'application/json' }, body: '{"a":"ü"}' });

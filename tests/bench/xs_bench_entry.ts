@@ -9,7 +9,14 @@ const answer = liveReadAnswer();
 const framer = new ResponseFramer();
 let polls = 0;
 
-(globalThis as unknown as { handleCommand: (message: ArrayBuffer) => ArrayBuffer }).handleCommand = () => {
+declare const gc: () => void;
+
+/** 'settle' collects garbage so the next command's heap figure starts from live objects only. */
+(globalThis as unknown as { handleCommand: (message: ArrayBuffer) => ArrayBuffer }).handleCommand = (message) => {
+  if (new Uint8Array(message)[0] === 0x73) {
+    gc();
+    return new ArrayBuffer(0);
+  }
   const live = decodePollAnswer(framer, answer, ++polls * 250);
   const reply = `${live.cell_count} ${live.pack_voltage_v}`;
   const bytes = new Uint8Array(reply.length);

@@ -11,6 +11,7 @@ import {
   declaredModules,
   filesOf,
   isSdkPath,
+  listedModules,
   manifestsFor,
   moduleEntries,
   readManifest,
@@ -23,6 +24,13 @@ import { parsePartitions } from './partitions';
 const root = readManifest(join(ROOT, 'manifest.json'));
 const PLATFORMS = ['esp32', 'lin', 'mac', 'win'];
 const HOST_OF: Record<string, string> = { esp32: 'hosts/esp32/host', lin: 'hosts/sim/host', mac: 'hosts/sim/host', win: 'hosts/sim/host' };
+/** The file main.ts's "gateway/host" names on each platform: it re-exports HOST_OF's module by its bare name. */
+const GATEWAY_HOST_OF: Record<string, string> = {
+  esp32: 'hosts/esp32/gateway_host',
+  lin: 'hosts/sim/gateway_host',
+  mac: 'hosts/sim/gateway_host',
+  win: 'hosts/sim/gateway_host',
+};
 
 /** Files listed for `platform`, by absolute path. */
 function listedFiles(platform: string): Set<string> {
@@ -53,6 +61,7 @@ describe('manifest.json: modules', () => {
 
   it.each(PLATFORMS)('every module main.ts reaches on %s is listed for it, and every bare import is a declared SDK module', (platform) => {
     const listed = listedFiles(platform);
+    const bySpecifier = new Map(listedModules(platform).map((m) => [m.specifier, m.file]));
     const declared = declaredModules();
     const hostFile = join(ROOT, `${HOST_OF[platform]}.ts`);
     const unlisted = new Set<string>();
@@ -65,12 +74,12 @@ describe('manifest.json: modules', () => {
       seen.add(file);
       if (!listed.has(file)) unlisted.add(relative(ROOT, file));
       for (const specifier of runtimeImports(file)) {
-        if (specifier === 'gateway/host') queue.push(hostFile);
-        else if (specifier.startsWith('.')) {
+        if (specifier.startsWith('.')) {
           const target = resolveRelative(file, specifier);
           if (target) queue.push(target);
           else unknown.add(`${relative(ROOT, file)} → ${specifier} (no such module file; XS does not look for folder/index)`);
-        } else if (!declared.has(specifier)) unknown.add(`${relative(ROOT, file)} → ${specifier}`);
+        } else if (bySpecifier.has(specifier)) queue.push(bySpecifier.get(specifier) as string);
+        else if (!declared.has(specifier)) unknown.add(`${relative(ROOT, file)} → ${specifier}`);
       }
     }
     expect([...unlisted]).toEqual([]);
@@ -103,12 +112,28 @@ describe('manifest.json: modules', () => {
     expect(esp32).toContain('hosts/esp32/can/twai_esp32.c');
   });
 
-  it('maps "gateway/host" per platform to a module exporting createPlatformHost', () => {
+  it('maps "gateway/host" per platform to a re-export of the host module that exports createPlatformHost', () => {
     for (const platform of PLATFORMS) {
       const entry = root.platforms?.[platform].modules?.['gateway/host'];
-      expect(entry).toBe(`./${HOST_OF[platform]}`);
+      expect(entry).toBe(`./${GATEWAY_HOST_OF[platform]}`);
+      // Bare: from the module named "gateway/host", XS would resolve "./host" to "gateway/host" itself.
+      expect(runtimeImports(join(ROOT, `${GATEWAY_HOST_OF[platform]}.ts`))).toEqual([HOST_OF[platform]]);
+      const host = listedModules(platform).find((m) => m.specifier === HOST_OF[platform]);
+      expect(host?.file).toBe(join(ROOT, `${HOST_OF[platform]}.ts`));
       expect(readFileSync(join(ROOT, `${HOST_OF[platform]}.ts`), 'utf8')).toMatch(/export const createPlatformHost: PlatformHostFactory/);
     }
+  });
+
+  // mcconfig builds a source file once, under the first specifier it meets (tools/mcmanifest.js
+  // Rule.appendFile): a second name for the same file is silently absent from the build, and
+  // imports of it fail (tsc in the build, XS at run time).
+  it.each(PLATFORMS)('lists no source file under two specifiers on %s', (platform) => {
+    const namesOf = new Map<string, string[]>();
+    for (const { specifier, file, listedIn } of listedModules(platform)) {
+      namesOf.set(file, [...(namesOf.get(file) ?? []), `${listedIn} "${specifier}"`]);
+    }
+    const twice = [...namesOf].filter(([, names]) => names.length > 1).map(([file, names]) => `${relative(ROOT, file)}: ${names.join(', ')}`);
+    expect(twice).toEqual([]);
   });
 });
 

@@ -93,6 +93,22 @@ export function filesOf(entry: ModuleEntry): string[] {
   return SOURCE_EXTENSIONS.map((ext) => entry.path + ext).filter((candidate) => existsSync(candidate));
 }
 
+/**
+ * The script modules (.ts/.js) listed for `platform`, each with the specifier XS knows it by, in
+ * listing order: a wildcard key "dir/*" names each file "dir/<file name>", as mcconfig does.
+ */
+export function listedModules(platform: string): { specifier: string; file: string; listedIn: string }[] {
+  return moduleEntries(platform).flatMap((entry) =>
+    filesOf(entry)
+      .filter((file) => !file.endsWith('.c'))
+      .map((file) => ({
+        specifier: entry.wildcard ? entry.key.replace(/\*$/, file.slice(file.lastIndexOf('/') + 1).replace(/\.[jt]s$/, '')) : entry.key,
+        file,
+        listedIn: entry.listedIn,
+      })),
+  );
+}
+
 /** Specifiers of the imports that survive compilation (type-only imports and exports are erased). */
 export function runtimeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');

@@ -7,6 +7,7 @@
  * `device` global on the simulator; every port is built here.
  */
 import config from 'mc/config';
+import FFI from 'mc/ffi';
 import type { Host } from '../host';
 import { VirtualCanBus } from '../mocks/can_bus';
 import { createSerialLink } from '../mocks/serial_link';
@@ -18,7 +19,7 @@ import { readHostSettings } from '../esp32/moddable/settings';
 import { SdkWifiRadio } from '../esp32/moddable/wifi_radio';
 import { simulationRoutes } from '../node/sim_routes';
 import { readSimulatorSettings } from './sim_settings';
-import { createSimSystem, deviceRandom } from './system';
+import { createSimSystem, osRandom } from './system';
 
 export const createPlatformHost: PlatformHostFactory = () => {
   const settings = readHostSettings(config);
@@ -34,8 +35,8 @@ export const createPlatformHost: PlatformHostFactory = () => {
   // A GX on the bus: its keep-alive frame once a second (victron-can.md §2).
   clock.setInterval(1000, () => can.injectKeepAlive());
 
-  const random = deviceRandom();
-  if (!random) log.log('error', 'host', 'no /dev/urandom: password changes and logins are unavailable in this simulator');
+  const random = osRandom(new FFI());
+  if (!random) log.log('error', 'host', 'the OS random source failed: password changes and logins are unavailable in this simulator');
   const host: Host = {
     clock,
     log,

@@ -1,7 +1,8 @@
 /**
  * What mcconfig generates as mc.ffi.d.ts from the `ffi.functions` of hosts/esp32/manifest_esp32.json
- * (tools/ffi.js: uint32_t/int32_t → number, const char* → string, char* argument → string).
- * Keep both in step: the firmware build type-checks against the generated file.
+ * and of hosts/sim/manifest_sim.json (tools/ffi.js: uint32_t/int32_t → number, const char* → string,
+ * char* argument → string, uint8_t* → ArrayBuffer). A build has only its platform's functions; this
+ * declaration is the union of both. Keep it in step: the firmware build type-checks against the generated file.
  */
 declare module 'mc/ffi' {
   export default class FFI {
@@ -17,5 +18,7 @@ declare module 'mc/ffi' {
     gw_ota_pending_verify(): number;
     gw_ota_running_label(): string;
     gw_wifi_set_hostname(arg0: string): number;
+    /** Simulator only (hosts/sim/native/sim_random.c). */
+    gw_sim_random_fill(arg0: ArrayBuffer, arg1: number, arg2: number): number;
   }
 }

@@ -4,7 +4,7 @@
  * listed modules), platforms are keyed as intended, the board and partition table are sound.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { readHostSettings } from '../../../hosts/esp32/moddable/settings';
 import {
   ROOT,
@@ -238,19 +238,6 @@ describe('ESP32 pieces', () => {
     expect(end.offset + end.size).toBeLessThanOrEqual(flashMb * 1024 * 1024);
   });
 
-  it('declares the same FFI functions in the manifest, the typing and the C source', () => {
-    const functions = esp32.ffi?.functions ?? {};
-    const typing = readFileSync(join(ROOT, 'typings/sdk/mc_ffi.d.ts'), 'utf8');
-    const declared = [...typing.matchAll(/^\s+(gw_\w+)\(/gm)].map((m) => m[1]).sort();
-    expect(Object.keys(functions).sort()).toEqual(declared);
-    const source = readFileSync(join(ROOT, 'hosts/esp32/native/gateway_native.c'), 'utf8');
-    for (const [name, signature] of Object.entries(functions)) {
-      const returns = signature.returns === 'const char*' ? 'const char \\*' : `${signature.returns} `;
-      expect(source).toMatch(new RegExp(`^${returns}${name}\\(`, 'm'));
-    }
-    expect(esp32.ffi?.sources?.every((s) => existsSync(join(ROOT, 'hosts/esp32', s)))).toBe(true);
-  });
-
   it('binds every native function the TWAI class calls in its C file', () => {
     const ts = readFileSync(join(ROOT, 'hosts/esp32/can/twai.ts'), 'utf8');
     const c = readFileSync(join(ROOT, 'hosts/esp32/can/twai_esp32.c'), 'utf8');
@@ -264,3 +251,37 @@ describe('ESP32 pieces', () => {
     expect(dependencies.map((d) => d.idf)).toEqual(expect.arrayContaining(['driver', 'app_update']));
   });
 });
+
+describe('FFI bindings (mcconfig generates the glue from the manifest; the C and the typing must agree)', () => {
+  const BOUND = [
+    { manifest: 'hosts/esp32/manifest_esp32.json', source: 'hosts/esp32/native/gateway_native.c' },
+    { manifest: 'hosts/sim/manifest_sim.json', source: 'hosts/sim/native/sim_random.c' },
+  ];
+  /** tools/ffi.js: pointers are ArrayBuffers, char* arguments strings, integers numbers. */
+  const TS_TYPE: Record<string, string> = { 'uint8_t*': 'ArrayBuffer', 'char*': 'string', uint32_t: 'number', int32_t: 'number' };
+  const cType = (type: string) => (type.endsWith('*') ? `${type.slice(0, -1)} \\*` : `${type} `);
+  const typing = readFileSync(join(ROOT, 'typings/sdk/mc_ffi.d.ts'), 'utf8');
+  const typed = new Map([...typing.matchAll(/^\s+(gw_\w+)\(([^)]*)\)/gm)].map((m) => [m[1], m[2]]));
+
+  it.each(BOUND)('$manifest: each function has its C definition with the declared types', ({ manifest, source }) => {
+    const ffi = readManifest(join(ROOT, manifest)).ffi;
+    const functions = Object.entries(ffi?.functions ?? {});
+    expect(functions.length).toBeGreaterThan(0);
+    expect(ffi?.sources?.map((s) => join(dirname(join(ROOT, manifest)), s))).toEqual([join(ROOT, source)]);
+    const c = readFileSync(join(ROOT, source), 'utf8');
+    for (const [name, signature] of functions) {
+      const args = signature.arguments.length === 0 ? 'void' : signature.arguments.map((a) => `${cType(a)}\\w+`).join(', ');
+      expect(c).toMatch(new RegExp(`^${cType(signature.returns)}${name}\\(${args}\\)`, 'm'));
+    }
+  });
+
+  it('types exactly the functions both manifests bind, with their argument types', () => {
+    const all = BOUND.flatMap(({ manifest }) => Object.entries(readManifest(join(ROOT, manifest)).ffi?.functions ?? {}));
+    expect([...typed.keys()].sort()).toEqual(all.map(([name]) => name).sort());
+    for (const [name, signature] of all) {
+      const params = signature.arguments.map((a, i) => `arg${i}: ${TS_TYPE[a]}`).join(', ');
+      expect(`${name}(${typed.get(name)})`).toBe(`${name}(${params})`);
+    }
+  });
+});
+

@@ -1,6 +1,7 @@
 /**
  * The web UI built by `npm run build:web`, embedded by manifest.json as data resources
- * ("web/manifest.json" and each "web/<file>.gz"), as the web server's asset table. The bytes
+ * ("web-manifest.json" and each "web-<file>.gz": mcrez keeps only a data file's base name, so a
+ * "web/" folder would vanish; the key takes the source's extension), as the web server's asset table. The bytes
  * stay in flash: the table holds views on the resources. No embedded UI: undefined, and the
  * core serves its page saying how to build it.
  */
@@ -13,11 +14,11 @@ interface WebBuildManifest {
 }
 
 export function loadEmbeddedWebAssets(crypto: Pick<CryptoPort, 'sha256'>): AssetTable | undefined {
-  if (!Resource.exists('web/manifest.json')) return undefined;
-  const manifest = JSON.parse(String.fromArrayBuffer(new Resource('web/manifest.json').slice(0))) as WebBuildManifest;
+  if (!Resource.exists('web-manifest.json')) return undefined;
+  const manifest = JSON.parse(String.fromArrayBuffer(new Resource('web-manifest.json').slice(0))) as WebBuildManifest;
   const table = new Map<string, WebAsset>();
   for (const [name, entry] of Object.entries(manifest.files ?? {})) {
-    const resource = `web/${entry.gzip_file ?? `${name}.gz`}`;
+    const resource = `web-${entry.gzip_file ?? `${name}.gz`}`;
     if (!Resource.exists(resource)) continue;
     const body = new Uint8Array(new Resource(resource) as unknown as ArrayBuffer);
     table.set(`/${name}`, createAsset(crypto, `/${name}`, body, 'gzip'));

@@ -190,10 +190,22 @@ describe('manifest.json: platforms, TypeScript, config', () => {
     expect(creation.stack).toBeGreaterThanOrEqual(512);
   });
 
-  it('embeds the built web UI files the asset loader reads', () => {
+  it('embeds the built web UI files and the OTA key under the resource names the loaders read', () => {
+    // mcrez (seen in a real lin build) names a data resource by the key's base name plus the
+    // source file's extension: a folder in the key vanishes, an extension in it doubles.
+    const resourceName = (key: string, source: string) => {
+      const base = key.slice(key.lastIndexOf('/') + 1);
+      const file = source.slice(source.lastIndexOf('/') + 1);
+      return base + (file.includes('.') ? file.slice(file.lastIndexOf('.')) : '');
+    };
     const data = root.data ?? {};
-    expect(data['web/manifest']).toBe('./build/web/manifest');
-    for (const name of ['index.html', 'app.js', 'app.css']) expect(data[`web/${name}`]).toBe(`./build/web/${name}.gz`);
+    const names = Object.entries(data).map(([key, source]) => resourceName(key, source as string));
+    const loader = readFileSync(join(ROOT, 'hosts/esp32/moddable/web_assets.ts'), 'utf8');
+    const read = [...loader.matchAll(/Resource\.exists\('([^']+)'\)/g)].map((m) => m[1]);
+    expect(read.sort()).toEqual(['ota-public.pem', 'web-manifest.json']);
+    expect(loader).toContain('`web-${entry.gzip_file');
+    expect(names).toEqual(expect.arrayContaining([...read, ...['index.html', 'app.js', 'app.css', 'favicon.svg'].map((n) => `web-${n}.gz`)]));
+    for (const source of Object.values(data)) expect((source as string).startsWith('./build/web/') || source === './certs/ota-public.pem').toBe(true);
   });
 });
 

@@ -4,6 +4,9 @@
  */
 import type { GatewayConfig } from './config_types';
 
+/** The smallest cell voltage window the charge control accepts (see the rule below). */
+const MIN_CELL_WINDOW_MV = 100;
+
 export interface CrossFieldRule {
   /** The field the error is reported on (the one a user most likely mistyped). */
   field: string;
@@ -57,6 +60,14 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = Object.freeze([
   lessThan('charge.float_cell_mv', 'charge.bulk_cell_mv', (c) => [c.charge.float_cell_mv, c.charge.bulk_cell_mv], true),
   lessThan('charge.bulk_cell_mv', 'charge.cell_protect_start_mv', (c) => [c.charge.bulk_cell_mv, c.charge.cell_protect_start_mv]),
   lessThan('charge.cell_protect_start_mv', 'charge.cell_max_mv', (c) => [c.charge.cell_protect_start_mv, c.charge.cell_max_mv]),
+  {
+    // The CVL is sent on a 0.1 V grid and must stay inside [cells × min, cells × max]: a window
+    // narrower than one step may hold no grid point at all, and then no CVL would be in bounds.
+    field: 'charge.cell_max_mv',
+    related: ['charge.cell_min_mv'],
+    holds: (c) => c.charge.cell_max_mv - c.charge.cell_min_mv >= MIN_CELL_WINDOW_MV,
+    message: `must be at least ${MIN_CELL_WINDOW_MV} mV above charge.cell_min_mv`,
+  },
   lessThan('charge.low_temp_charge_c', 'charge.high_temp_charge_c', (c) => [c.charge.low_temp_charge_c, c.charge.high_temp_charge_c]),
   lessThan('charge.imbalance_release_mv', 'charge.imbalance_hold_mv', (c) => [c.charge.imbalance_release_mv, c.charge.imbalance_hold_mv]),
   lessThan('charge.float_exit_soc_pct', 'charge.float_enter_soc_pct', (c) => [c.charge.float_exit_soc_pct, c.charge.float_enter_soc_pct]),

@@ -8,6 +8,7 @@ import { computeChargeLimits, type ChargeDecision, type ChargeSettings } from '.
 import { initialChargeState } from '../../../modules/can_publisher/charge_state';
 import { defaultConfig } from '../../../modules/config_manager/config_manager';
 import type { ChargeConfig } from '../../../modules/config_manager/config_types';
+import { validate } from '../../../modules/config_manager/validate';
 import type { LiveData, OnlineStatusName } from '../../../modules/uart_bms/live_data';
 import { liveData } from '../can_victron/test_context';
 
@@ -33,7 +34,8 @@ const chargeConfig: fc.Arbitrary<ChargeConfig> = fc
   .map((r) => {
     const [toProtect, toFloat, toBulk, toStart, toMax] = r.steps;
     const discharge_protect_start_mv = r.cell_min_mv + toProtect;
-    const float_cell_mv = discharge_protect_start_mv + toFloat;
+    // Schema: bulk, float, protection and maximum are at least 2000 mV.
+    const float_cell_mv = Math.max(2000, discharge_protect_start_mv + toFloat);
     const bulk_cell_mv = float_cell_mv + toBulk;
     const cell_protect_start_mv = bulk_cell_mv + toStart;
     return {
@@ -46,9 +48,10 @@ const chargeConfig: fc.Arbitrary<ChargeConfig> = fc
       float_cell_mv,
       bulk_cell_mv,
       cell_protect_start_mv,
-      cell_max_mv: cell_protect_start_mv + toMax,
+      // The schema keeps cell_max − cell_min ≥ 100 mV (a CVL on the 0.1 V grid must fit in the window).
+      cell_max_mv: Math.max(cell_protect_start_mv + toMax, r.cell_min_mv + 100),
       low_temp_charge_c: r.low_temp_charge_c,
-      high_temp_charge_c: Math.min(80, r.low_temp_charge_c + r.high_gap),
+      high_temp_charge_c: Math.min(80, Math.max(20, r.low_temp_charge_c + r.high_gap)),
       high_temp_discharge_c: r.high_temp_discharge_c,
       imbalance_hold_mv: r.imbalance[0],
       imbalance_release_mv: Math.min(r.imbalance[1], r.imbalance[0] - 1),
@@ -107,6 +110,9 @@ function toLiveData(s: Snapshot, now: number, c: ChargeConfig): LiveData {
 
 /** Runs a sequence and hands every (input, decision) pair to `check`. */
 function run(c: ChargeConfig, snapshots: Snapshot[], check: (d: LiveData, decision: ChargeDecision, now: number, settings: ChargeSettings) => void): void {
+  // Only configurations the gateway would accept: the schema and its cross-field rules hold.
+  const accepted = validate({ ...defaultConfig(), charge: c });
+  if (!accepted.ok) throw new Error(`generator made a config the schema refuses: ${JSON.stringify(accepted.errors)}`);
   const settings: ChargeSettings = { charge: c, stale_after_ms: 5000 };
   let state = initialChargeState();
   let now = 1_000_000;

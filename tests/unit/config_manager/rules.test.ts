@@ -61,6 +61,12 @@ describe('cross-field rules', () => {
     expect(conflictsOn({ 'alerts.voltage_hysteresis_mv': 424, 'alerts.imbalance_max_mv': 500 })).toEqual([]);
   });
 
+  it('keeps a cell voltage window of at least 100 mV, so a 0.1 V CVL always fits inside it', () => {
+    const base = { 'charge.cell_protect_start_mv': 2950, 'charge.bulk_cell_mv': 2940, 'charge.float_cell_mv': 2930, 'charge.discharge_protect_start_mv': 2920 };
+    expect(conflictsOn({ ...base, 'charge.cell_min_mv': 2901, 'charge.cell_max_mv': 3000 })).toEqual(['charge.cell_max_mv']);
+    expect(conflictsOn({ ...base, 'charge.cell_min_mv': 2900, 'charge.cell_max_mv': 3000 })).toEqual([]);
+  });
+
   it('does not run a rule over a field that is already invalid on its own', () => {
     const errors = check({ 'alerts.cell_voltage_min_mv': 'low' });
     expect(errors).toEqual([expect.objectContaining({ field: 'alerts.cell_voltage_min_mv', code: 'type' })]);

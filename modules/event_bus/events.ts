@@ -17,6 +17,10 @@ export interface ChargeLimits {
   discharge_allowed: boolean;
   /** Why the limits are what they are (state name and active protections). */
   reasons: string[];
+  /** The one reason holding each limit where it is (the tightest candidate), for the dashboard's "Why". */
+  limiting?: { cvl: string; ccl: string; dcl: string };
+  /** TinyBMS cut-offs (registers 315–320) that are tighter than the configuration right now. */
+  bms_bounds?: string[];
 }
 
 export interface GatewayEvents {

@@ -121,9 +121,11 @@ export function assembleNodeGateway(
   const can = new VirtualCanBus({ clock: lazyClock });
   const mqtt = new NodeMqttTransport();
   // Each start is a boot of the slots: an activated image runs pending until its health check.
-  const ota = options.ota
+  const slots = options.ota
     ? NodeOtaSlots.boot({ dir: path.join(options.dataDir, 'ota'), factoryVersion: FACTORY_VERSION, clock: lazyClock, restart: () => host.system.restart() })
     : undefined;
+  // Slots whose folder cannot be written still report their state; uploads are refused with the reason.
+  const ota = slots;
   const host = createNodeHost({
     serial: link.serial,
     can,
@@ -135,6 +137,7 @@ export function assembleNodeGateway(
     http: createNodeHttpPort(),
     restart: options.restart,
     ota,
+    bootReport: { problems: slots?.problem ? [slots.problem] : [], notes: slots ? [...slots.bootNotes] : [] },
   });
   clockRef = host.clock;
 

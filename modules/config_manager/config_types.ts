@@ -123,6 +123,8 @@ export interface WebConfig {
 export interface HistoryConfig {
   sample_interval_s: number;
   retention_days: number;
+  /** Samples wait in RAM at most this long before one durable write: the loss window of a power cut. */
+  flush_interval_s: number;
 }
 
 export interface GatewayConfig {

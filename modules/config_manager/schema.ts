@@ -143,6 +143,9 @@ const history = section<HistoryConfig>({
   sample_interval_s: int({ default: 5, min: 1, max: 3600, unit: 's' }),
   // Bounded by flash: a day of 5 s samples is ~0.5 MB of CSV.
   retention_days: int({ default: 7, min: 1, max: 31, unit: 'days' }),
+  // At most this many seconds of samples are lost to a power cut; one flash write per flush
+  // instead of one per sample (README §Reliability). 0 writes every sample at once.
+  flush_interval_s: int({ default: 30, min: 0, max: 600, unit: 's' }),
 });
 
 export const CONFIG_SCHEMA = section<GatewayConfig>({

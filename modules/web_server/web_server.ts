@@ -241,6 +241,7 @@ export class WebServer implements GatewayModule {
       web_rate_limited_total: counters.rateLimited,
       web_body_refused_total: counters.bodyRefused,
       web_internal_errors_total: counters.internalErrors,
+      web_client_aborts_total: counters.clientAborts,
       ...this.#authenticator.metrics(),
       ws_clients: this.#hub.clients,
       ws_anonymous_clients: this.#hub.anonymousClients,

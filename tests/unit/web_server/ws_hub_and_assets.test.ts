@@ -2,7 +2,7 @@
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
 import { createNodeCrypto } from '../../../hosts/node/crypto';
 import type { WebSocketConnection } from '../../../hosts/ports/http';
-import { assetResponse, contentTypeFor, createAsset, resolveAsset } from '../../../modules/web_server/assets';
+import { assetResponse, contentTypeFor, createAsset, gzipAccepted, resolveAsset } from '../../../modules/web_server/assets';
 import { originAllowed } from '../../../modules/web_server/origin';
 import { type Admission, WebSocketHub } from '../../../modules/web_server/ws_hub';
 import { WebSocketTickets } from '../../../modules/web_server/ws_tickets';
@@ -205,6 +205,26 @@ describe('WebSocket tickets and Origin', () => {
     expect(originAllowed('http://evil.example', 'gw.local')).toBe(false);
     expect(originAllowed('http://gw.local:81', 'gw.local')).toBe(false);
     expect(originAllowed('null', 'gw.local')).toBe(false);
+  });
+});
+
+describe('Accept-Encoding (issue 16)', () => {
+  it('reads q-values and the wildcard', () => {
+    expect(gzipAccepted('gzip, deflate, br')).toBe(true);
+    expect(gzipAccepted('identity')).toBe(false);
+    expect(gzipAccepted('gzip;q=0, *')).toBe(false);
+    expect(gzipAccepted('*;q=0.5')).toBe(true);
+    expect(gzipAccepted('br;q=1, GZIP;q=0.1')).toBe(true);
+    expect(gzipAccepted(undefined)).toBe(true);
+    expect(gzipAccepted(undefined, true)).toBe(false);
+  });
+
+  it('answers 406 where the host cannot inflate (the device), gzip to everyone who takes it', () => {
+    const asset = createAsset(createNodeCrypto(), '/app.js', new Uint8Array([0x1f, 0x8b]), 'gzip');
+    const refused = assetResponse(asset, undefined, 'identity');
+    expect(refused.status).toBe(406);
+    expect(String(refused.body)).toMatch(/curl --compressed/);
+    expect(assetResponse(asset, undefined, undefined).headers['Content-Encoding']).toBe('gzip');
   });
 });
 

@@ -1,10 +1,18 @@
 /** Open read-only endpoints: status, live data, diagnostics, metrics, events and link states. */
+import { snakeCase } from '../../util/case_keys';
 import { queryInteger } from '../body_schema';
 import { json, text } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import type { RouteTable } from '../router';
 import { batterySummary, energyFields } from '../telemetry';
+
+/** The host's heap figures in the API's vocabulary. */
+function heapFigures(heap: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(heap)) out[snakeCase(key)] = value;
+  return out;
+}
 
 export function statusRoutes(kit: RouteKit): RouteTable {
   const { host, services, state } = kit;
@@ -25,7 +33,7 @@ export function statusRoutes(kit: RouteKit): RouteTable {
           firmware_version: host.system.firmwareVersion,
           platform: host.system.platform,
           uptime_s: Math.floor(host.system.uptimeMs() / 1000),
-          heap: host.system.heap(),
+          heap: heapFigures(host.system.heap()),
           wifi: services.wifi
             ? services.wifi.metrics()
             : host.wifi

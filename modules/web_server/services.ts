@@ -26,6 +26,8 @@ export interface ConfigService {
   import(json: string): ConfigResult;
   verifyWebPassword(user: string, password: string): boolean;
   setWebPassword(password: string): ConfigResult;
+  /** True while the documented first-boot password is accepted (the UI's banner). */
+  usesDefaultPassword?(): boolean;
 }
 
 /** Any GatewayModule: its counters and states are its status (UART poller, CAN driver, MQTT client). */

@@ -10,6 +10,7 @@ import { type AssetTable, missingUiAssets } from './assets';
 import { Authenticator } from './basic_auth';
 import { BusFeeds, WS_PATHS } from './bus_feeds';
 import { CsrfTokens } from './csrf';
+import { EnergyLedger } from './energy_ledger';
 import { GatewayState } from './gateway_state';
 import { type LoginLimiterOptions, LoginLimiter } from './login_limiter';
 import { RequestPipeline } from './pipeline';
@@ -62,6 +63,7 @@ export class WebServer implements GatewayModule {
   #pipeline: RequestPipeline;
   #authenticator: Authenticator;
   #tickets: WebSocketTickets;
+  #ledger: EnergyLedger;
   #assets: AssetTable;
   #listening: Promise<HttpServerHandle> | undefined;
   #stopped: Promise<void> = Promise.resolve();
@@ -102,6 +104,7 @@ export class WebServer implements GatewayModule {
       host.crypto,
     );
     this.#authenticator = authenticator;
+    this.#ledger = new EnergyLedger({ clock: host.clock, store: host.store, energy: options.services.energy, logger: this.#log });
     const jsonBytes = options.jsonBodyLimitBytes ?? 16 * 1024;
     const kit: RouteKit = {
       host,
@@ -115,6 +118,7 @@ export class WebServer implements GatewayModule {
       logger: this.#log,
       limits: { jsonBytes, configBytes: options.configBodyLimitBytes ?? 64 * 1024 },
       restartDelayMs: options.restartDelayMs ?? 500,
+      energyLedger: this.#ledger,
     };
     const router = new Router([
       statusRoutes(kit),
@@ -145,6 +149,7 @@ export class WebServer implements GatewayModule {
     if (this.#listening) return;
     this.#feeds.start();
     this.#hub.start();
+    this.#ledger.start();
     const http = this.#context.host.http;
     if (!http) {
       this.#listenError = 'this host has no HTTP port';
@@ -173,6 +178,7 @@ export class WebServer implements GatewayModule {
   stop(): void {
     this.#feeds.stop();
     this.#hub.stop();
+    this.#ledger.stop();
     this.#hub.closeAll();
     const listening = this.#listening;
     this.#listening = undefined;

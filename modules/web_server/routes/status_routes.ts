@@ -52,6 +52,8 @@ export function statusRoutes(kit: RouteKit): RouteTable {
             energy: energyFields(services.energy),
           }),
           active_alerts: alerts ? alerts.length : null,
+          // The UI's banner; /metrics has it too (web_default_password).
+          security: { default_password: services.config.usesDefaultPassword?.() ?? false },
           ota: services.ota?.status?.() ?? null,
         });
       },
@@ -63,6 +65,15 @@ export function statusRoutes(kit: RouteKit): RouteTable {
       handle: () => {
         if (!state.latest) return json(200, { data_valid: false, age_ms: null });
         return json(200, { ...state.latest, data_valid: state.dataFresh(), age_ms: state.dataAgeMs() });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/energy',
+      access: 'open',
+      handle: () => {
+        const ledger = need(kit.energyLedger, 'energy');
+        return json(200, ledger.report(services.config.get().charge.capacity_ah, state.latest?.cell_count));
       },
     },
     {

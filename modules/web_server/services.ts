@@ -28,6 +28,8 @@ export interface ConfigService {
   setWebPassword(password: string): ConfigResult;
   /** What the last load did about an unusable stored config (for /api/status and the UI banner). */
   recoveryStatus?(): { recovery: 'none' | 'recovered' | 'reset'; cause: string; problem: string; damaged_kept: boolean };
+  /** True while the documented first-boot password is accepted (the UI's banner). */
+  usesDefaultPassword?(): boolean;
 }
 
 /** Any GatewayModule: its counters and states are its status (UART poller, CAN driver, MQTT client). */

@@ -252,6 +252,18 @@ export class NodeMqttTransport implements MqttPort {
     return connection;
   }
 
+  /** Resolves when every connection has closed (a DISCONNECT written and the socket gone), or after `timeoutMs`. */
+  whenAllClosed(timeoutMs = 2000): Promise<void> {
+    return new Promise((resolve) => {
+      const deadline = Date.now() + timeoutMs;
+      const check = () => {
+        if (this.#open.size === 0 || Date.now() >= deadline) resolve();
+        else setTimeout(check, 10).unref();
+      };
+      check();
+    });
+  }
+
   /** Connections not yet closed. */
   get openConnections(): number {
     return this.#open.size;

@@ -114,6 +114,8 @@ export function startSimulatedGateway(options: SimulatedGatewayOptions): Simulat
       gateway.stop();
       simulator.stop();
       await gateway.web?.whenStopped();
+      // The offline word and DISCONNECT must reach the broker before the process may exit.
+      await mqtt.whenAllClosed();
       host.close();
     },
   };

@@ -161,6 +161,8 @@ export function assembleNodeGateway(
       host.clock.clear(keepAlive);
       gateway.stop();
       await gateway.web?.whenStopped();
+      // The offline word and DISCONNECT must reach the broker before the process may exit.
+      await mqtt.whenAllClosed();
       host.close();
     },
   };

@@ -13,6 +13,7 @@ import { CanVictronDriver } from '../can_victron/driver';
 import { ConfigManager } from '../config_manager/config_manager';
 import type { GatewayConfig } from '../config_manager/config_types';
 import { createGatewayBus, type GatewayBus } from '../event_bus/events';
+import { deviceIdSource } from './device_id';
 import { HistoryLogger } from '../history_logger/history_logger';
 import { Monitoring } from '../monitoring/monitoring';
 import { createMqttModules } from '../mqtt_gateway/index';
@@ -83,7 +84,19 @@ export class Gateway {
     this.alerts = new AlertManager(ctx);
     this.history = new HistoryLogger(ctx);
     this.monitoring = new Monitoring(ctx);
-    this.mqtt = host.mqtt ? createMqttModules(ctx, { client: { backoffBaseMs: options.mqttBackoffBaseMs } }) : undefined;
+    this.mqtt = host.mqtt
+      ? createMqttModules(ctx, {
+          client: { backoffBaseMs: options.mqttBackoffBaseMs, deviceId: deviceIdSource(host, createLogger(host.log, 'device', level)) },
+          gateway: {
+            sources: {
+              energy: () => this.canPublisher.energyTotals(),
+              capacityAh: () => this.canPublisher.capacityAh(),
+              wifiRssi: () => host.wifi?.rssi(),
+              canState: () => this.canDriver.state,
+            },
+          },
+        })
+      : undefined;
     this.wifi = host.wifi ? new WifiManager(ctx) : undefined;
     this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem }) : undefined;
     this.web = host.http && host.crypto ? this.#createWebServer(options) : undefined;

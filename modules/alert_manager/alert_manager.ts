@@ -14,7 +14,7 @@ import { Condition } from './condition';
 import { EventLog, type SystemEvent, type SystemEventType } from './event_log';
 import { AlertJournal } from './journal';
 import type { StorageArea } from '../event_bus/events';
-import { MEASURED_ALERT_CODES, type MeasuredAlertCode, readLimit } from './limits';
+import { LIMIT_BACK_INSIDE, LIMIT_BEYOND, LIMIT_UNKNOWN, limitMessage, limitPosition, MEASURED_ALERT_CODES, type MeasuredAlertCode } from './limits';
 
 type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED'>;
 
@@ -227,16 +227,20 @@ export class AlertManager implements GatewayModule {
     if (this.#commLost.set(false) === 'clear') this.#clear('BMS_COMM_LOST', `Valid BMS data again after ${seconds(silentFor)}`);
 
     const thresholds = this.#ctx.config().alerts;
-    for (const [code, condition] of this.#measured) {
-      const reading = readLimit(code, data, thresholds);
-      if (!reading) {
+    // Index loop and bit positions: this runs on every poll and allocates nothing unless an alert changes.
+    for (let i = 0; i < MEASURED_ALERT_CODES.length; i++) {
+      const code = MEASURED_ALERT_CODES[i];
+      const condition = this.#measured.get(code)!;
+      const position = limitPosition(code, data, thresholds);
+      if (position === LIMIT_UNKNOWN) {
         condition.resetPending();
         continue;
       }
-      const change = condition.observe(now, reading.beyond, reading.backInside, thresholds.min_duration_ms);
-      if (change === 'raise') this.#raise(code, reading.message);
-      else if (change === 'clear') this.#clear(code, reading.clearMessage);
-      else if (condition.active && reading.beyond) this.#active.touch(code, this.#ctx.host.clock.wallTime());
+      const beyond = (position & LIMIT_BEYOND) !== 0;
+      const change = condition.observe(now, beyond, (position & LIMIT_BACK_INSIDE) !== 0, thresholds.min_duration_ms);
+      if (change === 'raise') this.#raise(code, limitMessage(code, data, thresholds));
+      else if (change === 'clear') this.#clear(code, limitMessage(code, data, thresholds, true));
+      else if (condition.active && beyond) this.#active.touch(code, this.#ctx.host.clock.wallTime());
     }
   }
 

@@ -29,9 +29,20 @@ export function uint32ToWords(value: number): [low: number, high: number] {
 export function shortestFloat32(value: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
   const single = Math.fround(value);
+  const magnitude = Math.abs(single);
+  // Decimal exponent of the leading digit, corrected where log10 lands a hair off a power of ten.
+  let exponent = Math.floor(Math.log10(magnitude));
+  if (magnitude >= 10 ** (exponent + 1)) exponent++;
+  else if (magnitude < 10 ** exponent) exponent--;
+  // Round to 1, 2, … significant digits with integer arithmetic (no toPrecision strings, which
+  // cost XS an allocation and a parse per try) and keep the first that is the same float32.
   for (let digits = 1; digits <= 9; digits++) {
-    const candidate = Number(single.toPrecision(digits));
-    if (Math.fround(candidate) === single) return candidate;
+    const places = digits - 1 - exponent;
+    let candidate: number;
+    if (places >= 0 && places <= 22) candidate = Math.round(magnitude * 10 ** places) / 10 ** places;
+    else if (places < 0 && places >= -22) candidate = Math.round(magnitude / 10 ** -places) * 10 ** -places;
+    else candidate = Number(magnitude.toPrecision(digits));
+    if (Math.fround(candidate) === magnitude) return single < 0 ? -candidate : candidate;
   }
   return single;
 }

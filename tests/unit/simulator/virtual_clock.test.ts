@@ -77,3 +77,20 @@ describe('VirtualClock (heap-ordered)', () => {
     expect(fired).toBe(1);
   });
 });
+
+describe('VirtualClock heap rebuild', () => {
+  it('keeps firing correctly when a callback clears enough timers to rebuild the heap mid-advance', () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    const far = Array.from({ length: 200 }, () => clock.setTimer(10_000, () => fired.push(-1)));
+    clock.setTimer(5, () => {
+      for (const timer of far) clock.clear(timer);
+    });
+    clock.setTimer(6, () => fired.push(6));
+    clock.setInterval(7, () => fired.push(clock.now()));
+    clock.advance(30);
+    expect(fired).toEqual([6, 7, 14, 21, 28]);
+    clock.advance(20_000);
+    expect(fired).not.toContain(-1);
+  });
+});

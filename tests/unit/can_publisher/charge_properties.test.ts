@@ -190,10 +190,15 @@ describe('charge control properties', () => {
       fc.property(chargeConfig, sequences, (c, snapshots) =>
         run(c, snapshots, (d, { limits, usable }) => {
           if (!usable) return;
+          // A cell temperature outside −60…150 °C (or NaN) is a broken sensor: no charging, discharge as before.
+          const plausible = (t: number) => Number.isFinite(t) && t >= -60 && t <= 150;
+          const temperatureKnown = plausible(d.min_temperature_c) && plausible(d.max_temperature_c);
+          const hottest = Math.max(d.min_temperature_c, d.max_temperature_c);
           if (d.max_cell_voltage_mv >= c.cell_max_mv) expect(limits.charge_current_limit_a).toBe(0);
-          if (d.min_temperature_c <= c.low_temp_charge_c || d.max_temperature_c >= c.high_temp_charge_c) expect(limits.charge_current_limit_a).toBe(0);
+          if (!temperatureKnown) expect(limits.charge_current_limit_a).toBe(0);
+          if (Math.min(d.min_temperature_c, d.max_temperature_c) <= c.low_temp_charge_c || hottest >= c.high_temp_charge_c) expect(limits.charge_current_limit_a).toBe(0);
           if (d.min_cell_voltage_mv <= c.cell_min_mv) expect(limits.discharge_current_limit_a).toBe(0);
-          if (d.max_temperature_c >= c.high_temp_discharge_c) expect(limits.discharge_current_limit_a).toBe(0);
+          if (temperatureKnown && hottest >= c.high_temp_discharge_c) expect(limits.discharge_current_limit_a).toBe(0);
         }),
       ),
       RUNS,

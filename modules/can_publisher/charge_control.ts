@@ -208,7 +208,10 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   const phaseCellMv = phase.phase === 'float' ? c.float_cell_mv : phase.full_charge ? fullChargeCellMv : c.bulk_cell_mv;
   const phaseCvl = (phaseCellMv * n) / 1000;
   const cvl = new Tightest();
-  cvl.offer(phaseCvl, phase.full_charge && phase.phase !== 'float' ? 'full_charge' : phase.phase);
+  const phaseName = phase.full_charge && phase.phase !== 'float' ? 'full_charge' : phase.phase;
+  // A phase voltage the over-voltage cut-off pulled down is that bound's doing.
+  const loweredByBms = bounded.active.includes('bms_overvoltage_cutoff') && (c.bulk_cell_mv < configured.bulk_cell_mv || c.float_cell_mv < configured.float_cell_mv);
+  cvl.offer(phaseCvl, loweredByBms ? 'bms_overvoltage_cutoff' : phaseName);
   const ceiling = overvoltageCvlCeiling(data.cell_voltage_mv, n, maxCell, data.pack_voltage_v, c);
   if (ceiling !== undefined) cvl.offer(tenthsDown(ceiling), 'cell_overvoltage');
   if (imbalance) cvl.offer((c.float_cell_mv * n) / 1000, 'imbalance_hold');

@@ -5,7 +5,7 @@
  * itself (modes, speed range, fault specs); its refusal becomes a 400 and changes nothing.
  */
 import type { TinyBmsSimulator } from '../mocks/tinybms/index';
-import { MODES } from '../mocks/tinybms/index';
+import { FAULT_CATALOG, MODES } from '../mocks/tinybms/index';
 import { boolean, integerIn, objectOf, oneOf, optional, validateBody } from '../../modules/web_server/body_schema';
 import { ApiError, json } from '../../modules/web_server/responses';
 import type { RouteTable } from '../../modules/web_server/router';
@@ -44,6 +44,8 @@ export function simulationRoutes(control: SimulationControl): RouteTable {
         return settle(control.setSpeed(request?.speed as number), 'invalid_speed', control);
       },
     },
+    // The injectable fault kinds (one list, FAULT_CATALOG) with what each does, and the active faults.
+    { method: 'GET', path: '/api/sim/faults', access: 'open', handle: () => json(200, { kinds: FAULT_CATALOG, active: control.snapshot().faults }) },
     {
       method: 'POST',
       path: '/api/sim/faults',

@@ -139,6 +139,11 @@ export class CanPublisher implements GatewayModule {
     return this.#decision?.limits;
   }
 
+  /** The capacity announced on CAN: the BMS's register 306 once read, else charge.capacity_ah. */
+  capacityAh(): number {
+    return this.#capacity.current().capacity_ah;
+  }
+
   energyTotals(): EnergyTotals {
     return this.#energy?.totals() ?? { ...this.#savedEnergy };
   }

@@ -25,6 +25,14 @@ export interface MqttConfig {
   topic_prefix: string;
   discovery_enabled: boolean;
   discovery_prefix: string;
+  /** Period of the value topics, s; status/cells/energy/diagnostics every max(5 s, this). */
+  publish_interval_s: number;
+  /** Publish a value only when its payload changed (and at least once a minute). */
+  publish_on_change: boolean;
+  /** Retain the periodic value topics. */
+  retain: boolean;
+  /** Also publish <prefix>/cells/<n>/voltage per cell. */
+  cell_topics: boolean;
   /** PEM text; empty = system default / none. */
   ca_cert: string;
   client_cert: string;
@@ -123,6 +131,8 @@ export interface WebConfig {
 export interface HistoryConfig {
   sample_interval_s: number;
   retention_days: number;
+  /** Samples wait in RAM at most this long before one durable write: the loss window of a power cut. */
+  flush_interval_s: number;
 }
 
 export interface GatewayConfig {

@@ -48,11 +48,20 @@ const mqtt = section<MqttConfig>({
   broker_uri: text({ default: '', minLength: 0, maxLength: 256, format: 'mqtt_uri', optional: true }),
   username: text({ default: '', minLength: 0, maxLength: 64, format: 'printable' }),
   password: text({ default: '', minLength: 0, maxLength: 128, secret: true }),
-  client_id: text({ default: 'tinybms-gw', minLength: 1, maxLength: 64, format: 'username' }),
+  // Empty: tinybms-gw-<device id> (MAC on the ESP32), unique per gateway on a shared broker.
+  client_id: text({ default: '', minLength: 1, maxLength: 64, format: 'username', optional: true }),
   keepalive_s: int({ default: 60, min: 5, max: 3600, unit: 's' }),
   topic_prefix: text({ default: 'tinybms', minLength: 1, maxLength: 64, format: 'topic_prefix' }),
   discovery_enabled: bool(true),
   discovery_prefix: text({ default: 'homeassistant', minLength: 1, maxLength: 64, format: 'topic_prefix' }),
+  // Value topics every publish_interval_s; status, cells, energy and diagnostics every max(5 s, it).
+  publish_interval_s: int({ default: 1, min: 1, max: 3600, unit: 's' }),
+  // Skip a value whose payload has not changed (re-sent at least once a minute anyway).
+  publish_on_change: bool(false),
+  // Retain the periodic value topics (availability, alarms, limits and discovery are always retained).
+  retain: bool(true),
+  // Plain <prefix>/cells/<n>/voltage topics for Node-RED / Telegraf.
+  cell_topics: bool(false),
   ca_cert: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true }),
   client_cert: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true }),
   client_key: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true, secret: true }),
@@ -143,6 +152,9 @@ const history = section<HistoryConfig>({
   sample_interval_s: int({ default: 5, min: 1, max: 3600, unit: 's' }),
   // Bounded by flash: a day of 5 s samples is ~0.5 MB of CSV.
   retention_days: int({ default: 7, min: 1, max: 31, unit: 'days' }),
+  // At most this many seconds of samples are lost to a power cut; one flash write per flush
+  // instead of one per sample (README §Reliability). 0 writes every sample at once.
+  flush_interval_s: int({ default: 30, min: 0, max: 600, unit: 's' }),
 });
 
 export const CONFIG_SCHEMA = section<GatewayConfig>({

@@ -23,6 +23,8 @@ export interface ChargeLimits {
   bms_bounds?: string[];
 }
 
+export type StorageArea = 'settings' | 'history' | 'journal' | 'energy' | 'ota' | 'host';
+
 export interface GatewayEvents {
   /** A poll finished: fresh data (`data_valid`) or a failed poll's last-known values marked invalid. */
   'bms.data': LiveData;
@@ -49,6 +51,11 @@ export interface GatewayEvents {
   'ota.failed': { reason: string };
   /** The pending image passed its health check and was marked valid. */
   'ota.confirmed': { version: string };
+  /**
+   * A storage area failed (`ok: false`) or works again (`ok: true`). Features degrade (history,
+   * config saves, counters, OTA); the BMS→CAN path never depends on storage.
+   */
+  'storage.fault': { area: StorageArea; ok: boolean; message: string };
   /** The pending image failed its health check; the previous image boots next. */
   'ota.rolled_back': { version: string; reason: string };
 }

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Alert } from '../../../modules/alert_manager/alert';
 import { discoveryMessages, gatewayTopics } from '../../../modules/mqtt_gateway';
+import { announcementProblems } from '../../unit/mqtt/support/ha_rules';
 import { sampleLiveData } from '../../unit/mqtt/support/live_data';
 import { startGateway, type RunningGateway } from './support/gateway';
 import { MosquittoBroker } from './support/mosquitto';
@@ -107,6 +108,8 @@ describe('gateway topics on Mosquitto', () => {
     // Mosquitto hands retained messages to a new subscriber in its own order.
     await waitFor(() => ha.messages.length === rounds[1], `${rounds[1]} retained configs (${ha.messages.length})`);
     expect(ha.messages.every((m) => m.retain)).toBe(true);
+    // What the broker holds is what Home Assistant will read: it must pass HA's rules.
+    expect(announcementProblems(ha.messages)).toEqual([]);
     const voltage = JSON.parse((await ha.next('homeassistant/sensor/gw-it/pack_voltage/config')).payload);
     expect(voltage).toEqual(
       expect.objectContaining({ unique_id: 'gw-it_pack_voltage', device_class: 'voltage', unit_of_measurement: 'V', state_class: 'measurement', state_topic: 'tinybms/voltage' }),

@@ -116,6 +116,21 @@ export class Gateway {
     this.#started = true;
     for (const module of this.modules) module.start();
     this.monitoring.start();
+    this.#reportBootState();
+  }
+
+  /** What storage and the bootloader left behind at this start, as alerts (the gateway runs either way). */
+  #reportBootState(): void {
+    const report = this.host.system.bootReport?.();
+    if (report?.problems.length) this.alerts.storageFault('host', false, report.problems.join(' | '));
+    for (const note of report?.notes ?? []) this.alerts.recordEvent('warning', 'storage', note);
+    const config = this.config.recoveryStatus();
+    const kept = config.damaged_kept ? ' (damaged bytes kept)' : '';
+    if (config.recovery === 'recovered') this.alerts.raiseSystem('CONFIG_RECOVERED', `Stored configuration unusable (${config.cause}: ${config.problem})${kept}; the previous good generation was loaded`);
+    if (config.recovery === 'reset') this.alerts.raiseSystem('CONFIG_RESET', `No usable stored configuration (${config.cause}: ${config.problem})${kept}; safe defaults run, recovery login on the device console`);
+    const ota = this.host.ota?.info();
+    if (ota?.lastRollback?.atThisBoot) this.alerts.raiseSystem('OTA_ROLLED_BACK', `Firmware ${ota.lastRollback.version} was rolled back: ${ota.lastRollback.reason}`);
+    if (ota?.unavailable) this.alerts.storageFault('ota', false, ota.unavailable);
   }
 
   stop(): void {

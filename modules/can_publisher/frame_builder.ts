@@ -14,6 +14,7 @@ import { TEXT_FRAME_LENGTH, encodeText } from '../can_victron/text_frames';
 import type { GatewayConfig } from '../config_manager/config_types';
 import type { LiveData } from '../uart_bms/live_data';
 import { alarmFrameFor, flagLevels } from './alarm_flags';
+import type { BankView } from './bank';
 import type { ChargeDecision } from './charge_control';
 import { CONVERSION_TABLE, type SourceValues } from './conversion_table';
 import type { EnergyTotals } from './energy_counter';
@@ -27,6 +28,8 @@ export interface FrameInputs {
   firmware: { major: number; minor: number };
   /** Installed capacity for 0x35F/0x379 (the BMS's own when known); charge.capacity_ah when absent. */
   capacity_ah?: number;
+  /** Several packs as one battery (bank.ts): module counts, temperature, extreme ids and alarms of the bank. */
+  bank?: Pick<BankView, 'modules' | 'battery_temperature_c' | 'ids' | 'alarms'>;
 }
 
 /** Frames that carry battery measurements or limits: never built from unusable data. */
@@ -59,6 +62,7 @@ export function sourceValues(inputs: FrameInputs): SourceValues {
   const d = inputs.data;
   const usable = inputs.decision.usable && d !== undefined;
   const measured = (read: (data: LiveData) => number) => (usable ? read(d) : NaN);
+  const bank = inputs.bank;
   return {
     charge_voltage_limit_v: limits.charge_voltage_limit_v,
     charge_current_limit_a: limits.charge_current_limit_a,
@@ -68,15 +72,15 @@ export function sourceValues(inputs: FrameInputs): SourceValues {
     state_of_health_pct: measured((x) => x.state_of_health_pct),
     pack_voltage_v: measured((x) => x.pack_voltage_v),
     pack_current_a: measured((x) => x.pack_current_a),
-    battery_temperature_c: measured(batteryTemperature),
+    battery_temperature_c: bank ? (usable ? bank.battery_temperature_c : NaN) : measured(batteryTemperature),
     battery_model_id: 0,
     firmware_major: inputs.firmware.major,
     firmware_minor: inputs.firmware.minor,
     capacity_ah: inputs.capacity_ah ?? inputs.config.charge.capacity_ah,
-    modules_ok: usable ? 1 : 0,
-    modules_blocking_charge: limits.charge_allowed ? 0 : 1,
-    modules_blocking_discharge: limits.discharge_allowed ? 0 : 1,
-    modules_offline: usable ? 0 : 1,
+    modules_ok: bank ? bank.modules.online : usable ? 1 : 0,
+    modules_blocking_charge: bank ? bank.modules.blocking_charge : limits.charge_allowed ? 0 : 1,
+    modules_blocking_discharge: bank ? bank.modules.blocking_discharge : limits.discharge_allowed ? 0 : 1,
+    modules_offline: bank ? bank.modules.offline : usable ? 0 : 1,
     min_cell_voltage_mv: measured((x) => x.min_cell_voltage_mv),
     max_cell_voltage_mv: measured((x) => x.max_cell_voltage_mv),
     min_temperature_c: measured((x) => x.min_temperature_c),
@@ -117,6 +121,11 @@ function textFrame(id: number, inputs: FrameInputs): Uint8Array | undefined {
       return name.length > TEXT_FRAME_LENGTH ? encodeText(name.slice(TEXT_FRAME_LENGTH)) : undefined;
   }
   if (!data) return undefined;
+  const ids = inputs.bank?.ids;
+  if (ids) {
+    const bankId = { [CAN_ID.MIN_CELL_VOLTAGE_ID]: ids.min_cell, [CAN_ID.MAX_CELL_VOLTAGE_ID]: ids.max_cell, [CAN_ID.MIN_TEMPERATURE_ID]: ids.min_temperature, [CAN_ID.MAX_TEMPERATURE_ID]: ids.max_temperature }[id];
+    return bankId ? encodeText(bankId) : undefined;
+  }
   const idText =
     id === CAN_ID.MIN_CELL_VOLTAGE_ID
       ? extremeId('CELL', data.cell_voltage_mv, 'min', 2)
@@ -169,7 +178,7 @@ export function buildFrame(id: number, inputs: FrameInputs): CanFrame | undefine
     const length = (pylontech && PYLONTECH_LENGTH.get(id)) || (NUMERIC_LAYOUTS.get(id)?.length ?? 8);
     data = encodeFromTable(id, sourceValues(inputs), length);
   } else if (id === CAN_ID.ALARMS) {
-    data = encodeAlarmFrame(alarmFrameFor(usable ? inputs.data : undefined, inputs.config));
+    data = encodeAlarmFrame(inputs.bank ? inputs.bank.alarms : alarmFrameFor(usable ? inputs.data : undefined, inputs.config));
   } else if (id === CAN_ID.PYLON_PROTECTION) {
     data = pylonProtection(inputs);
   } else if (id === CAN_ID.PYLON_REQUEST) {

@@ -17,6 +17,7 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { LiveData } from '../uart_bms/live_data';
 import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
+import { type BankView, aggregateBank } from './bank';
 import { BmsCapacity, type SettingsReader } from './bms_capacity';
 import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
 import { type ChargeState, initialChargeState } from './charge_state';
@@ -34,6 +35,21 @@ export interface CanPublisherOptions {
   energyStoreKey?: string;
   /** Reads the BMS capacity register for 0x35F/0x379 (the poller); without it, charge.capacity_ah. */
   settingsReader?: SettingsReader;
+  /**
+   * Packs in parallel (default 1). With more than one, the publisher follows 'bms.pack', runs charge
+   * control per pack and sends the bank (bank.ts); `packCapacityAh` gives each pack's capacity.
+   */
+  packs?: number;
+  packCapacityAh?(pack: number): number | undefined;
+}
+
+/** One pack of a bank: its latest snapshot and its own charge-control state. */
+interface PackTrack {
+  pack: number;
+  latest: LiveData | undefined;
+  state: ChargeState;
+  decision: ChargeDecision | undefined;
+  staleTimer: TimerHandle | undefined;
 }
 
 export type PublisherState = 'stopped' | 'running' | 'disabled' | 'refused';
@@ -75,6 +91,10 @@ export class CanPublisher implements GatewayModule {
   #timers: TimerHandle[] = [];
   #staleTimer: TimerHandle | undefined;
   #cycle = 0;
+  /** Bank mode only (packs > 1). */
+  #packs: PackTrack[] = [];
+  #bank: BankView | undefined;
+  #packCapacity: (pack: number) => number | undefined;
   #counts = {
     samples: 0,
     samples_invalid: 0,
@@ -96,6 +116,21 @@ export class CanPublisher implements GatewayModule {
     this.#storeKey = options.energyStoreKey ?? ENERGY_STORE_KEY;
     this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
     this.#cycleTimer = new CycleTimer(this.#clock);
+    this.#packCapacity = options.packCapacityAh ?? (() => undefined);
+    const packs = options.packs ?? 1;
+    if (packs > 1) {
+      for (let pack = 1; pack <= packs; pack++) this.#packs.push({ pack, latest: undefined, state: initialChargeState(), decision: undefined, staleTimer: undefined });
+    }
+  }
+
+  /** The bank as last aggregated (several packs only). */
+  bank(): BankView | undefined {
+    return this.#bank;
+  }
+
+  /** Each pack's last charge decision (several packs only), pack 1 first. */
+  packDecisions(): { pack: number; decision: ChargeDecision | undefined }[] {
+    return this.#packs.map((p) => ({ pack: p.pack, decision: p.decision }));
   }
 
   start(): void {
@@ -104,7 +139,10 @@ export class CanPublisher implements GatewayModule {
     if (loaded.problem) this.#log.error(loaded.problem);
     this.#savedEnergy = loaded.totals;
     this.#energy = new EnergyCounter(loaded.totals, this.#ctx.config().bms.stale_after_ms);
-    this.#unsubscribe = this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
+    this.#unsubscribe =
+      this.#packs.length > 0
+        ? this.#ctx.bus.subscribe('bms.pack', ({ pack, data }) => this.#onPackData(pack, data))
+        : this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
     this.#capacity.start();
     this.#state = 'running';
     this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#cycleTimer.measure(() => this.#runCycle())));
@@ -120,6 +158,10 @@ export class CanPublisher implements GatewayModule {
     this.#timers = [];
     this.#clock.clear(this.#staleTimer);
     this.#staleTimer = undefined;
+    for (const p of this.#packs) {
+      this.#clock.clear(p.staleTimer);
+      p.staleTimer = undefined;
+    }
     this.#saveEnergy();
     this.#state = 'stopped';
   }
@@ -187,9 +229,47 @@ export class CanPublisher implements GatewayModule {
     });
   }
 
+  #onPackData(pack: number, data: LiveData): void {
+    const track = this.#packs[pack - 1];
+    if (this.#state === 'stopped' || !track) return;
+    this.#counts.samples++;
+    if (!data.data_valid) {
+      this.#counts.samples_invalid++;
+      return;
+    }
+    track.latest = data;
+    const now = this.#clock.now();
+    this.#clock.clear(track.staleTimer);
+    const staleAt = (Number.isFinite(data.timestamp_ms) ? data.timestamp_ms : now) + this.#ctx.config().bms.stale_after_ms + 1;
+    // A pack going stale leaves the bank at once (its share of the limits goes with it).
+    track.staleTimer = this.#clock.setTimer(Math.max(0, staleAt - now), () => {
+      track.staleTimer = undefined;
+      this.#evaluate();
+    });
+  }
+
+  /** Several packs: each pack's own decision, then the bank's (bank.ts). */
+  #evaluateBank(): ChargeDecision {
+    const config = this.#ctx.config();
+    const settings = chargeSettingsFrom(config);
+    const now = this.#clock.now();
+    const inputs = this.#packs.map((p) => {
+      p.decision = computeChargeLimits(p.latest, now, settings, p.state);
+      p.state = p.decision.state;
+      return { pack: p.pack, data: p.latest, decision: p.decision, capacity_ah: this.#packCapacity(p.pack) ?? config.charge.capacity_ah };
+    });
+    this.#bank = aggregateBank(inputs, config, this.#chargeState);
+    const bankData = this.#bank.data;
+    // Energy through the bank's terminals: mean voltage × summed current, sampled once per evaluation.
+    if (bankData && this.#bank.decision.usable) this.#energy?.addSample(bankData.pack_voltage_v, bankData.pack_current_a, now);
+    else this.#energy?.interrupt();
+    this.#latest = bankData;
+    return this.#bank.decision;
+  }
+
   #evaluate(): ChargeDecision {
     const config = this.#ctx.config();
-    const decision = computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState);
+    const decision = this.#packs.length > 0 ? this.#evaluateBank() : computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState);
     this.#chargeState = decision.state;
     if (decision.usable !== this.#decision?.usable) {
       if (decision.usable) this.#log.info('BMS data usable: charge limits active');
@@ -230,7 +310,8 @@ export class CanPublisher implements GatewayModule {
       decision,
       energy: this.energyTotals(),
       firmware: this.#firmware,
-      capacity_ah: this.#capacity.current().capacity_ah,
+      capacity_ah: this.#bank ? this.#bank.capacity_ah : this.#capacity.current().capacity_ah,
+      bank: this.#bank,
     };
     for (const group of SCHEDULES[config.can.protocol]) {
       if (cycle % group.every_cycles !== 0) continue;

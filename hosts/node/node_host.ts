@@ -23,6 +23,8 @@ import { createNodeSystem } from './system';
 
 export interface NodeHostOptions {
   serial: SerialPort;
+  /** UARTs of packs 2…N (several TinyBMS in parallel). */
+  extraSerials?: readonly SerialPort[];
   can: CanPort;
   dataDir: string;
   logLevel?: LogLevel;
@@ -55,6 +57,7 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     clock,
     log,
     serial: options.serial,
+    extraSerials: options.extraSerials,
     can: options.can,
     store: new FileKeyValueStore(path.join(options.dataDir, 'store')),
     files: new FolderFileStore(path.join(options.dataDir, 'files')),

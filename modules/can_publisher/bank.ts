@@ -102,7 +102,7 @@ function extremeId(online: readonly PackInput[], pick: 'min' | 'max', values: (d
 }
 
 /** Bank snapshot from the online packs' data (at least one). */
-export function bankData(online: readonly PackInput[], capacities: readonly number[]): LiveData {
+export function bankData(online: readonly Pick<PackInput, 'pack' | 'data'>[], capacities: readonly number[]): LiveData {
   const packs = online.map((p) => p.data as LiveData);
   const capacity = sumOf(capacities);
   const current = sumOf(packs.map((d) => d.pack_current_a));

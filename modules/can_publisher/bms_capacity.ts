@@ -41,22 +41,28 @@ export class BmsCapacity {
   #unsubscribes: (() => void)[] = [];
   #counters = { capacity_reads: 0, capacity_read_failures: 0, capacity_rejected: 0 };
 
-  constructor(ctx: GatewayContext, reader: SettingsReader | undefined, log: Logger) {
+  #pack: number | undefined;
+
+  /** `pack`: one pack of a bank (follows that pack's 'bms.pack_link' and settings only). */
+  constructor(ctx: GatewayContext, reader: SettingsReader | undefined, log: Logger, pack?: number) {
     this.#ctx = ctx;
     this.#reader = reader;
     this.#log = log;
+    this.#pack = pack;
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
     const bus = this.#ctx.bus;
+    const onLink = (online: boolean) => {
+      this.#linkUp = online;
+      if (online) this.#read();
+    };
+    const pack = this.#pack;
     this.#unsubscribes = [
-      bus.subscribe('bms.settings', ({ address, words }) => this.#take(address, words)),
-      bus.subscribe('bms.link', ({ online }) => {
-        this.#linkUp = online;
-        if (online) this.#read();
-      }),
+      bus.subscribe('bms.settings', (e) => e.pack === pack && this.#take(e.address, e.words)),
+      pack === undefined ? bus.subscribe('bms.link', ({ online }) => onLink(online)) : bus.subscribe('bms.pack_link', (e) => e.pack === pack && onLink(e.online)),
     ];
   }
 
@@ -100,7 +106,7 @@ export class BmsCapacity {
       this.#log.warn(`BMS capacity register ${CAPACITY_REGISTER} reads ${words[CAPACITY_REGISTER - address]}, outside 0.1–655 Ah: ignored`);
       return;
     }
-    if (capacity !== this.#capacityAh) this.#log.info(`installed capacity from the BMS: ${capacity} Ah (register ${CAPACITY_REGISTER})`);
+    if (capacity !== this.#capacityAh) this.#log.info(`installed capacity from the ${this.#pack ? `pack ${this.#pack} ` : ''}BMS: ${capacity} Ah (register ${CAPACITY_REGISTER})`);
     this.#capacityAh = capacity;
   }
 }

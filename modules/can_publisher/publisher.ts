@@ -41,6 +41,8 @@ export interface CanPublisherOptions {
    */
   packs?: number;
   packCapacityAh?(pack: number): number | undefined;
+  /** Several packs: each pack's poller (pack 1 first); each pack's capacity comes from its own register 306. */
+  packReaders?: readonly SettingsReader[];
 }
 
 /** One pack of a bank: its latest snapshot and its own charge-control state. */
@@ -95,6 +97,7 @@ export class CanPublisher implements GatewayModule {
   #packs: PackTrack[] = [];
   #bank: BankView | undefined;
   #packCapacity: (pack: number) => number | undefined;
+  #packCapacities: BmsCapacity[] = [];
   #counts = {
     samples: 0,
     samples_invalid: 0,
@@ -116,8 +119,10 @@ export class CanPublisher implements GatewayModule {
     this.#storeKey = options.energyStoreKey ?? ENERGY_STORE_KEY;
     this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
     this.#cycleTimer = new CycleTimer(this.#clock);
-    this.#packCapacity = options.packCapacityAh ?? (() => undefined);
-    const packs = options.packs ?? 1;
+    const readers = options.packReaders ?? [];
+    this.#packCapacities = readers.map((reader, i) => new BmsCapacity(ctx, reader, this.#log, i + 1));
+    this.#packCapacity = options.packCapacityAh ?? ((pack) => this.#packCapacities[pack - 1]?.current().capacity_ah);
+    const packs = Math.max(options.packs ?? 1, readers.length);
     if (packs > 1) {
       for (let pack = 1; pack <= packs; pack++) this.#packs.push({ pack, latest: undefined, state: initialChargeState(), decision: undefined, staleTimer: undefined });
     }
@@ -126,6 +131,11 @@ export class CanPublisher implements GatewayModule {
   /** The bank as last aggregated (several packs only). */
   bank(): BankView | undefined {
     return this.#bank;
+  }
+
+  /** A pack's capacity (its BMS register 306 when read, else charge.capacity_ah); several packs only. */
+  packCapacityAh(pack: number): number {
+    return this.#packCapacity(pack) ?? this.#ctx.config().charge.capacity_ah;
   }
 
   /** Each pack's last charge decision (several packs only), pack 1 first. */
@@ -144,6 +154,7 @@ export class CanPublisher implements GatewayModule {
         ? this.#ctx.bus.subscribe('bms.pack', ({ pack, data }) => this.#onPackData(pack, data))
         : this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
     this.#capacity.start();
+    for (const c of this.#packCapacities) c.start();
     this.#state = 'running';
     this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#cycleTimer.measure(() => this.#runCycle())));
     this.#timers.push(this.#clock.setInterval(this.#saveIntervalMs, () => this.#saveEnergy()));
@@ -154,6 +165,7 @@ export class CanPublisher implements GatewayModule {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#capacity.stop();
+    for (const c of this.#packCapacities) c.stop();
     for (const timer of this.#timers) this.#clock.clear(timer);
     this.#timers = [];
     this.#clock.clear(this.#staleTimer);

@@ -4,6 +4,9 @@
  * SIMULATION_SPEED, SIMULATION_SEED, LOG_LEVEL, DATA_DIR — from the environment or `.env`.
  * SERIAL_PORT=/dev/ttyUSB0 (SERIAL_PORT_2, … for more packs) runs against real TinyBMS devices
  * instead; SIMULATION_PACKS=N simulates N packs in parallel, presented as one battery.
+ *
+ * `npm start` runs `node --import tsx` (no tsx CLI child), so SIGTERM/SIGINT from npm, Docker or
+ * systemd reach this process: the gateway stops, publishes MQTT `offline`, disconnects, then exits.
  */
 import * as path from 'node:path';
 import type { ChargeLimits } from '../../modules/event_bus/events';
@@ -15,9 +18,26 @@ import { startSimulatedGateway } from './simulated_gateway';
 
 const CAN_PRINT_EVERY_S = 10;
 
+/** Set once a signal arrived; a second signal exits at once. */
+let stopRequested: (() => void) | undefined;
+let stopping = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) {
+    console.error(`${signal} again: exiting without a clean stop`);
+    process.exit(1);
+  }
+  stopping = true;
+  if (stopRequested) stopRequested();
+  else process.exit(0); // nothing started yet
+}
+
 async function main(): Promise<void> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const settings = readStartSettings(process.env);
   await ensureWebBuilt({ quiet: true });
+  if (stopping) process.exit(0);
   const common = {
     dataDir: path.resolve(settings.dataDir),
     port: settings.port,
@@ -32,6 +52,18 @@ async function main(): Promise<void> {
     : startSimulatedGateway({ ...common, mode: settings.mode, speed: settings.speed, seed: settings.seed, packs: settings.simulationPacks });
   const simulator = 'simulator' in app ? app.simulator : undefined;
   const { gateway, can } = app;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  stopRequested = () => {
+    clearInterval(ticker);
+    console.log('stopping the gateway (MQTT offline, sessions closed)');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
   let limits: ChargeLimits | undefined;
   gateway.bus.subscribe('charge.limits', (l) => (limits = l));
 
@@ -44,21 +76,14 @@ async function main(): Promise<void> {
   console.log(`TinyBMS-GW ${source}; login admin / tinybms-gw)`);
 
   let seconds = 0;
-  const ticker = setInterval(() => {
+  if (stopping) return;
+  ticker = setInterval(() => {
     seconds++;
     const current = limits ?? gateway.canPublisher.currentLimits();
     const phase = simulator?.snapshot().phase ?? '';
     console.log(batteryLine(gateway.bank?.latest() ?? gateway.uart.latest(), phase, current, simulator ? undefined : serialPath));
     if (seconds % CAN_PRINT_EVERY_S === 0) console.log(['CAN frames (newest per id):', ...canLines(can.sent)].join('\n'));
   }, 1000);
-
-  const shutdown = async () => {
-    clearInterval(ticker);
-    await app.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {

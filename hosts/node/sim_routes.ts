@@ -11,6 +11,8 @@ import { MODES } from '../mocks/tinybms/index';
 import { boolean, integerIn, objectOf, oneOf, optional, validateBody } from '../../modules/web_server/body_schema';
 import { ApiError, json } from '../../modules/web_server/responses';
 import type { RouteTable } from '../../modules/web_server/router';
+import { camelKeys, snakeKeys } from '../../modules/util/case_keys';
+import { faultKindCatalogue } from './sim_fault_kinds';
 
 export type SimulationControl = Pick<TinyBmsSimulator, 'snapshot' | 'setMode' | 'setSpeed' | 'injectFault' | 'clearFaults'>;
 
@@ -19,8 +21,13 @@ const clearBody = objectOf({ id: optional(integerIn(1, Number.MAX_SAFE_INTEGER))
 
 /** The simulator's own verdict: the new state, or a 400 with its reason. */
 function settle(result: { ok: true } | { ok: false; error: string }, code: string, control: SimulationControl, extra: Record<string, unknown> = {}) {
-  if (!result.ok) throw new ApiError(400, code, result.error);
-  return json(200, { ...extra, status: control.snapshot() });
+  if (!result.ok) throw new ApiError(400, code, snakeCaseMessage(result.error));
+  return json(200, snakeKeys({ ...extra, status: control.snapshot() }));
+}
+
+/** The simulator names its parameters in camelCase; the API (and so its messages) in snake_case. */
+function snakeCaseMessage(message: string): string {
+  return message.replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (word) => word.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
 }
 
 /** Splits `"pack": n` off a fault request; the rest is the simulator's fault spec. */
@@ -50,7 +57,8 @@ export function simulationRoutes(controlOrPacks: SimulationControl | readonly Si
     clearFaults: (id) => first.clearFaults(id),
   };
   return [
-    { method: 'GET', path: '/api/sim/status', access: 'open', handle: () => json(200, control.snapshot()) },
+    { method: 'GET', path: '/api/sim/status', access: 'open', handle: () => json(200, snakeKeys(control.snapshot())) },
+    { method: 'GET', path: '/api/sim/faults/kinds', access: 'open', handle: () => json(200, { kinds: faultKindCatalogue() }) },
     {
       method: 'POST',
       path: '/api/sim/mode',
@@ -76,8 +84,9 @@ export function simulationRoutes(controlOrPacks: SimulationControl | readonly Si
       path: '/api/sim/faults',
       access: 'user_csrf',
       handle: async ({ body }) => {
+        // snake_case in (voltage_mv, duration_s), as the simulator's camelCase spec; "pack" picks the simulator.
         const { pack, spec } = packOf(await body.json(), packs.length);
-        const result = packs[pack - 1].injectFault(spec);
+        const result = packs[pack - 1].injectFault(camelKeys(spec));
         return settle(result, 'invalid_fault', control, result.ok ? { fault: result.fault, ...(packs.length > 1 ? { pack } : {}) } : {});
       },
     },
@@ -92,7 +101,7 @@ export function simulationRoutes(controlOrPacks: SimulationControl | readonly Si
         const targets = pack !== undefined ? [packs[pack - 1]] : id !== undefined ? [first] : packs;
         let cleared = 0;
         for (const target of targets) cleared += target.clearFaults(id);
-        return json(200, { cleared, status: control.snapshot() });
+        return json(200, snakeKeys({ cleared, status: control.snapshot() }));
       },
     },
   ];

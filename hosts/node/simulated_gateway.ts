@@ -132,9 +132,11 @@ export function assembleNodeGateway(
   const can = new VirtualCanBus({ clock: lazyClock });
   const mqtt = new NodeMqttTransport();
   // Each start is a boot of the slots: an activated image runs pending until its health check.
-  const ota = options.ota
+  const slots = options.ota
     ? NodeOtaSlots.boot({ dir: path.join(options.dataDir, 'ota'), factoryVersion: FACTORY_VERSION, clock: lazyClock, restart: () => host.system.restart() })
     : undefined;
+  // Slots whose folder cannot be written still report their state; uploads are refused with the reason.
+  const ota = slots;
   const host = createNodeHost({
     serial: link.serial,
     extraSerials: link.extraSerials?.length ? link.extraSerials : undefined,
@@ -147,6 +149,7 @@ export function assembleNodeGateway(
     http: createNodeHttpPort(),
     restart: options.restart,
     ota,
+    bootReport: { problems: slots?.problem ? [slots.problem] : [], notes: slots ? [...slots.bootNotes] : [] },
   });
   clockRef = host.clock;
 
@@ -170,6 +173,8 @@ export function assembleNodeGateway(
       host.clock.clear(keepAlive);
       gateway.stop();
       await gateway.web?.whenStopped();
+      // The offline word and DISCONNECT must reach the broker before the process may exit.
+      await mqtt.whenAllClosed();
       host.close();
     },
   };

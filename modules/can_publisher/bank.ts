@@ -14,19 +14,19 @@
  *  6. SOC = capacity-weighted mean of the online packs; SOH = the lowest.
  *  7. 0x356: voltage = mean, current = sum, temperature = the highest.
  *  8. 0x35F/0x379 installed capacity = sum over all packs, online or not (what is installed).
- *  9. 0x35A = OR of the online packs' alarms and warnings; an offline pack adds a "BMS internal"
- *     warning (not an alarm: the bank runs on without it).
+ *  9. 0x35A = flag by flag the worst level of the online packs (each pack's flags as its charge
+ *     control decided them); an offline pack adds a "BMS internal" warning (not an alarm: the bank
+ *     runs on without it).
  * 10. 0x372: modules online / blocking charge / blocking discharge / offline, counted per pack.
  * 11. 0x373–0x377: min/max over all cells and sensors of the online packs, with ids P<pack>C<cell>
  *     and P<pack>T<sensor>.
  */
-import type { AlarmFlagName, AlarmFlagSet, AlarmFrame, FlagState } from '../can_victron/alarms';
-import type { GatewayConfig } from '../config_manager/config_types';
+import type { AlarmFlagName } from '../can_victron/alarms';
 import type { ChargeLimits } from '../event_bus/events';
 import type { LiveData, OnlineStatusName } from '../uart_bms/live_data';
-import { alarmFrameFor } from './alarm_flags';
+import type { FlagLevels } from './charge_flags';
 import type { ChargeDecision } from './charge_control';
-import type { ChargeState } from './charge_state';
+import type { ChargeState, FlagLevel } from './charge_state';
 
 export interface PackInput {
   /** 1-based pack number (the P in P2C05). */
@@ -58,10 +58,9 @@ export interface BankView {
   decision: ChargeDecision;
   modules: BankModules;
   capacity_ah: number;
-  /** 0x356 temperature: the hottest sensor of the online packs. */
+  /** 0x356 temperature: the warmest cell sensor of the online packs (NaN without one). */
   battery_temperature_c: number;
   ids: BankExtremeIds | undefined;
-  alarms: AlarmFrame;
   /** Packs online now, in pack order. */
   online_packs: number[];
 }
@@ -119,6 +118,8 @@ export function bankData(online: readonly Pick<PackInput, 'pack' | 'data'>[], ca
     offset += d.cell_count;
   }
   const status = bankStatus(packs, current);
+  const withSensors = packs.filter((d) => d.temp_sensor_count > 0 && Number.isFinite(d.min_temperature_c) && Number.isFinite(d.max_temperature_c));
+  const boards = packs.map((d) => d.internal_temperature_c).filter((t): t is number => t !== null && Number.isFinite(t));
   return {
     // The oldest sample: the bank is only as fresh as its stalest member.
     timestamp_ms: Math.min(...packs.map((d) => d.timestamp_ms)),
@@ -135,9 +136,11 @@ export function bankData(online: readonly Pick<PackInput, 'pack' | 'data'>[], ca
     cell_delta_mv: maxCell - minCell,
     temperatures_c: temperatures,
     temp_sensor_count: temperatures.length,
-    min_temperature_c: Math.min(...packs.map((d) => d.min_temperature_c)),
-    max_temperature_c: Math.max(...packs.map((d) => d.max_temperature_c)),
-    internal_temperature_c: Math.max(...packs.map((d) => d.internal_temperature_c)),
+    cell_temperatures_c: packs.flatMap((d) => d.cell_temperatures_c),
+    // Only packs whose cell sensors read; NaN when none does (as for one pack).
+    min_temperature_c: withSensors.length ? Math.min(...withSensors.map((d) => d.min_temperature_c)) : NaN,
+    max_temperature_c: withSensors.length ? Math.max(...withSensors.map((d) => d.max_temperature_c)) : NaN,
+    internal_temperature_c: boards.length ? Math.max(...boards) : null,
     online_status: status,
     online_status_code: status === 'fault' ? 0x9b : (packs.find((d) => d.online_status === status)?.online_status_code ?? packs[0].online_status_code),
     balancing_cells: balancing,
@@ -168,25 +171,22 @@ function bankLimits(online: readonly PackInput[], offline: readonly PackInput[])
   };
 }
 
-const RANK: Readonly<Record<FlagState, number>> = { unsupported: 0, ok: 1, active: 2 };
+const RANK: Readonly<Record<FlagLevel, number>> = { ok: 0, warning: 1, alarm: 2 };
 
-/** Flag by flag, the worst state any frame reports (active beats ok beats unsupported). */
-export function orAlarmFrames(frames: readonly AlarmFrame[]): AlarmFrame {
-  const merge = (sets: readonly AlarmFlagSet[]): AlarmFlagSet => {
-    const out: AlarmFlagSet = {};
-    for (const set of sets) {
-      for (const [flag, state] of Object.entries(set) as [AlarmFlagName, FlagState][]) {
-        const current = out[flag];
-        if (current === undefined || RANK[state] > RANK[current]) out[flag] = state;
-      }
+/** Flag by flag, the worst level any pack reports; `atLeast` raises flags to a floor (offline packs). */
+export function worstFlags(sets: readonly FlagLevels[], atLeast: FlagLevels = {}): FlagLevels {
+  const out: FlagLevels = {};
+  for (const set of [...sets, atLeast]) {
+    for (const [flag, level] of Object.entries(set) as [AlarmFlagName, FlagLevel][]) {
+      const current = out[flag];
+      if (current === undefined || RANK[level] > RANK[current]) out[flag] = level;
     }
-    return out;
-  };
-  return { alarms: merge(frames.map((f) => f.alarms)), warnings: merge(frames.map((f) => f.warnings)) };
+  }
+  return out;
 }
 
 /** The bank as the GX sees it. `previousState` is carried in the decision for the publisher's bookkeeping only. */
-export function aggregateBank(packs: readonly PackInput[], config: GatewayConfig, previousState: ChargeState): BankView {
+export function aggregateBank(packs: readonly PackInput[], previousState: ChargeState): BankView {
   const online = packs.filter((p) => p.decision.usable && p.data !== undefined);
   const offline = packs.filter((p) => !(p.decision.usable && p.data !== undefined));
   const modules: BankModules = {
@@ -196,7 +196,6 @@ export function aggregateBank(packs: readonly PackInput[], config: GatewayConfig
     offline: offline.length,
   };
   const installed = sumOf(packs.map((p) => p.capacity_ah));
-  const offlineWarning: AlarmFrame = { alarms: {}, warnings: { bms_internal: 'active' } };
 
   if (online.length === 0) {
     // Nothing usable: the first pack's unusable decision (zero limits, no permission), marked for every pack.
@@ -208,7 +207,6 @@ export function aggregateBank(packs: readonly PackInput[], config: GatewayConfig
       capacity_ah: installed,
       battery_temperature_c: NaN,
       ids: undefined,
-      alarms: alarmFrameFor(undefined, config),
       online_packs: [],
     };
   }
@@ -225,6 +223,11 @@ export function aggregateBank(packs: readonly PackInput[], config: GatewayConfig
       state: previousState,
       usable: true,
       force_charge_request: limits.charge_allowed && online.some((p) => p.decision.force_charge_request),
+      flags: worstFlags(
+        online.map((p) => p.decision.flags),
+        offline.length > 0 ? { bms_internal: 'warning' } : {},
+      ),
+      fault_causes: [...new Set(online.flatMap((p) => p.decision.fault_causes))],
     },
     modules,
     capacity_ah: installed,
@@ -235,7 +238,6 @@ export function aggregateBank(packs: readonly PackInput[], config: GatewayConfig
       min_temperature: extremeId(online, 'min', (d) => d.temperatures_c, 'T', 1),
       max_temperature: extremeId(online, 'max', (d) => d.temperatures_c, 'T', 1),
     },
-    alarms: orAlarmFrames([...online.map((p) => alarmFrameFor(p.data, config)), ...offline.map(() => offlineWarning)]),
     online_packs: online.map((p) => p.pack),
   };
 }

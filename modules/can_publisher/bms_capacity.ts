@@ -9,6 +9,7 @@
 import type { TimerHandle } from '../../hosts/ports/clock';
 import type { GatewayContext, ModuleMetrics } from '../gateway/context';
 import type { Logger } from '../util/logger';
+import { subscribeBms } from './bms_source';
 
 export const CAPACITY_REGISTER = 306;
 /** Register 306's range (0.1–655 Ah) in its raw 0.01 Ah steps (tinybms-uart.md §4.4). */
@@ -55,15 +56,13 @@ export class BmsCapacity {
     if (this.#running) return;
     this.#running = true;
     const bus = this.#ctx.bus;
-    const onLink = (online: boolean) => {
-      this.#linkUp = online;
-      if (online) this.#read();
-    };
-    const pack = this.#pack;
-    this.#unsubscribes = [
-      bus.subscribe('bms.settings', (e) => e.pack === pack && this.#take(e.address, e.words)),
-      pack === undefined ? bus.subscribe('bms.link', ({ online }) => onLink(online)) : bus.subscribe('bms.pack_link', (e) => e.pack === pack && onLink(e.online)),
-    ];
+    this.#unsubscribes = subscribeBms(bus, this.#pack, {
+      settings: (address, words) => this.#take(address, words),
+      link: (online) => {
+        this.#linkUp = online;
+        if (online) this.#read();
+      },
+    });
   }
 
   stop(): void {

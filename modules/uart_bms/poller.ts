@@ -6,6 +6,7 @@
  * data_valid = false, so stale data can never pass for fresh.
  */
 import type { TimerHandle } from '../../hosts/ports/clock';
+import type { SerialPort } from '../../hosts/ports/serial';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
@@ -29,10 +30,19 @@ const MAX_READ = 127;
 export interface UartBmsPollerOptions {
   /** Transactions allowed to wait behind the running one (default 16). */
   maxQueued?: number;
+  /**
+   * One pack of a bank (several TinyBMS in parallel): its number (1-based) and UART. Its polls go out
+   * as 'bms.pack' / 'bms.pack_link' (the bank feed turns them into 'bms.data'), its module name is
+   * uart_bms_<pack> (pack 1 keeps uart_bms). Without it: the single BMS on host.serial, as always.
+   */
+  pack?: { number: number; serial: SerialPort };
 }
 
 export class UartBmsPoller implements GatewayModule {
-  readonly name = 'uart_bms';
+  readonly name: string;
+  /** Several packs: this poller's pack number; undefined for the single BMS. */
+  readonly pack: number | undefined;
+  #serial: SerialPort;
   #ctx: GatewayContext;
   #log: Logger;
   #link: UartLink;
@@ -53,15 +63,19 @@ export class UartBmsPoller implements GatewayModule {
 
   constructor(ctx: GatewayContext, options: UartBmsPollerOptions = {}) {
     this.#ctx = ctx;
-    this.#log = ctx.logger('uart_bms');
+    this.pack = options.pack?.number;
+    this.#serial = options.pack?.serial ?? ctx.host.serial;
+    this.name = this.pack && this.pack > 1 ? `uart_bms_${this.pack}` : 'uart_bms';
+    this.#log = ctx.logger(this.pack ? `uart_bms.pack${this.pack}` : 'uart_bms');
     const clock = ctx.host.clock;
+    const pack = this.pack;
     this.#cycle = new CycleTimer(clock);
     this.#link = new UartLink({
       clock,
-      serial: ctx.host.serial,
+      serial: this.#serial,
       responseTimeoutMs: () => ctx.config().bms.response_timeout_ms,
       retries: () => ctx.config().bms.retries,
-      onFrame: (direction, bytes) => ctx.bus.publish('uart.frame', { direction, bytes, timestamp_ms: clock.now() }),
+      onFrame: (direction, bytes) => ctx.bus.publish('uart.frame', pack ? { direction, bytes, timestamp_ms: clock.now(), pack } : { direction, bytes, timestamp_ms: clock.now() }),
       maxQueued: options.maxQueued,
     });
   }
@@ -72,7 +86,7 @@ export class UartBmsPoller implements GatewayModule {
     if (!this.#serialHooked) {
       // The serial port has no unsubscribe: hook once, ignore bytes while stopped.
       this.#serialHooked = true;
-      this.#ctx.host.serial.onReceive((bytes) => this.#running && this.#link.receive(bytes));
+      this.#serial.onReceive((bytes) => this.#running && this.#link.receive(bytes));
     }
     this.#unsubscribe = this.#ctx.bus.subscribe('config.updated', ({ changed }) => {
       if (changed.some((path) => path === 'bms.poll_interval_ms')) this.#schedulePoll();
@@ -118,7 +132,7 @@ export class UartBmsPoller implements GatewayModule {
     }
     return this.#transact(readHoldingTransaction(`read ${address}+${count}`, address, count)).then((words) => {
       // Settings tell other modules about the pack (capacity for 0x379): share every read of them.
-      if (address <= SETTINGS_LAST && address + count > SETTINGS_FIRST) this.#ctx.bus.publish('bms.settings', { address, words: words.slice() });
+      if (address <= SETTINGS_LAST && address + count > SETTINGS_FIRST) this.#ctx.bus.publish('bms.settings', this.pack ? { address, words: words.slice(), pack: this.pack } : { address, words: words.slice() });
       return words;
     });
   }
@@ -256,7 +270,7 @@ export class UartBmsPoller implements GatewayModule {
     this.#counters.polls_ok++;
     this.#counters.consecutive_failures = 0;
     this.#latest = data;
-    this.#ctx.bus.publish('bms.data', data);
+    this.#publishData(data);
     this.#setOnline(true, 'poll answered');
   }
 
@@ -268,7 +282,7 @@ export class UartBmsPoller implements GatewayModule {
     if (this.#latest) {
       // Same values and timestamp, marked invalid: consumers see the data is not fresh.
       this.#latest = { ...this.#latest, data_valid: false };
-      this.#ctx.bus.publish('bms.data', this.#latest);
+      this.#publishData(this.#latest);
     }
     this.#setOnline(false, error.message);
   }
@@ -280,6 +294,12 @@ export class UartBmsPoller implements GatewayModule {
     this.#bounds = undefined;
     if (online) this.#log.info('BMS link up');
     else this.#log.warn(`BMS link down: ${reason}`);
-    this.#ctx.bus.publish('bms.link', { online, reason });
+    if (this.pack) this.#ctx.bus.publish('bms.pack_link', { pack: this.pack, online, reason });
+    else this.#ctx.bus.publish('bms.link', { online, reason });
+  }
+
+  #publishData(data: LiveData): void {
+    if (this.pack) this.#ctx.bus.publish('bms.pack', { pack: this.pack, data });
+    else this.#ctx.bus.publish('bms.data', data);
   }
 }

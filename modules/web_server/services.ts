@@ -6,6 +6,7 @@
  * its endpoints answer 503 `<name>_unavailable` without it. Live data, charge limits, link and
  * alert events come from the bus.
  */
+import type { ChargeLimits } from '../event_bus/events';
 import type { CanFrame } from '../../hosts/ports/can';
 import type { Alert, AlertCode } from '../alert_manager/alert';
 import type { ConfigResult } from '../config_manager/config_manager';
@@ -130,4 +131,6 @@ export interface WebServerServices {
   wifi?: MetricsSource;
   ota?: OtaService;
   decoders?: FrameDecoders;
+  /** Several packs: a pack's own charge limits (before the bank rules), for `packs` in /api/status. */
+  packLimits?(pack: number): ChargeLimits | undefined;
 }

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { ClockPort, TimerHandle } from '../ports/clock';
 import type { LogLevel, LogPort } from '../ports/log';
-import { createGateway, type Gateway } from '../../modules/gateway/gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../../modules/gateway/gateway';
 import { VirtualCanBus } from '../mocks/can_bus';
 import { createSerialLink } from '../mocks/serial_link';
 import { TinyBmsSimulator, type SimMode } from '../mocks/tinybms/index';
@@ -36,7 +36,9 @@ export interface SimulatedGatewayOptions {
    * Firmware updates: slots under <dataDir>/ota, images checked against `publicKeyPem` (default
    * certs/ota-public.pem). Without it the gateway has no OTA (the UI says updates are unavailable).
    */
-  ota?: { publicKeyPem?: string };
+  ota?: { publicKeyPem?: string; developmentOverride?: boolean };
+  /** Energy counter save policy (the crash campaign shortens it). */
+  energySave?: GatewayOptions['energySave'];
 }
 
 export interface SimulatedGateway {
@@ -101,6 +103,8 @@ export function startSimulatedGateway(options: SimulatedGatewayOptions): Simulat
     logLevel: () => options.logLevel ?? 'info',
     web: { port: options.port, assets, extraRoutes: [simulationRoutes(simulator)], telemetryPeriodMs: options.telemetryPeriodMs },
     otaPublicKeyPem: options.ota ? (options.ota.publicKeyPem ?? defaultOtaKey()) : undefined,
+    otaDevelopmentOverride: options.ota?.developmentOverride,
+    energySave: options.energySave,
   });
 
   simulator.start();

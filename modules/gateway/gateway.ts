@@ -7,6 +7,7 @@
 import type { Host } from '../../hosts/host';
 import type { LogLevel } from '../../hosts/ports/log';
 import { AlertManager } from '../alert_manager/alert_manager';
+import type { EnergySavePolicy } from '../can_publisher/energy_store';
 import { CanPublisher } from '../can_publisher/publisher';
 import { decodeCanFrame } from '../can_victron/decode';
 import { CanVictronDriver } from '../can_victron/driver';
@@ -39,6 +40,10 @@ export interface GatewayOptions {
   /** PEM of the key OTA images must be signed with; without it every upload is refused. */
   otaPublicKeyPem?: string;
   firmware?: { major: number; minor: number };
+  /** Energy counter save policy (default: energy_store.ts DEFAULT_ENERGY_SAVE_POLICY). */
+  energySave?: Partial<EnergySavePolicy>;
+  /** OTA: honour an authenticated `allow_downgrade` request (development builds only; never on a device). */
+  otaDevelopmentOverride?: boolean;
 }
 
 export class Gateway {
@@ -79,7 +84,7 @@ export class Gateway {
 
     this.uart = new UartBmsPoller(ctx);
     this.canDriver = new CanVictronDriver(ctx);
-    this.canPublisher = new CanPublisher(ctx, { transmitter: this.canDriver, firmware: options.firmware, settingsReader: this.uart });
+    this.canPublisher = new CanPublisher(ctx, { transmitter: this.canDriver, firmware: options.firmware, settingsReader: this.uart, energySave: options.energySave });
     this.alerts = new AlertManager(ctx);
     this.history = new HistoryLogger(ctx);
     this.monitoring = new Monitoring(ctx);

@@ -90,7 +90,7 @@ export class Gateway {
     this.monitoring = new Monitoring(ctx);
     this.mqtt = host.mqtt ? createMqttModules(ctx, { client: { backoffBaseMs: options.mqttBackoffBaseMs } }) : undefined;
     this.wifi = host.wifi ? new WifiManager(ctx) : undefined;
-    this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem }) : undefined;
+    this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem, developmentOverride: options.otaDevelopmentOverride }) : undefined;
     this.web = host.http && host.crypto ? this.#createWebServer(options) : undefined;
 
     const modules: GatewayModule[] = [this.config];

@@ -87,7 +87,8 @@ export class Gateway {
     this.canPublisher = new CanPublisher(ctx, { transmitter: this.canDriver, firmware: options.firmware, settingsReader: this.uart, energySave: options.energySave });
     this.alerts = new AlertManager(ctx);
     this.history = new HistoryLogger(ctx);
-    this.monitoring = new Monitoring(ctx);
+    const history = this.history;
+    this.monitoring = new Monitoring(ctx, { historyWriteFailing: () => history.writeFailing });
     this.mqtt = host.mqtt ? createMqttModules(ctx, { client: { backoffBaseMs: options.mqttBackoffBaseMs } }) : undefined;
     this.wifi = host.wifi ? new WifiManager(ctx) : undefined;
     this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem, developmentOverride: options.otaDevelopmentOverride }) : undefined;

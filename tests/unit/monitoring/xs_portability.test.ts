@@ -18,7 +18,7 @@ describe('alerts, history and monitoring on the XS engine', () => {
     expect(onNode.days).toEqual(['2026-03-03.csv:1602', '2026-03-04.csv:132']);
     expect(onNode.csvHead).toEqual(['timestamp,voltage,current,soc,temp_max,temp_min,cell_max,cell_min', '2026-03-04T00:00:00.000Z,58.436,-17.75,80.0,25.0,24.0,3.671,3.651']);
     expect(onNode.page).toMatchObject({ total: 23, rejected: 1, torn: false });
-    expect(onNode.selfTest).toEqual(['bms_link:fail', 'can_running:pass', 'store_writable:pass', 'clock_sane:pass']);
+    expect(onNode.selfTest).toEqual(['bms_link:fail', 'can_running:pass', 'store_writable:pass', 'history_writable:pass', 'clock_sane:pass']);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xs-monitoring-'));
     try {

@@ -46,13 +46,15 @@ export class GatewayChild {
   readonly acks: number[] = [];
   readonly energy: EnergyReading[] = [];
   readonly stderr: string[] = [];
+  canFrames = 0;
+  save: { ok: boolean; errors?: { message: string }[] } | undefined;
   ready: ReadyReport | undefined;
   #exited: Promise<number | null>;
   #whenReady: Promise<ReadyReport>;
 
-  constructor(bundle: string, dataDir: string, options: { hammer?: boolean; cwd?: string } = {}) {
+  constructor(bundle: string, dataDir: string, options: { hammer?: boolean; probeSave?: boolean; cwd?: string } = {}) {
     this.process = spawn(process.execPath, [bundle], {
-      env: { ...process.env, DATA_DIR: dataDir, HAMMER: options.hammer ? '1' : '0' },
+      env: { ...process.env, DATA_DIR: dataDir, HAMMER: options.hammer ? '1' : '0', PROBE_SAVE: options.probeSave ? '1' : '0' },
       cwd: options.cwd ?? process.cwd(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -74,6 +76,8 @@ export class GatewayChild {
         buffer = buffer.slice(at + 1);
         if (line.startsWith('ACK ')) this.acks.push(Number(line.slice(4)));
         else if (line.startsWith('ENERGY ')) this.energy.push(JSON.parse(line.slice(7)) as EnergyReading);
+        else if (line.startsWith('CAN ')) this.canFrames = Number(line.slice(4));
+        else if (line.startsWith('SAVE ')) this.save = JSON.parse(line.slice(5));
         else if (line.startsWith('READY ')) {
           this.ready = JSON.parse(line.slice(6)) as ReadyReport;
           resolveReady(this.ready);
@@ -104,4 +108,13 @@ export class GatewayChild {
 
 export function tempDataDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Resolves when `check` holds, polling every 50 ms; rejects with `what` after `timeoutMs`. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

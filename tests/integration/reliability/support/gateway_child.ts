@@ -5,6 +5,8 @@
  *   READY <json>     once started: port, loaded config marker, recovery, energy, alerts
  *   ACK <n>          a config save whose marker is G<n> returned ok (durable)
  *   ENERGY <json>    the live energy counters, every 100 ms
+ *   SAVE <json>      with PROBE_SAVE=1: the outcome of one config save after start
+ *   CAN <n>          CAN frames sent so far, every 100 ms (the BMS→CAN path is alive)
  * With HAMMER=1 it saves the config in a loop (marker G<n+1> after G<n>) while history samples
  * every second (written at once).
  */
@@ -48,7 +50,15 @@ async function main(): Promise<void> {
       events: gateway.alerts.events(1000).length,
     })}`,
   );
-  setInterval(() => say(`ENERGY ${JSON.stringify({ t: Date.now(), ...gateway.canPublisher.energyTotals() })}`), 100);
+  setInterval(() => {
+    say(`ENERGY ${JSON.stringify({ t: Date.now(), ...gateway.canPublisher.energyTotals() })}`);
+    say(`CAN ${app.can.sent.length}`);
+  }, 100);
+  if (process.env.PROBE_SAVE === '1') {
+    // A change every time (a save of an unchanged config writes nothing).
+    const result = gateway.config.update({ history: { sample_interval_s: 1, flush_interval_s: 0 }, can: { battery_name: `P${Date.now() % 1_000_000}` } });
+    say(`SAVE ${JSON.stringify(result.ok ? { ok: true } : { ok: false, errors: result.errors })}`);
+  }
   if (!hammer) return;
   // Lives are ~1 s: every sample is written (and fsynced) at once, so kills land on history writes too.
   if (config.history.sample_interval_s !== 1 || config.history.flush_interval_s !== 0) {

@@ -37,6 +37,13 @@ function headOf(request: http.IncomingMessage): HttpRequestHead {
   return { method: (request.method ?? 'GET').toUpperCase(), url: request.url ?? '/', headers, remoteAddress: request.socket.remoteAddress ?? '' };
 }
 
+/** The port's signal for a client that left mid-body (ports/http.ts). */
+function clientAbort(): Error {
+  const error = new Error('the client closed the connection before the request body ended');
+  error.name = 'AbortError';
+  return error;
+}
+
 const asBytes = (chunk: Buffer) => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
 
 /**
@@ -69,7 +76,7 @@ function bodyOf(request: http.IncomingMessage): AsyncIterable<Uint8Array> {
         notify();
       };
       const onClose = () => {
-        if (!ended) onError(new Error('the connection closed before the request body ended'));
+        if (!ended) onError(clientAbort());
       };
       const detach = () => {
         request.off('data', onData);

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import type { CryptoPort } from '../ports/crypto';
 import { type AssetTable, type WebAsset, createAsset } from '../../modules/web_server/assets';
 
@@ -22,6 +23,20 @@ const readBytes = (file: string) => {
   const buffer = fs.readFileSync(file);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 };
+
+/** Clients that do not take gzip get the inflated bytes, made once on first use. */
+function withIdentity(asset: WebAsset): WebAsset {
+  if (asset.encoding !== 'gzip') return asset;
+  let plain: Uint8Array | undefined;
+  asset.identity = () => {
+    if (!plain) {
+      const inflated = zlib.gunzipSync(asset.body);
+      plain = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
+    }
+    return plain;
+  };
+  return asset;
+}
 
 function filesUnder(root: string, relative = ''): string[] {
   const out: string[] = [];
@@ -41,7 +56,7 @@ function fromManifest(directory: string, files: Record<string, ManifestEntry>, c
     const asset = createAsset(crypto, servedAs, readBytes(path.join(directory, gzipped ? (entry.gzip_file as string) : name)), gzipped ? 'gzip' : undefined);
     if (entry.etag) asset.etag = entry.etag;
     if (entry.content_type) asset.contentType = entry.content_type;
-    table.set(servedAs, asset);
+    table.set(servedAs, withIdentity(asset));
   }
   return table;
 }
@@ -53,7 +68,7 @@ function fromFolder(directory: string, crypto: Pick<CryptoPort, 'sha256'>): Map<
     const gzipped = file.endsWith('.gz');
     if (!gzipped && files.includes(`${file}.gz`)) continue;
     const servedAs = `/${gzipped ? file.slice(0, -3) : file}`;
-    table.set(servedAs, createAsset(crypto, servedAs, readBytes(path.join(directory, file)), gzipped ? 'gzip' : undefined));
+    table.set(servedAs, withIdentity(createAsset(crypto, servedAs, readBytes(path.join(directory, file)), gzipped ? 'gzip' : undefined)));
   }
   return table;
 }

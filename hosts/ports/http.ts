@@ -17,7 +17,11 @@ export interface HttpRequestHead {
 }
 
 export interface HttpRequest extends HttpRequestHead {
-  /** Body chunks in order; ends with the request body. Not reading it is allowed. */
+  /**
+   * Body chunks in order; ends with the request body. Not reading it is allowed. When the client
+   * goes away before the body ended, the iterator throws an Error named "AbortError" (the core
+   * counts that as an abort, not as its own failure).
+   */
   body: AsyncIterable<Uint8Array>;
 }
 

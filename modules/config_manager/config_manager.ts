@@ -16,14 +16,15 @@ import type { KeyValueStore } from '../../hosts/ports/store';
 import type { GatewayBus } from '../event_bus/events';
 import type { GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { Logger } from '../util/logger';
+import { parseGuardedJson } from '../util/json_guard';
 import { toHex } from '../util/hex';
 import { utf8Encode } from '../util/utf8';
 import type { GatewayConfig } from './config_types';
 import { defaultsOf } from './fields';
-import { changedPaths, copyPlain, deepFreeze, deepMerge, readPath } from './merge';
+import { changedPaths, copyPlain, deepFreeze, deepMerge, readPath, writePath } from './merge';
 import { migrate } from './migrate';
 import { constantTimeEqual, createCredential, credentialMatches, passwordProblem } from './password';
-import { CONFIG_SCHEMA, DEFAULT_WEB_PASSWORD_HASH, DEFAULT_WEB_PASSWORD_ITERATIONS } from './schema';
+import { CONFIG_SCHEMA, SECRET_MASK, DEFAULT_WEB_PASSWORD, DEFAULT_WEB_PASSWORD_HASH, DEFAULT_WEB_PASSWORD_ITERATIONS } from './schema';
 import { maskSecrets, READ_ONLY_PATHS, restoreMaskedSecrets } from './secrets';
 import { type ConfigError, isPlainObject, validate } from './validate';
 
@@ -39,7 +40,11 @@ export type ConfigRecovery = 'none' | 'recovered' | 'reset';
 
 export type ConfigLoadStatus = 'not_loaded' | 'defaults' | 'loaded' | 'corrupt' | 'invalid' | 'unsupported_version' | 'read_failed';
 
-export type ConfigResult = { ok: true; config: GatewayConfig; changed: string[] } | { ok: false; errors: ConfigError[] };
+/** `ignored`: fields of an import that were left as they are (the login credential). */
+export type ConfigResult = { ok: true; config: GatewayConfig; changed: string[]; ignored?: string[] } | { ok: false; errors: ConfigError[] };
+
+/** The login: an import never changes it (only a password change with the current password, or a recovery reset). */
+export const WEB_CREDENTIAL_PATHS: readonly string[] = Object.freeze(['web.username', 'web.password_hash', 'web.password_salt', 'web.password_iterations']);
 
 export interface ConfigManagerOptions {
   store: KeyValueStore;
@@ -71,6 +76,8 @@ export class ConfigManager implements GatewayModule {
   #previousText: string | undefined;
   #saveFailing = false;
   #counters = { updates: 0, rejected: 0, persistFailures: 0 };
+  #defaultPasswordSet = true;
+  #defaultPasswordCheckedFor = DEFAULT_WEB_PASSWORD_HASH;
 
   constructor(options: ConfigManagerOptions) {
     this.#options = options;
@@ -184,19 +191,65 @@ export class ConfigManager implements GatewayModule {
     return JSON.stringify(options.includeSecrets ? this.#config : maskSecrets(this.#config), null, 2);
   }
 
-  /** Replace the config from an export: migrated, missing fields defaulted, validated before anything changes. */
+  /**
+   * Replace the config from an export: migrated, missing fields defaulted, validated before
+   * anything changes. The login credential is never taken from the file (a foreign or hand-made
+   * hash would lock the owner out); the fields it tried to change are listed as `ignored`.
+   */
   import(json: string): ConfigResult {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch (error) {
-      return this.#reject([{ field: '', code: 'parse_error', message: `not valid JSON: ${describeError(error)}` }]);
+    const parsed = parseGuardedJson(json);
+    if (!parsed.ok) {
+      const message = parsed.code === 'too_deep' ? parsed.message : `not valid JSON: ${parsed.message}`;
+      return this.#reject([{ field: '', code: 'parse_error', message }]);
     }
-    if (!isPlainObject(parsed)) return this.#reject([{ field: '', code: 'type', message: 'a configuration file holds a JSON object' }]);
-    const migrated = migrate(parsed);
+    if (!isPlainObject(parsed.value)) return this.#reject([{ field: '', code: 'type', message: 'a configuration file holds a JSON object' }]);
+    const migrated = migrate(parsed.value);
     if (!migrated.ok) return this.#reject([migrated.error]);
     const candidate = deepMerge(defaultConfig(), migrated.document);
-    return this.#commit(candidate, restoreMaskedSecrets(candidate, this.#config));
+    const errors = restoreMaskedSecrets(candidate, this.#config);
+    const ignored: string[] = [];
+    for (const path of WEB_CREDENTIAL_PATHS) {
+      const current = readPath(this.#config, path);
+      const given = readPath(migrated.document, path);
+      if (given !== undefined && given !== SECRET_MASK && given !== current) ignored.push(path);
+      writePath(candidate, path, current);
+    }
+    // A credential conflict only concerns fields that are kept anyway.
+    const result = this.#commit(candidate, errors.filter((e) => !WEB_CREDENTIAL_PATHS.includes(e.field)));
+    if (result.ok && ignored.length > 0) {
+      this.#log.warn(`configuration import: login credential in the file ignored (${ignored.join(', ')})`);
+      return { ...result, ignored };
+    }
+    return result;
+  }
+
+  /**
+   * The recovery path for a forgotten password (Node: `tinybms-gw reset-password`; device: the
+   * BOOT-button window or the serial console): the documented first-boot login, nothing else changed.
+   */
+  resetWebCredentials(): ConfigResult {
+    const defaults = defaultConfig();
+    const candidate = copyPlain(this.#config);
+    candidate.web = { ...candidate.web, username: defaults.web.username, password_hash: DEFAULT_WEB_PASSWORD_HASH, password_salt: defaults.web.password_salt, password_iterations: DEFAULT_WEB_PASSWORD_ITERATIONS };
+    const result = this.#commit(candidate, [], true);
+    if (result.ok) {
+      this.#defaultPasswordSet = true;
+      this.#log.warn('web login reset to the first-boot default (admin / the documented password)');
+    }
+    return result;
+  }
+
+  /** True while the web login accepts the documented first-boot password (the UI shows a banner). */
+  usesDefaultPassword(): boolean {
+    const web = this.#config.web;
+    if (web.password_hash === DEFAULT_WEB_PASSWORD_HASH) return true;
+    // A different hash may still be the default password under a new salt (set back by a change):
+    // checked once per credential, PBKDF2 being slow on the device.
+    if (this.#defaultPasswordCheckedFor !== web.password_hash) {
+      this.#defaultPasswordCheckedFor = web.password_hash;
+      this.#defaultPasswordSet = this.#options.crypto ? credentialMatches(this.#options.crypto, web, DEFAULT_WEB_PASSWORD) : false;
+    }
+    return this.#defaultPasswordSet;
   }
 
   /** Store a new salted PBKDF2 hash of `password`; the password itself is kept nowhere. */
@@ -208,7 +261,12 @@ export class ConfigManager implements GatewayModule {
     const candidate = copyPlain(this.#config);
     candidate.web = { ...candidate.web, ...createCredential(crypto, password, DEFAULT_WEB_PASSWORD_ITERATIONS) };
     const result = this.#commit(candidate, []);
-    if (result.ok) this.#log.info('web password changed');
+    if (result.ok) {
+      // Known without PBKDF2: the password is at hand.
+      this.#defaultPasswordCheckedFor = this.#config.web.password_hash;
+      this.#defaultPasswordSet = password === DEFAULT_WEB_PASSWORD;
+      this.#log.info('web password changed');
+    }
     return result;
   }
 
@@ -235,7 +293,7 @@ export class ConfigManager implements GatewayModule {
       config_updates_total: this.#counters.updates,
       config_rejected_total: this.#counters.rejected,
       config_persist_failures_total: this.#counters.persistFailures,
-      web_default_password: this.#config.web.password_hash === DEFAULT_WEB_PASSWORD_HASH,
+      web_default_password: this.usesDefaultPassword(),
     };
   }
 

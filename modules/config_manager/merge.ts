@@ -9,7 +9,7 @@ export function deepMerge(base: unknown, patch: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(patch)) return copyPlain(patch);
   const out: Record<string, unknown> = copyPlain(base) as Record<string, unknown>;
   for (const key of Object.keys(patch)) {
-    out[key] = Object.prototype.hasOwnProperty.call(base, key) ? deepMerge(base[key], patch[key]) : copyPlain(patch[key]);
+    setOwn(out, key, Object.prototype.hasOwnProperty.call(base, key) ? deepMerge(base[key], patch[key]) : copyPlain(patch[key]));
   }
   return out;
 }
@@ -18,8 +18,17 @@ export function copyPlain<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => copyPlain(item)) as T;
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = copyPlain(value[key]);
+  for (const key of Object.keys(value)) setOwn(out, key, copyPlain(value[key]));
   return out as T;
+}
+
+/**
+ * An own data property even for "__proto__": JSON.parse makes it an own key, and a plain
+ * assignment would set the prototype instead, so validation would never see (and refuse) it.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 export function deepFreeze<T>(value: T): T {

@@ -3,6 +3,7 @@
  * fields it was compared with; they run only on configs whose single fields are already valid.
  */
 import type { GatewayConfig } from './config_types';
+import { fieldLabel } from './labels';
 
 /** The smallest cell voltage window the charge control accepts (see the rule below). */
 const MIN_CELL_WINDOW_MV = 100;
@@ -23,7 +24,7 @@ function lessThan(lower: string, upper: string, read: (c: GatewayConfig) => [num
       const [a, b] = read(config);
       return orEqual ? a <= b : a < b;
     },
-    message: `${lower} must be ${orEqual ? 'at most' : 'below'} ${upper}`,
+    message: `${fieldLabel(lower)} must be ${orEqual ? 'at most' : 'below'} ${fieldLabel(upper)}`,
   };
 }
 
@@ -32,13 +33,13 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = Object.freeze([
     field: 'mqtt.broker_uri',
     related: ['mqtt.enabled'],
     holds: (c) => !c.mqtt.enabled || c.mqtt.broker_uri !== '',
-    message: 'MQTT is enabled but no broker URI is set',
+    message: `${fieldLabel('mqtt.enabled')} is on but ${fieldLabel('mqtt.broker_uri')} is empty`,
   },
   {
     field: 'mqtt.client_key',
     related: ['mqtt.client_cert'],
     holds: (c) => (c.mqtt.client_cert === '') === (c.mqtt.client_key === ''),
-    message: 'a client certificate and its private key go together',
+    message: `${fieldLabel('mqtt.client_cert')} and ${fieldLabel('mqtt.client_key')} go together: set both or neither`,
   },
   lessThan('bms.response_timeout_ms', 'bms.poll_interval_ms', (c) => [c.bms.response_timeout_ms, c.bms.poll_interval_ms]),
   lessThan('bms.poll_interval_ms', 'bms.stale_after_ms', (c) => [c.bms.poll_interval_ms, c.bms.stale_after_ms]),
@@ -50,7 +51,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = Object.freeze([
     field: 'alerts.voltage_hysteresis_mv',
     related: ['alerts.cell_voltage_min_mv', 'alerts.cell_voltage_max_mv'],
     holds: (c) => 2 * c.alerts.voltage_hysteresis_mv < c.alerts.cell_voltage_max_mv - c.alerts.cell_voltage_min_mv,
-    message: 'the voltage hysteresis bands of the min and max alerts would overlap',
+    message: `twice ${fieldLabel('alerts.voltage_hysteresis_mv')} must fit between ${fieldLabel('alerts.cell_voltage_min_mv')} and ${fieldLabel('alerts.cell_voltage_max_mv')} (the alert bands would overlap)`,
   },
   lessThan('alerts.voltage_hysteresis_mv', 'alerts.imbalance_max_mv', (c) => [c.alerts.voltage_hysteresis_mv, c.alerts.imbalance_max_mv], true),
   lessThan('alerts.temperature_hysteresis_c', 'alerts.temperature_max_c', (c) => [c.alerts.temperature_hysteresis_c, c.alerts.temperature_max_c]),
@@ -66,7 +67,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = Object.freeze([
     field: 'charge.cell_max_mv',
     related: ['charge.cell_min_mv'],
     holds: (c) => c.charge.cell_max_mv - c.charge.cell_min_mv >= MIN_CELL_WINDOW_MV,
-    message: `must be at least ${MIN_CELL_WINDOW_MV} mV above charge.cell_min_mv`,
+    message: `${fieldLabel('charge.cell_max_mv')} must be at least ${MIN_CELL_WINDOW_MV} mV above ${fieldLabel('charge.cell_min_mv')}`,
   },
   lessThan('charge.low_temp_charge_c', 'charge.high_temp_charge_c', (c) => [c.charge.low_temp_charge_c, c.charge.high_temp_charge_c]),
   lessThan('charge.imbalance_release_mv', 'charge.imbalance_hold_mv', (c) => [c.charge.imbalance_release_mv, c.charge.imbalance_hold_mv]),

@@ -61,8 +61,12 @@ function checkLeaf(path: string, field: LeafField, value: unknown, errors: Confi
       }
       return;
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
+      if (typeof value !== 'number') {
         errors.push({ field: path, code: 'type', message: `expected a number, got ${describe(value)}` });
+        return;
+      }
+      if (!Number.isFinite(value)) {
+        errors.push({ field: path, code: 'type', message: 'expected a finite number' });
         return;
       }
       const params = { min: field.min, max: field.max };

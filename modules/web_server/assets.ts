@@ -15,6 +15,11 @@ export interface WebAsset {
   encoding?: 'gzip';
   /** Strong validator, quoted as sent: "\"3f2a...\"". */
   etag: string;
+  /**
+   * The uncompressed bytes of a gzip asset, for clients that do not accept gzip. Hosts that can
+   * inflate provide it (Node); without it such a client gets 406.
+   */
+  identity?: () => Uint8Array;
 }
 
 /** Keys are absolute paths ("/index.html", "/assets/app.js"). */
@@ -76,14 +81,50 @@ export function resolveAsset(table: AssetTable, path: string): WebAsset | undefi
   return lastSegment.includes('.') ? undefined : table.get('/index.html');
 }
 
-export function assetResponse(asset: WebAsset, ifNoneMatch: string | undefined): HttpResponse {
+/**
+ * Whether gzip may be sent (RFC 9110 §12.5.3): listed, or covered by "*", with q > 0. No header
+ * at all allows any coding; `preferIdentity` then chooses plain bytes (curl without --compressed).
+ */
+export function gzipAccepted(acceptEncoding: string | undefined, preferIdentity = false): boolean {
+  if (acceptEncoding === undefined) return !preferIdentity;
+  let gzip: number | undefined;
+  let any: number | undefined;
+  for (const part of acceptEncoding.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    const weight = Number.isFinite(q) ? q : 0;
+    if (name.trim() === 'gzip' || name.trim() === 'x-gzip') gzip = weight;
+    else if (name.trim() === '*') any = weight;
+  }
+  return (gzip ?? any ?? 0) > 0;
+}
+
+export function assetResponse(asset: WebAsset, ifNoneMatch: string | undefined, acceptEncoding?: string): HttpResponse {
   // Revalidate every time: a 304 is cheap, and a firmware update never leaves a stale UI behind.
   const headers: Record<string, string> = { ETag: asset.etag, 'Cache-Control': 'no-cache' };
-  if (asset.encoding) headers.Vary = 'Accept-Encoding';
-  if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, asset.etag)) return { status: 304, headers };
+  let body = asset.body;
+  let encoding = asset.encoding;
+  if (encoding) {
+    headers.Vary = 'Accept-Encoding';
+    if (!gzipAccepted(acceptEncoding, asset.identity !== undefined)) {
+      if (!asset.identity) {
+        return {
+          status: 406,
+          headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+          body: 'This gateway stores its web UI gzip-compressed only; use a browser, or curl --compressed.\n',
+        };
+      }
+      body = asset.identity();
+      encoding = undefined;
+      // Another representation, another strong validator.
+      headers.ETag = `${asset.etag.slice(0, -1)}-identity"`;
+    }
+  }
+  if (ifNoneMatch !== undefined && etagListMatches(ifNoneMatch, headers.ETag)) return { status: 304, headers };
   headers['Content-Type'] = asset.contentType;
-  if (asset.encoding) headers['Content-Encoding'] = asset.encoding;
-  return { status: 200, headers, body: asset.body };
+  if (encoding) headers['Content-Encoding'] = encoding;
+  return { status: 200, headers, body };
 }
 
 function etagListMatches(header: string, etag: string): boolean {

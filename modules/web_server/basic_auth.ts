@@ -93,6 +93,11 @@ export class Authenticator {
     return lockout > 0 ? { kind: 'locked', retryAfterMs: lockout, started: true } : { kind: 'invalid' };
   }
 
+  /** Sign-out: this header must pass the password check again (it does, if sent again; the UI forgets it). */
+  forget(authorization: string): void {
+    this.#remembered.delete(this.#fingerprint(authorization));
+  }
+
   metrics(): Record<string, number> {
     return {
       auth_successes_total: this.#counters.successes,

@@ -23,7 +23,8 @@ function fail(errors: FieldError[], field: string, code: string, message: string
 
 export function numberIn(options: { min: number; max: number; integer?: boolean }): Check<number> {
   return (value, field, errors) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return fail(errors, field, 'invalid_type', 'must be a number');
+    if (typeof value !== 'number') return fail(errors, field, 'invalid_type', 'must be a number');
+    if (!Number.isFinite(value)) return fail(errors, field, 'not_finite', 'must be a finite number');
     if (options.integer && !Number.isInteger(value)) return fail(errors, field, 'not_integer', 'must be a whole number');
     if (value < options.min || value > options.max) return fail(errors, field, 'out_of_range', `must be between ${options.min} and ${options.max}`);
     return value;

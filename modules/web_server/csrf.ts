@@ -30,6 +30,11 @@ export class CsrfTokens {
     this.#key = crypto.randomBytes(32);
   }
 
+  /** Invalidates every token issued so far (sign-out). */
+  rotate(): void {
+    this.#key = this.#crypto.randomBytes(32);
+  }
+
   issue(user: string): CsrfToken {
     const expiresAt = Math.ceil(this.#clock.now() + this.ttlMs);
     return { token: `${expiresAt}.${this.#mac(user, expiresAt)}`, expires_in_s: Math.floor(this.ttlMs / 1000) };

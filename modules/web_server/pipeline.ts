@@ -24,6 +24,13 @@ export interface PipelineCounters {
   rateLimited: number;
   bodyRefused: number;
   internalErrors: number;
+  /** Clients that went away before their request body ended. */
+  clientAborts: number;
+}
+
+/** The HTTP port's signal for a client that left mid-body (hosts/ports/http.ts). */
+export function isClientAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }
 
 export class RequestPipeline {
@@ -35,6 +42,7 @@ export class RequestPipeline {
     rateLimited: 0,
     bodyRefused: 0,
     internalErrors: 0,
+    clientAborts: 0,
   };
   #router: Router;
   #authenticator: Authenticator;
@@ -68,6 +76,7 @@ export class RequestPipeline {
     try {
       response = await this.#dispatch(request);
     } catch (error) {
+      if (isClientAbort(error)) return this.#aborted(request);
       response = this.#failure(error, request);
     }
     const status = Math.floor(response.status / 100);
@@ -93,7 +102,7 @@ export class RequestPipeline {
     const isApi = path === '/api' || path.startsWith('/api/') || path.startsWith('/ws/');
     if (!isApi && (request.method === 'GET' || request.method === 'HEAD')) {
       const asset = resolveAsset(this.#assets(), path);
-      if (asset) return assetResponse(asset, request.headers['if-none-match']);
+      if (asset) return assetResponse(asset, request.headers['if-none-match'], request.headers['accept-encoding']);
       return text(404, 'not found\n');
     }
     throw new ApiError(404, 'not_found', `no endpoint ${request.method} ${path}`);
@@ -124,6 +133,13 @@ export class RequestPipeline {
       }
     }
     return outcome.user;
+  }
+
+  /** Nobody is left to read an answer: one log line, no stack, not a server error. */
+  #aborted(request: HttpRequest): HttpResponse {
+    this.counters.clientAborts++;
+    this.#log.info(`${request.method} ${request.url.split('?')[0]}: client went away before the request body ended`);
+    return { status: 400, headers: { Connection: 'close' }, body: '' };
   }
 
   #failure(error: unknown, request: HttpRequest): HttpResponse {

@@ -4,7 +4,8 @@
  */
 import type { HttpRequest } from '../../hosts/ports/http';
 import { ApiError } from './responses';
-import { utf8Decode } from './text_codecs';
+import { parseGuardedJson } from '../util/json_guard';
+import { utf8Decode, utf8DecodeStrict } from './text_codecs';
 
 export interface ParsedTarget {
   /** Percent-decoded path, "/" for an empty one. */
@@ -80,11 +81,14 @@ export class RequestBody {
     if (this.contentType !== 'application/json') {
       throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
     }
-    try {
-      return JSON.parse(utf8Decode(bytes));
-    } catch (error) {
-      throw new ApiError(400, 'invalid_json', `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { field: '' });
+    const text = utf8DecodeStrict(bytes);
+    if (text === undefined) throw new ApiError(400, 'invalid_utf8', 'the body is not valid UTF-8 text', { field: '' });
+    const parsed = parseGuardedJson(text);
+    if (!parsed.ok) {
+      const message = parsed.code === 'too_deep' ? parsed.message : `the body is not valid JSON: ${parsed.message}`;
+      throw new ApiError(400, parsed.code, message, { field: '' });
     }
+    return parsed.value;
   }
 
   /** Declared length from Content-Length, when the client sent one. */

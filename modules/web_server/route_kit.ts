@@ -2,6 +2,7 @@
 import type { Host } from '../../hosts/host';
 import type { Logger } from '../util/logger';
 import type { CsrfTokens } from './csrf';
+import type { EnergyLedger } from './energy_ledger';
 import type { GatewayState } from './gateway_state';
 import { ApiError } from './responses';
 import type { WebServerServices } from './services';
@@ -23,6 +24,8 @@ export interface RouteKit {
   logger: Logger;
   limits: BodyLimits;
   restartDelayMs: number;
+  /** Energy per day/month and equivalent cycles, when the gateway has energy counters. */
+  energyLedger?: EnergyLedger;
 }
 
 /** The service, or a 503 saying it is not available on this gateway (yet). */

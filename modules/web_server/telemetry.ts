@@ -39,6 +39,8 @@ export function batterySummary(view: BatteryView): Record<string, unknown> {
       min_temperature_c: data.min_temperature_c,
       max_temperature_c: data.max_temperature_c,
       online_status: data.online_status,
+      // The BMS's own estimate (0 = not estimating): the UI's "time to go".
+      time_left_s: data.time_left_s,
     });
   }
   if (view.limits) {

@@ -32,6 +32,17 @@ const REPLACEMENT = 0xfffd;
  * each maximal malformed subsequence becomes one U+FFFD.
  */
 export function utf8Decode(bytes: Uint8Array): string {
+  return utf8DecodeCounted(bytes).text;
+}
+
+/** The text, or undefined when the bytes are not well-formed UTF-8 (request bodies must be). */
+export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
+  const decoded = utf8DecodeCounted(bytes);
+  return decoded.malformed === 0 ? decoded.text : undefined;
+}
+
+function utf8DecodeCounted(bytes: Uint8Array): { text: string; malformed: number } {
+  let malformed = 0;
   let out = '';
   let units: number[] = [];
   const emit = (codePoint: number) => {
@@ -61,12 +72,16 @@ export function utf8Decode(bytes: Uint8Array): string {
         if (byte === 0xf0) lower = 0x90;
         if (byte === 0xf4) upper = 0x8f;
         [needed, codePoint] = [3, byte & 0x07];
-      } else emit(REPLACEMENT);
+      } else {
+        malformed++;
+        emit(REPLACEMENT);
+      }
       continue;
     }
     if (byte < lower || byte > upper) {
       // The sequence broke off: one replacement, and this byte starts afresh.
       [needed, seen, codePoint, lower, upper] = [0, 0, 0, 0x80, 0xbf];
+      malformed++;
       emit(REPLACEMENT);
       i--;
       continue;
@@ -78,6 +93,9 @@ export function utf8Decode(bytes: Uint8Array): string {
       [needed, seen, codePoint] = [0, 0, 0];
     }
   }
-  if (needed > 0) emit(REPLACEMENT);
-  return out + String.fromCharCode.apply(null, units);
+  if (needed > 0) {
+    malformed++;
+    emit(REPLACEMENT);
+  }
+  return { text: out + String.fromCharCode.apply(null, units), malformed };
 }

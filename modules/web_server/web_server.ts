@@ -10,6 +10,7 @@ import { type AssetTable, missingUiAssets } from './assets';
 import { Authenticator } from './basic_auth';
 import { BusFeeds, WS_PATHS } from './bus_feeds';
 import { CsrfTokens } from './csrf';
+import { EnergyLedger } from './energy_ledger';
 import { GatewayState } from './gateway_state';
 import { type LoginLimiterOptions, LoginLimiter } from './login_limiter';
 import { RequestPipeline } from './pipeline';
@@ -23,7 +24,10 @@ import { registerRoutes } from './routes/register_routes';
 import { statusRoutes } from './routes/status_routes';
 import { systemRoutes } from './routes/system_routes';
 import type { WebServerServices } from './services';
-import { WebSocketHub } from './ws_hub';
+import { originAllowed } from './origin';
+import { sessionRoutes } from './routes/session_routes';
+import { type Admission, type HubOptions, WebSocketHub } from './ws_hub';
+import { WebSocketTickets } from './ws_tickets';
 
 export interface WebServerOptions {
   services: WebServerServices;
@@ -39,6 +43,8 @@ export interface WebServerOptions {
   maxWebSocketClients?: number;
   /** A client with more than this queued is skipped until it catches up. */
   webSocketMaxBufferedBytes?: number;
+  /** Anonymous pool, per-address and per-login limits, idle and slow-client times. */
+  webSocket?: Partial<HubOptions>;
   uartMessagesPerSecond?: number;
   canMessagesPerSecond?: number;
   restartDelayMs?: number;
@@ -56,6 +62,8 @@ export class WebServer implements GatewayModule {
   #feeds: BusFeeds;
   #pipeline: RequestPipeline;
   #authenticator: Authenticator;
+  #tickets: WebSocketTickets;
+  #ledger: EnergyLedger;
   #assets: AssetTable;
   #listening: Promise<HttpServerHandle> | undefined;
   #stopped: Promise<void> = Promise.resolve();
@@ -70,7 +78,11 @@ export class WebServer implements GatewayModule {
     this.#log = context.logger('web_server');
     this.#assets = options.assets ?? missingUiAssets(host.crypto);
     this.#state = new GatewayState(host.clock, () => context.config().bms.stale_after_ms);
-    this.#hub = new WebSocketHub(host.clock, { maxClients: options.maxWebSocketClients ?? 8, maxBufferedBytes: options.webSocketMaxBufferedBytes ?? 64 * 1024 });
+    const hubOptions: Partial<HubOptions> = { ...options.webSocket };
+    if (options.maxWebSocketClients !== undefined) hubOptions.maxClients = options.maxWebSocketClients;
+    if (options.webSocketMaxBufferedBytes !== undefined) hubOptions.maxBufferedBytes = options.webSocketMaxBufferedBytes;
+    this.#hub = new WebSocketHub(host.clock, hubOptions);
+    this.#tickets = new WebSocketTickets(host.crypto, host.clock);
     this.#feeds = new BusFeeds({
       bus: context.bus,
       clock: host.clock,
@@ -92,6 +104,7 @@ export class WebServer implements GatewayModule {
       host.crypto,
     );
     this.#authenticator = authenticator;
+    this.#ledger = new EnergyLedger({ clock: host.clock, store: host.store, energy: options.services.energy, logger: this.#log });
     const jsonBytes = options.jsonBodyLimitBytes ?? 16 * 1024;
     const kit: RouteKit = {
       host,
@@ -105,6 +118,7 @@ export class WebServer implements GatewayModule {
       logger: this.#log,
       limits: { jsonBytes, configBytes: options.configBodyLimitBytes ?? 64 * 1024 },
       restartDelayMs: options.restartDelayMs ?? 500,
+      energyLedger: this.#ledger,
     };
     const router = new Router([
       statusRoutes(kit),
@@ -113,6 +127,7 @@ export class WebServer implements GatewayModule {
       historyRoutes(kit),
       registerRoutes(kit),
       systemRoutes(kit),
+      sessionRoutes({ tickets: this.#tickets, hub: this.#hub, authenticator, csrf, audit: kit.audit }),
       ...(options.extraRoutes ?? []),
     ]);
     this.#pipeline = new RequestPipeline({
@@ -133,6 +148,8 @@ export class WebServer implements GatewayModule {
   start(): void {
     if (this.#listening) return;
     this.#feeds.start();
+    this.#hub.start();
+    this.#ledger.start();
     const http = this.#context.host.http;
     if (!http) {
       this.#listenError = 'this host has no HTTP port';
@@ -160,6 +177,8 @@ export class WebServer implements GatewayModule {
 
   stop(): void {
     this.#feeds.stop();
+    this.#hub.stop();
+    this.#ledger.stop();
     this.#hub.closeAll();
     const listening = this.#listening;
     this.#listening = undefined;
@@ -188,11 +207,27 @@ export class WebServer implements GatewayModule {
 
   handleWebSocket(head: HttpRequestHead): WebSocketSession | undefined {
     const target = parseTarget(head.url);
-    if (!target) return undefined;
-    return this.#hub.session(target.path, (channel, connection) => {
+    if (!target || !this.#hub.hasChannel(target.path)) return undefined;
+    return this.#hub.session(target.path, this.#admission(head, target.query), (channel, connection) => {
       // A new telemetry client sees the current state at once instead of waiting a period.
       if (channel.path === WS_PATHS.telemetry) connection.send(JSON.stringify(this.#feeds.telemetryNow()));
     });
+  }
+
+  /** Who is asking: the Origin must be this gateway; a ticket or Basic credentials make a signed-in client. */
+  #admission(head: HttpRequestHead, query: ReadonlyMap<string, string>): Admission {
+    const address = head.remoteAddress;
+    if (!originAllowed(head.headers.origin, head.headers.host)) return { address, refusal: 'origin not allowed: open the UI from the gateway itself' };
+    const ticket = query.get('ticket');
+    if (ticket !== undefined) {
+      const identity = this.#tickets.redeem(ticket);
+      return identity ? { address, identity } : { address, refusal: 'ticket invalid or expired: ask /api/security/ws-ticket for a new one' };
+    }
+    const authorization = head.headers.authorization;
+    if (authorization === undefined) return { address };
+    const outcome = this.#authenticator.authenticate(authorization, address);
+    if (outcome.kind !== 'ok') return { address, refusal: outcome.kind === 'locked' ? 'too many failed logins' : 'wrong user name or password' };
+    return { address, identity: { user: outcome.user, sessionKey: this.#tickets.sessionKey(authorization) } };
   }
 
   metrics(): ModuleMetrics {
@@ -212,9 +247,16 @@ export class WebServer implements GatewayModule {
       web_rate_limited_total: counters.rateLimited,
       web_body_refused_total: counters.bodyRefused,
       web_internal_errors_total: counters.internalErrors,
+      web_client_aborts_total: counters.clientAborts,
       ...this.#authenticator.metrics(),
       ws_clients: this.#hub.clients,
-      ws_refused_total: this.#hub.refused,
+      ws_anonymous_clients: this.#hub.anonymousClients,
+      ws_refused_total: this.#hub.counters.refused,
+      ws_refused_policy_total: this.#hub.counters.refusedPolicy,
+      ws_evicted_idle_total: this.#hub.counters.evictedIdle,
+      ws_evicted_slow_total: this.#hub.counters.evictedSlow,
+      ws_tickets_issued_total: this.#tickets.issued,
+      ws_tickets_refused_total: this.#tickets.refused,
       ws_messages_sent_total: ws.sent,
       ws_messages_dropped_total: ws.dropped,
     };

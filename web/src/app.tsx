@@ -1,8 +1,8 @@
 /** The shell: header (summary, theme, sign-out), navigation, and the current page. */
 import type { FunctionComponent } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { auth, signOut } from './api/auth';
-import { forgetCsrfToken } from './api/client';
+import { auth } from './api/auth';
+import { endSession } from './api/client';
 import { fixed } from './format';
 import { AlertsPage } from './pages/alerts';
 import { ChartsPage } from './pages/charts';
@@ -58,10 +58,8 @@ function Header() {
             type="button"
             class="ghost"
             title={`Signed in as ${user.username}`}
-            onClick={() => {
-              forgetCsrfToken();
-              signOut();
-            }}
+            data-testid="sign-out"
+            onClick={() => void endSession()}
           >
             Sign out
           </button>

@@ -10,6 +10,7 @@ import type { HttpPort } from '../../ports/http';
 import type { LogLevel } from '../../ports/log';
 import type { MqttPort } from '../../ports/mqtt';
 import type { KeyValueStore } from '../../ports/store';
+import type { TextEncoderPort } from '../../ports/text';
 import { ModdableClock } from './clock';
 import { SdkFileStore } from './files';
 import { SdkHttpPort } from './http_server';
@@ -17,6 +18,7 @@ import { describeError, TraceLog } from './log';
 import { SdkMqttPort } from './mqtt';
 import { PREFERENCE_MAX_KEY_LENGTH, PreferenceStore } from './preference_store';
 import type { HostSettings } from './settings';
+import { createSdkTextEncoder } from './text';
 
 export interface ClockAndLog {
   clock: ModdableClock;
@@ -39,6 +41,7 @@ export interface SdkPorts {
   files: FileStore;
   mqtt: MqttPort;
   http: HttpPort;
+  text: TextEncoderPort;
   /** Storage that could not be opened (the gateway runs without it and raises STORAGE_FAULT). */
   bootProblems: string[];
 }
@@ -62,6 +65,7 @@ export function createSdkPorts(settings: HostSettings, fileRoot: string, base: C
     files,
     mqtt: new SdkMqttPort(base.clock),
     http: new SdkHttpPort({ clock: base.clock, log: base.log }),
+    text: createSdkTextEncoder(),
     bootProblems,
   };
 }

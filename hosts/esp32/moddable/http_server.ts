@@ -204,7 +204,9 @@ export class SdkHttpPort implements HttpPort {
       },
       onError(this: HTTPConnection) {
         finished = true;
-        body?.fail(new Error('the connection closed before the request body ended'));
+        const aborted = new Error('the client closed the connection before the request body ended');
+        aborted.name = 'AbortError'; // ports/http.ts: counted as a client abort
+        body?.fail(aborted);
         source?.cancel();
         log.log('debug', 'http', `connection error on ${head?.method ?? '?'} ${head?.url ?? '?'}`);
       },

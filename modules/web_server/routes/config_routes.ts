@@ -67,8 +67,12 @@ export function configRoutes(kit: RouteKit): RouteTable {
       handle: async ({ body, user }) => {
         const document = requireObject(await body.json(), 'a configuration file');
         const result = config.import(JSON.stringify(document));
-        if (result.ok) kit.audit('info', `configuration replaced from an import by ${user}`);
-        return configAnswer(result, whole, kit);
+        if (!result.ok) return configAnswer(result, whole, kit);
+        kit.audit('info', `configuration replaced from an import by ${user}`);
+        const answer = configAnswer(result, whole, kit);
+        // The login is never imported: say which of its fields the file tried to change.
+        if (result.ignored && result.ignored.length > 0) answer.headers['X-Ignored-Fields'] = result.ignored.join(', ');
+        return answer;
       },
     },
     {

@@ -1,10 +1,18 @@
 /** Open read-only endpoints: status, live data, diagnostics, metrics, events and link states. */
+import { snakeCase } from '../../util/case_keys';
 import { queryInteger } from '../body_schema';
 import { json, text } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import type { RouteTable } from '../router';
 import { batterySummary, energyFields } from '../telemetry';
+
+/** The host's heap figures in the API's vocabulary. */
+function heapFigures(heap: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(heap)) out[snakeCase(key)] = value;
+  return out;
+}
 
 export function statusRoutes(kit: RouteKit): RouteTable {
   const { host, services, state } = kit;
@@ -25,7 +33,7 @@ export function statusRoutes(kit: RouteKit): RouteTable {
           firmware_version: host.system.firmwareVersion,
           platform: host.system.platform,
           uptime_s: Math.floor(host.system.uptimeMs() / 1000),
-          heap: host.system.heap(),
+          heap: heapFigures(host.system.heap()),
           wifi: services.wifi
             ? services.wifi.metrics()
             : host.wifi
@@ -43,10 +51,22 @@ export function statusRoutes(kit: RouteKit): RouteTable {
             limits: state.limits,
             energy: energyFields(services.energy),
           }),
+          // Several packs: one entry per pack, the battery block's fields (the top level is the bank).
+          ...(state.packs.length > 0
+            ? {
+                packs: state.packs.map((p, i) => ({
+                  pack: i + 1,
+                  link: p.link,
+                  ...batterySummary({ data: p.data, ageMs: state.dataAgeMs(p.data), fresh: state.dataFresh(p.data), limits: services.packLimits?.(i + 1) }),
+                })),
+              }
+            : {}),
           active_alerts: alerts ? alerts.length : null,
           // The UI shows a banner when recovery is not 'none' (config_recovered / config_reset).
           config: services.config.recoveryStatus?.() ?? null,
           storage_faults: alerts ? alerts.filter((a) => a.code === 'STORAGE_FAULT' && (a as { active?: boolean }).active !== false).map((a) => a.message) : [],
+          // The UI's banner; /metrics has it too (web_default_password).
+          security: { default_password: services.config.usesDefaultPassword?.() ?? false },
           ota: services.ota?.status?.() ?? null,
         });
       },
@@ -58,6 +78,15 @@ export function statusRoutes(kit: RouteKit): RouteTable {
       handle: () => {
         if (!state.latest) return json(200, { data_valid: false, age_ms: null });
         return json(200, { ...state.latest, data_valid: state.dataFresh(), age_ms: state.dataAgeMs() });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/energy',
+      access: 'open',
+      handle: () => {
+        const ledger = need(kit.energyLedger, 'energy');
+        return json(200, ledger.report(services.config.get().charge.capacity_ah, state.latest?.cell_count));
       },
     },
     {

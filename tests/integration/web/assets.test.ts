@@ -90,6 +90,26 @@ describe('web UI assets over HTTP', () => {
       expect(await icon.text()).toBe(ICON);
     });
 
+    it('serves plain bytes (own ETag, Vary) to a client that does not take gzip, and to one that says nothing (issue 16)', async () => {
+      for (const acceptEncoding of ['identity', 'gzip;q=0, deflate', undefined]) {
+        const answer = await new Promise<{ headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+          const headers: Record<string, string> = acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding };
+          http.get(`${gw.base}/app.js`, { headers }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+          }).on('error', reject);
+        });
+        expect(answer.headers['content-encoding']).toBeUndefined();
+        expect(answer.headers.vary).toBe('Accept-Encoding');
+        expect(answer.headers.etag).toMatch(/-identity"$/);
+        expect(answer.body).toBe(APP);
+      }
+      const gzipped = await fetch(`${gw.base}/app.js`, { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+      expect(gzipped.headers.get('etag')).not.toMatch(/-identity/);
+    });
+
     it('answers an app route without extension with index.html and a missing file with 404', async () => {
       expect(await (await fetch(`${gw.base}/history`)).text()).toBe(INDEX);
       expect((await fetch(`${gw.base}/missing.css`)).status).toBe(404);

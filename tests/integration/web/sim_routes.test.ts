@@ -51,10 +51,10 @@ describe('/api/sim routes over HTTP', () => {
   });
 
   it('injects a fault that the gateway then sees, and clears it', async () => {
-    const injected = await post('/api/sim/faults', { kind: 'cell_overvoltage', cell: 2, voltageMv: 3720 });
+    const injected = await post('/api/sim/faults', { kind: 'cell_overvoltage', cell: 2, voltage_mv: 3720 });
     expect(injected.status).toBe(200);
     const { fault } = await jsonOf(injected);
-    expect(fault.fault).toEqual({ kind: 'cell_overvoltage', cell: 2, voltageMv: 3720 });
+    expect(fault.fault).toEqual({ kind: 'cell_overvoltage', cell: 2, voltage_mv: 3720 });
     gw.clock.advance(1_000);
     const data = await jsonOf(await fetch(`${gw.base}/api/data`));
     expect(data.max_cell_voltage_mv).toBe(3720);

@@ -5,7 +5,7 @@
  * message was sent (the server writes in order, so everything sent before the pong is in).
  */
 import WebSocket from 'ws';
-import { startWebGateway, type WebGateway, type WebGatewayOptions } from './support/web_gateway';
+import { basicAuth, jsonOf, mutationHeaders, startWebGateway, type WebGateway, type WebGatewayOptions } from './support/web_gateway';
 
 interface Client {
   socket: WebSocket;
@@ -17,9 +17,9 @@ interface Client {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-function connect(gw: WebGateway, path: string): Promise<Client> {
+function connect(gw: WebGateway, path: string, headers: Record<string, string> = {}): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${gw.wsBase}${path}`);
+    const socket = new WebSocket(`${gw.wsBase}${path}`, { headers });
     const messages: Record<string, any>[] = [];
     const waiters: (() => void)[] = [];
     socket.on('message', (data) => {
@@ -56,8 +56,8 @@ describe('WebSockets', () => {
   const start = async (options: WebGatewayOptions = {}) => {
     gw = await startWebGateway(options);
   };
-  const open = async (path: string) => {
-    const client = await connect(gw, path);
+  const open = async (path: string, headers: Record<string, string> = {}) => {
+    const client = await connect(gw, path, headers);
     clients.push(client);
     return client;
   };
@@ -241,6 +241,71 @@ describe('WebSockets', () => {
       }
       expect(fourth).toBeDefined();
       expect(gw.server.metrics().ws_clients).toBe(2);
+    });
+
+    it('keeps a signed-in dashboard’s live feed while anonymous sockets are held (issue 16)', async () => {
+      await start();
+      // Eight idle strangers on /ws/can from one address, then from the pool's point of view.
+      const strangers = await Promise.all(Array.from({ length: 8 }, () => open('/ws/can')));
+      const never = new Promise<number>(() => undefined);
+      const outcomes = await Promise.all(strangers.map((c) => Promise.race([c.closed.then((x) => x.code), c.sync().then(() => 0, () => never)])));
+      expect(outcomes.filter((code) => code === 1013).length).toBeGreaterThanOrEqual(5);
+      expect(gw.server.metrics().ws_anonymous_clients).toBeLessThanOrEqual(3);
+
+      const ticketAnswer = await fetch(`${gw.base}/api/security/ws-ticket`, { headers: { Authorization: basicAuth() } });
+      expect(ticketAnswer.status).toBe(200);
+      const { ticket, expires_in_s } = await jsonOf(ticketAnswer);
+      expect(expires_in_s).toBeGreaterThan(0);
+      const dashboard = await open(`/ws/telemetry?ticket=${ticket}`);
+      await dashboard.waitFor((m) => m.type === 'telemetry');
+      const seen = dashboard.messages.length;
+      gw.clock.advance(1_000);
+      await dashboard.waitFor(() => dashboard.messages.length > seen);
+      expect(dashboard.messages.at(-1)?.type).toBe('telemetry');
+      // A ticket is single-use.
+      const reused = await open(`/ws/telemetry?ticket=${ticket}`);
+      expect((await reused.closed).code).toBe(1008);
+    });
+
+    it('refuses a foreign Origin and an unknown ticket with 1008; the gateway’s own Origin is fine', async () => {
+      await start({ bms: false });
+      const host = gw.base.replace('http://', '');
+      const foreign = await open('/ws/telemetry', { Origin: 'http://evil.example' });
+      expect(await foreign.closed).toEqual({ code: 1008, reason: expect.stringMatching(/origin/) });
+      const forged = await open('/ws/telemetry?ticket=00112233445566778899aabbccddeeff');
+      expect((await forged.closed).code).toBe(1008);
+      const own = await open('/ws/telemetry', { Origin: `http://${host}` });
+      await own.sync();
+      expect(gw.server.metrics()).toMatchObject({ ws_clients: 1, ws_refused_policy_total: 2 });
+    });
+
+    it('sign-out closes the sockets of that login and makes its CSRF tokens useless', async () => {
+      await start({ bms: false });
+      const headers = await mutationHeaders(gw);
+      const { ticket } = await jsonOf(await fetch(`${gw.base}/api/security/ws-ticket`, { headers: { Authorization: basicAuth() } }));
+      const mine = await open(`/ws/events?ticket=${ticket}`);
+      const anonymous = await open('/ws/events');
+      await mine.sync();
+      const out = await fetch(`${gw.base}/api/security/logout`, { method: 'POST', headers, body: '{}' });
+      expect(await jsonOf(out)).toEqual({ status: 'signed_out', websockets_closed: 1 });
+      expect(await mine.closed).toEqual({ code: 1008, reason: 'signed out' });
+      await anonymous.sync();
+      const again = await fetch(`${gw.base}/api/alerts/clear`, { method: 'POST', headers, body: '{}' });
+      expect(again.status).toBe(403);
+    });
+
+    it('closes a client that says nothing for the idle time, keeps one that pings', async () => {
+      await start({ bms: false, server: { webSocket: { idleTimeoutMs: 30_000 } } });
+      const quiet = await open('/ws/alerts');
+      const pinging = await open('/ws/alerts');
+      for (let t = 0; t < 40_000; t += 10_000) {
+        pinging.socket.send('{"type":"ping"}');
+        await pinging.sync();
+        gw.clock.advance(10_000);
+      }
+      expect((await quiet.closed).code).toBe(1008);
+      await pinging.sync();
+      expect(gw.server.metrics().ws_evicted_idle_total).toBe(1);
     });
 
     it('closes every WebSocket when the server stops', async () => {

@@ -206,16 +206,17 @@ describe('masking, export and import', () => {
     expect(manager.get().wifi.password).toBe('wifi-pass-1');
   });
 
-  it('round-trips an export with secrets into a fresh gateway', () => {
+  it('round-trips an export with secrets into a fresh gateway, except the login (issue 16: an import never changes it)', () => {
     const { manager } = setup();
     manager.update({ wifi: { ssid: 'home', password: 'wifi-pass-1' }, charge: { max_charge_current_a: 80.5 } });
     expect(manager.setWebPassword('new-password-9').ok).toBe(true);
     const exported = manager.export({ includeSecrets: true });
     const other = setup().manager;
     const result = other.import(exported);
-    expect(result.ok).toBe(true);
-    expect(other.get()).toEqual(manager.get());
-    expect(other.verifyWebPassword('admin', 'new-password-9')).toBe(true);
+    expect(result).toMatchObject({ ok: true, ignored: ['web.password_hash', 'web.password_salt'] });
+    expect({ ...other.get(), web: manager.get().web }).toEqual(manager.get());
+    expect(other.verifyWebPassword('admin', 'new-password-9')).toBe(false);
+    expect(other.verifyWebPassword('admin', 'tinybms-gw')).toBe(true);
   });
 
   it('exports without secrets by default, and importing that keeps the current secrets', () => {
@@ -246,11 +247,13 @@ describe('masking, export and import', () => {
     expect(store.putCount).toBe(0);
   });
 
-  it('refuses an imported password hash whose salt is masked', () => {
+  it('ignores an imported password hash (even one whose salt is masked) and keeps the login', () => {
     const { manager } = setup();
+    const before = manager.get().web;
     const doc = JSON.parse(manager.export());
     doc.web.password_hash = 'ab'.repeat(32);
-    expect(fields((manager.import(JSON.stringify(doc)) as { errors: ConfigError[] }).errors)).toEqual(['web.password_salt:conflict']);
+    expect(manager.import(JSON.stringify(doc))).toMatchObject({ ok: true, ignored: ['web.password_hash'] });
+    expect(manager.get().web).toEqual(before);
   });
 });
 

@@ -67,8 +67,8 @@ describe('MqttGateway value topics', () => {
     expect([status.qos, status.retain]).toEqual([0, true]);
     expect(JSON.parse(status.payload)).toEqual({
       timestamp: t.clock.wallTime() - 5000,
-      battery: { voltage: 52.81, current: -12.35, power: -652, soc: 76.5, soh: 98 },
-      cells: { count: 16, voltage_max: 3.31, voltage_min: 3.296, voltage_delta: 0.014 },
+      battery: { voltage: 52.81, current: -12.35, power: -652, soc: 76.5, soh: 98, remaining_ah: null, time_left_s: 3600, online_status: 'discharging' },
+      cells: { count: 16, voltage_max: 3.31, voltage_min: 3.296, voltage_delta: 0.014, max_cell: 4, min_cell: 16, balancing: true },
       temperature: { sensor_count: 2, max: 23.3, min: 21.5, avg: 22.4 },
     });
     expect(JSON.parse(lastOn(t, 'tinybms/cells').payload)).toEqual({ count: 16, voltages: data.cell_voltage_mv.map((mv) => mv / 1000), balancing: [4] });
@@ -106,6 +106,78 @@ describe('MqttGateway value topics', () => {
     expect(lastOn(t, 'site/battery1/voltage')?.payload).toBe('52.81');
     expect(lastOn(t, 'site/battery1/availability')?.payload).toBe('online');
     expect(onTopic(t, 'tinybms/voltage')).toHaveLength(0);
+  });
+});
+
+describe('MqttGateway publish settings', () => {
+  it('publishes the value topics every publish_interval_s and follows a change of it', () => {
+    const t = createTestContext({ publish_interval_s: 10 });
+    startGateway(t);
+    const feed = () => t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    const feeder = t.clock.setInterval(500, feed);
+    t.clock.advance(30_000);
+    expect(onTopic(t, 'tinybms/voltage')).toHaveLength(3);
+    // status every max(5 s, interval): 10 s here
+    expect(onTopic(t, 'tinybms/status').length).toBe(3);
+    t.updateMqtt({ publish_interval_s: 2 });
+    const before = onTopic(t, 'tinybms/voltage').length;
+    t.clock.advance(10_000);
+    expect(onTopic(t, 'tinybms/voltage').length - before).toBe(5);
+    expect(t.transport.connections).toHaveLength(1); // no new session for it
+    t.clock.clear(feeder);
+  });
+
+  it('publish_on_change skips unchanged values but repeats them every minute', () => {
+    const t = createTestContext({ publish_on_change: true });
+    const { gateway } = startGateway(t);
+    const feeder = t.clock.setInterval(500, () => t.bus.publish('bms.data', sampleLiveData(t.clock.now())));
+    t.clock.advance(59_000);
+    expect(onTopic(t, 'tinybms/voltage')).toHaveLength(1);
+    t.clock.clear(feeder);
+    const changed = t.clock.setInterval(500, () => t.bus.publish('bms.data', sampleLiveData(t.clock.now(), { pack_voltage_v: 53.5 })));
+    t.clock.advance(3000);
+    expect(onTopic(t, 'tinybms/voltage').map((m) => m.payload)).toEqual(['52.81', '53.5']);
+    t.clock.advance(60_000);
+    expect(onTopic(t, 'tinybms/voltage').map((m) => m.payload)).toEqual(['52.81', '53.5', '53.5']);
+    expect(gateway.metrics().unchanged_skips_total).toBeGreaterThan(100);
+    t.clock.clear(changed);
+  });
+
+  it('retain off: periodic values not retained; availability, alarms, limits and discovery still are', () => {
+    const t = createTestContext({ retain: false });
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.bus.publish('charge.limits', limits);
+    t.clock.advance(5000);
+    for (const topic of ['tinybms/voltage', 'tinybms/status', 'tinybms/cells', 'tinybms/diagnostics']) expect([topic, lastOn(t, topic)?.retain]).toEqual([topic, false]);
+    for (const topic of ['tinybms/availability', 'tinybms/bms/availability', 'tinybms/alarms', 'tinybms/limits', 'homeassistant/sensor/tinybms-gw/pack_voltage/config']) {
+      expect([topic, lastOn(t, topic)?.retain]).toEqual([topic, true]);
+    }
+  });
+
+  it('cell_topics adds <prefix>/cells/<n>/voltage per cell, and switching it off empties them', () => {
+    const t = createTestContext();
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.advance(5000);
+    expect(onTopic(t, 'tinybms/cells/1/voltage')).toHaveLength(0);
+    t.updateMqtt({ cell_topics: true });
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.advance(5000);
+    expect(Array.from({ length: 16 }, (_, i) => lastOn(t, `tinybms/cells/${i + 1}/voltage`)?.payload)).toEqual(sampleLiveData(0).cell_voltage_mv.map((mv) => String(mv / 1000)));
+    expect(lastOn(t, 'tinybms/cells/16/voltage').retain).toBe(true);
+    t.updateMqtt({ cell_topics: false });
+    t.clock.runDue();
+    expect(lastOn(t, 'tinybms/cells/16/voltage')).toEqual(expect.objectContaining({ payload: '', retain: true }));
+  });
+
+  it('is read-only: the only subscription is Home Assistant status', () => {
+    const t = createTestContext();
+    startGateway(t);
+    expect(t.transport.last.subscriptions).toEqual(['homeassistant/status']);
+    t.updateMqtt({ discovery_enabled: false });
+    t.clock.runDue();
+    expect(t.transport.connections.flatMap((c) => c.subscriptions)).toEqual(['homeassistant/status']);
   });
 });
 
@@ -240,7 +312,7 @@ describe('Home Assistant discovery', () => {
     expect(t.transport.connections).toHaveLength(1);
   });
 
-  it("announces again when Home Assistant says it is back online", () => {
+  it('announces again when Home Assistant says it is back online, once per burst of births and at most every 30 s', () => {
     const t = createTestContext();
     const { gateway } = startGateway(t);
     const voltageConfig = 'homeassistant/sensor/tinybms-gw/pack_voltage/config';
@@ -248,10 +320,20 @@ describe('Home Assistant discovery', () => {
     t.transport.last.deliver('homeassistant/status', 'offline');
     t.clock.runDue();
     expect(onTopic(t, voltageConfig)).toHaveLength(1);
+    t.clock.advance(60_000);
     t.transport.last.deliver('homeassistant/status', 'online');
     t.clock.runDue();
+    expect(onTopic(t, voltageConfig)).toHaveLength(1); // HA gets 2 s to subscribe
+    t.clock.advance(2000);
     expect(onTopic(t, voltageConfig)).toHaveLength(2);
-    expect(gateway.metrics().home_assistant_restarts_total).toBe(1);
+    // 50 births in the next 25 s (a flapping HA): one more round, 30 s after the previous one.
+    for (let i = 0; i < 50; i++) {
+      t.transport.last.deliver('homeassistant/status', 'online');
+      t.clock.advance(500);
+    }
+    t.clock.advance(10_000);
+    expect(onTopic(t, voltageConfig)).toHaveLength(3);
+    expect(gateway.metrics()).toEqual(expect.objectContaining({ home_assistant_restarts_total: 51, home_assistant_births_coalesced_total: 49, discovery_rounds_total: 3 }));
   });
 
   it('builds node ids HA accepts from any client id', () => {

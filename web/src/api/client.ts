@@ -127,3 +127,17 @@ export async function apiDownload(path: string, fallbackName: string): Promise<v
 export function forgetCsrfToken(): void {
   csrf = null;
 }
+
+/**
+ * Sign-out that ends the session on the gateway too (its WebSockets, CSRF tokens, remembered
+ * login), then forgets the credentials here. The local part happens even when the gateway is unreachable.
+ */
+export async function endSession(): Promise<void> {
+  try {
+    if (auth.get().header) await apiSend('POST', '/api/security/logout', {});
+  } catch {
+    // Unreachable or already refused: forgetting the credentials here is what matters.
+  }
+  csrf = null;
+  signOut();
+}

@@ -4,7 +4,10 @@
  * The schema (types, ranges, units, secrecy) is the core's own, so the form always matches it.
  */
 import type { AnyField, LeafField, SectionField } from '../../../../modules/config_manager/fields';
+import { labelFor, SECTION_TITLES } from '../../../../modules/config_manager/labels';
 import { CONFIG_SCHEMA } from '../../../../modules/config_manager/schema';
+
+export { labelFor };
 
 export type FormValue = string | boolean;
 export type FormValues = Record<string, FormValue>;
@@ -21,16 +24,6 @@ export interface FormSection {
   fields: FormField[];
 }
 
-const SECTION_TITLES: Record<string, string> = {
-  wifi: 'Wi-Fi',
-  mqtt: 'MQTT',
-  can: 'CAN',
-  bms: 'BMS link',
-  alerts: 'Alert thresholds',
-  charge: 'Charge control',
-  web: 'Web access',
-  history: 'History',
-};
 
 /** Sections and their editable leaves; read-only fields (version, password hash) are left out. */
 export function formSections(): FormSection[] {
@@ -49,16 +42,6 @@ export function formSections(): FormSection[] {
   return out;
 }
 
-const WORDS: Record<string, string> = { soc: 'SOC', mqtt: 'MQTT', uri: 'URI', ca: 'CA', id: 'ID', ssid: 'SSID', ap: 'AP', cvl: 'CVL', can: 'CAN' };
-/** Unit suffixes dropped from labels (the unit is shown beside the input). */
-const UNIT_SUFFIXES = ['ms', 's', 'mv', 'c', 'a', 'pct', 'kbps', 'v', 'days'];
-
-export function labelFor(key: string): string {
-  const words = key.split('_');
-  if (words.length > 1 && UNIT_SUFFIXES.includes(words[words.length - 1])) words.pop();
-  const text = words.map((w) => WORDS[w] ?? w).join(' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** The form's values for a config answered by the server. */
 export function toFormValues(config: unknown, sections: FormSection[]): FormValues {

@@ -1,0 +1,51 @@
+/** Energy per day and month from running counters: restarts, day and month changes, persistence, cycles. */
+import { MemoryStore } from '../../../hosts/mocks/memory_store';
+import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
+import { EnergyLedger } from '../../../modules/web_server/energy_ledger';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function setup(store = new MemoryStore(), wallStart = Date.UTC(2026, 0, 31, 23, 0, 0)) {
+  const clock = new VirtualClock(0, wallStart);
+  const totals = { charged_wh: 0, discharged_wh: 0 };
+  const ledger = new EnergyLedger({ clock, store, energy: { energyTotals: () => ({ ...totals }) }, logger: silent });
+  return { clock, totals, ledger, store };
+}
+
+describe('EnergyLedger', () => {
+  it('splits growth by UTC day and month and counts equivalent full cycles', () => {
+    const { clock, totals, ledger } = setup();
+    ledger.start();
+    totals.discharged_wh = 1000;
+    clock.advance(60_000);
+    clock.advance(3600_000); // past midnight: 1 February
+    totals.discharged_wh = 1500;
+    totals.charged_wh = 200;
+    clock.advance(60_000);
+    const report = ledger.report(100, 16);
+    expect(report.days).toEqual([
+      { date: '2026-01-31', charged_wh: 0, discharged_wh: 1000 },
+      { date: '2026-02-01', charged_wh: 200, discharged_wh: 500 },
+    ]);
+    expect(report.months.map((m) => m.month)).toEqual(['2026-01', '2026-02']);
+    expect(report.today).toEqual({ date: '2026-02-01', charged_wh: 200, discharged_wh: 500 });
+    // 1500 Wh out of a 100 Ah × 16 × 3.2 V = 5120 Wh pack.
+    expect(report.equivalent_full_cycles).toBeCloseTo(0.29, 2);
+    expect(ledger.report(undefined, 16).equivalent_full_cycles).toBeNull();
+  });
+
+  it('takes a counter restart as a new baseline and keeps what was saved across a gateway restart', () => {
+    const store = new MemoryStore();
+    const first = setup(store);
+    first.ledger.start();
+    first.totals.discharged_wh = 400;
+    first.clock.advance(60_000);
+    first.ledger.stop(); // saves
+    const second = setup(store, Date.UTC(2026, 0, 31, 23, 10, 0));
+    second.totals.discharged_wh = 5; // the new process's counter starts low
+    second.ledger.start();
+    second.totals.discharged_wh = 105;
+    second.clock.advance(60_000);
+    expect(second.ledger.report(100, 16).today.discharged_wh).toBe(500);
+  });
+});

@@ -50,14 +50,15 @@ export const createPlatformHost: PlatformHostFactory = () => {
   wifi.onEvent((event) => {
     if (event.type === 'connected') syncWallClock(settings.sntpHost, log);
   });
-  const system = createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'));
+  const { bootProblems, ...ports } = createSdkPorts(settings, config.file.root, base);
+  const system = { ...createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting')), bootReport: () => ({ problems: bootProblems, notes: [] }) };
 
   const host: Host = {
     clock,
     log,
     serial: new Esp32Serial(settings.uart, report('UART receiver threw')),
     can: new TwaiCanPort({ clock, log, ...settings.can, onError: report('CAN receiver threw') }),
-    ...createSdkPorts(settings, config.file.root, base),
+    ...ports,
     crypto: createSdkCrypto(hardwareRandom(natives)),
     system,
     wifi,

@@ -64,9 +64,10 @@ export class VirtualClock implements ClockPort {
   /** Move time forward by `ms`, firing every timer that falls due on the way. */
   advance(ms: number): void {
     const target = this.#now + Math.max(0, ms);
-    const heap = this.#heap;
-    while (heap.length) {
-      const next = heap[0];
+    // Read this.#heap afresh each turn: a callback's clear() may compact it into a new array, and
+    // looping on the old one fired timers twice and corrupted the heap order (timers then stalled).
+    while (this.#heap.length) {
+      const next = this.#heap[0];
       if (next.cancelled) {
         this.#pop();
         this.#cancelled--;

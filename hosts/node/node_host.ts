@@ -94,6 +94,7 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     http: options.http,
     wifi: options.wifi,
     ota: options.ota,
+    text: new TextEncoder(),
     close: () => ownClock?.clearAll(),
   };
 }

@@ -149,8 +149,9 @@ export class BmsFacts {
     this.#ctx.host.clock.clear(this.#retry);
     this.#retry = undefined;
     this.#counters.facts_reads++;
-    // The cut-offs arrive through 'bms.settings' (the poller shares every settings read).
-    const cutoffs = reader.readRegisters(CUTOFF_FIRST, CUTOFF_COUNT);
+    // The cut-offs arrive through 'bms.settings' (the poller shares every settings read). Two
+    // reads, 300 and 315–320, leave register 306 to the capacity reader.
+    const cutoffs = Promise.all([reader.readRegisters(CUTOFF_FIRST, 1), reader.readRegisters(315, CUTOFF_FIRST + CUTOFF_COUNT - 315)]);
     const serial = reader.readRegisters(SERIAL_FIRST, SERIAL_COUNT).then((words) => {
       this.#serial = serialText(words);
     });

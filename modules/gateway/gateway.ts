@@ -23,6 +23,7 @@ import { otaWebService } from '../ota_update/web_service';
 import { describeFrame } from '../uart_bms/describe';
 import { UartBmsPoller } from '../uart_bms/poller';
 import { createLogger } from '../util/logger';
+import { useTextEncoder } from '../util/utf8';
 import type { AssetTable } from '../web_server/assets';
 import type { RouteTable } from '../web_server/router';
 import type { OtaService } from '../web_server/services';
@@ -68,6 +69,8 @@ export class Gateway {
 
   constructor(readonly host: Host, options: GatewayOptions = {}) {
     const clock = host.clock;
+    // Every body, WebSocket message and credential is encoded through it: natively when the host can.
+    useTextEncoder(host.text);
     const level = options.logLevel ?? (() => 'info' as LogLevel);
     const busLog = createLogger(host.log, 'event_bus', level);
     this.bus = createGatewayBus({

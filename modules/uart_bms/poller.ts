@@ -17,7 +17,8 @@ import { UartLink, type Transaction } from './link';
 import { liveDataFromRegisters } from './live_decode';
 import type { LiveData } from './live_data';
 import { LIVE_COUNT, LIVE_FIRST, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, registerCovering } from './registers';
-import { checkSettingsWrite } from './settings';
+import { checkSettingsWrite, type SettingsError } from './settings';
+import { crossCheckSettings, type PresentReadings } from './settings_cross_check';
 import { controlTransaction, eventsTransaction, readHoldingTransaction, settingsValuesTransaction, writeMultipleTransaction } from './transactions';
 import { versionFromRegisters, type BmsVersion } from './version';
 import { toInt16 } from './words';
@@ -54,6 +55,7 @@ export class UartBmsPoller implements GatewayModule {
   #online: boolean | undefined;
   #latest: LiveData | undefined;
   #lastError = '';
+  #bounds: { min: number[]; max: number[] } | undefined;
   #warnedInterval = -1;
   #counters = { polls: 0, polls_ok: 0, polls_failed: 0, consecutive_failures: 0 };
   /** One poll: request to decoded data (or failure), retries and wake-up included. */
@@ -140,15 +142,32 @@ export class UartBmsPoller implements GatewayModule {
    * 0x10 after checking every value against the register map, then reads them back with 0x03 and
    * returns the read-back values (which show what the BMS actually kept).
    */
-  async writeRegisters(address: number, values: readonly number[]): Promise<number[]> {
+  async writeRegisters(address: number, values: readonly number[], options: { crossChecked?: boolean } = {}): Promise<number[]> {
     const check = checkSettingsWrite(address, values);
     if (!check.ok) throw new SettingsRejectedError(check.errors);
+    if (!options.crossChecked) {
+      const errors = await this.checkSettings([{ address, values }]);
+      if (errors.length > 0) throw new SettingsRejectedError(errors);
+    }
     await this.#transact(writeMultipleTransaction(`write ${address}+${values.length}`, address, check.words));
     const readBack = await this.readRegisters(address, values.length);
     const typed = readBack.map((word, i) => (registerCovering(address + i)?.type === 'int16' ? toInt16(word) : word));
     if (typed.some((value, i) => value !== values[i])) this.#log.warn(`write at ${address}: read back ${typed.join(',')} instead of ${values.join(',')}`);
     else this.#log.info(`wrote ${values.length} register(s) at ${address}`);
     return typed;
+  }
+
+  /**
+   * Checks writes together against the BMS as it is now (settings_cross_check.ts): reads the
+   * settings, the live min/max (0x1D, once per link session) and uses the latest fresh live data.
+   * Resolves with the reasons to refuse (empty = fine).
+   */
+  async checkSettings(writes: readonly { address: number; values: readonly number[] }[]): Promise<SettingsError[]> {
+    const map = new Map<number, number>();
+    for (const { address, values } of writes) values.forEach((value, i) => map.set(address + i, value));
+    const current = await this.readSettings();
+    const bounds = await this.#settingsBounds();
+    return crossCheckSettings({ current, writes: map, present: this.#presentReadings(), liveMin: bounds?.min, liveMax: bounds?.max });
   }
 
   /** Command 0x02: clear events, clear statistics or reset the BMS; resolves on the ACK. */
@@ -177,6 +196,27 @@ export class UartBmsPoller implements GatewayModule {
   /** Version registers 500–509. */
   async readVersion(): Promise<BmsVersion> {
     return versionFromRegisters(await this.readRegisters(VERSION_FIRST, VERSION_COUNT), VERSION_FIRST);
+  }
+
+  /** The live min/max of 300–343 (0x1D), read once per link session; undefined when the BMS does not answer it. */
+  async #settingsBounds(): Promise<{ min: number[]; max: number[] } | undefined> {
+    if (this.#bounds) return this.#bounds;
+    const count = SETTINGS_LAST - SETTINGS_FIRST + 1;
+    try {
+      const min = await this.readSettingsValues('min', count);
+      const max = await this.readSettingsValues('max', count);
+      this.#bounds = { min, max };
+    } catch (error) {
+      this.#log.debug(`live settings bounds (0x1D) not read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return this.#bounds;
+  }
+
+  /** The latest live data when valid and fresh, as the cross-check's present readings. */
+  #presentReadings(): PresentReadings | undefined {
+    const d = this.#latest;
+    if (!d || !d.data_valid || this.#ctx.host.clock.now() - d.timestamp_ms > this.#ctx.config().bms.stale_after_ms) return undefined;
+    return { max_cell_mv: d.max_cell_voltage_mv, min_cell_mv: d.min_cell_voltage_mv, max_temperature_c: d.max_temperature_c, current_a: d.pack_current_a };
   }
 
   metrics(): ModuleMetrics {
@@ -250,6 +290,8 @@ export class UartBmsPoller implements GatewayModule {
   #setOnline(online: boolean, reason: string): void {
     if (this.#online === online) return;
     this.#online = online;
+    // A BMS that comes back may be another one (or another current sensor): re-read its 0x1D bounds.
+    this.#bounds = undefined;
     if (online) this.#log.info('BMS link up');
     else this.#log.warn(`BMS link down: ${reason}`);
     if (this.pack) this.#ctx.bus.publish('bms.pack_link', { pack: this.pack, online, reason });

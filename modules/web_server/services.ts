@@ -88,8 +88,10 @@ export interface EnergyService {
 export interface BmsService {
   /** Settings 300–343 in each register's type (a UINT32 as its two words), keyed by address. */
   readSettings(): Promise<Map<number, number>>;
-  /** Write words starting at `address`; resolves with the values read back. */
-  writeRegisters(address: number, values: readonly number[]): Promise<number[]>;
+  /** Write words starting at `address`; resolves with the values read back. `crossChecked`: checkSettings already passed for it. */
+  writeRegisters(address: number, values: readonly number[], options?: { crossChecked?: boolean }): Promise<number[]>;
+  /** Why these writes, together, would be refused by the BMS as it is now (empty = fine). */
+  checkSettings?(writes: readonly { address: number; values: readonly number[] }[]): Promise<{ address: number; key?: string; message: string }[]>;
   command(option: 'clear_events' | 'clear_statistics' | 'reset_bms'): Promise<void>;
 }
 

@@ -12,8 +12,8 @@ describe('alerts, history and monitoring on the XS engine', () => {
     expect(onNode.alerts).toEqual([
       // Hour 51 is first past the limit; the 2 s minimum is met at hour 52's sample.
       'OVER_VOLTAGE|error|true|1|Cell 7 at 3.652 V exceeds 3.650 V',
-      // The simulated power cut also failed a journal write: raised, cleared at the next good write, latched.
-      'STORAGE_FAULT|error|false|1|Storage (journal) failing, feature degraded, BMS→CAN unaffected: the alert journal cannot be written (power cut)',
+      // The power cut tore one history write: STORAGE_FAULT raised, cleared at the next good write, latched.
+      'STORAGE_FAULT|error|false|1|Storage (history) failing, feature degraded, BMS→CAN unaffected: history cannot be written: power cut',
       // Hourly data: lost and back every hour, 72 times, then the final silence.
       'BMS_COMM_LOST|error|true|73|No valid BMS data for 30.0 s',
     ]);

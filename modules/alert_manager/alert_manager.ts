@@ -68,6 +68,9 @@ export class AlertManager implements GatewayModule {
       bus.subscribe('bms.data', (data) => this.#onData(data)),
       bus.subscribe('bms.link', ({ online, reason }) =>
         this.#record(online ? 'info' : 'warning', 'bms_link', `BMS link ${online ? 'up' : 'down'}: ${reason}`)),
+      // Several packs: each pack's link in the event log, named by its pack number.
+      bus.subscribe('bms.pack_link', ({ pack, online, reason }) =>
+        this.#record(online ? 'info' : 'warning', 'bms_link', `BMS pack ${pack} link ${online ? 'up' : 'down'}: ${reason}`)),
       bus.subscribe('mqtt.connected', ({ broker }) => this.#linkUp('MQTT_DISCONNECTED', 'mqtt_connected', `MQTT connected to ${broker}`)),
       bus.subscribe('mqtt.disconnected', ({ reason }) => this.#linkDown('MQTT_DISCONNECTED', 'mqtt_disconnected', reason)),
       bus.subscribe('wifi.connected', ({ ssid, ip }) => this.#linkUp('WIFI_DISCONNECTED', 'wifi_connected', `Wi-Fi connected to "${ssid}" as ${ip}`)),
@@ -321,9 +324,10 @@ export class AlertManager implements GatewayModule {
 
   #record(level: AlertLevel, type: SystemEventType, message: string, code?: AlertCode): SystemEvent {
     const event = this.#events.record({ timestamp: this.#ctx.host.clock.wallTime(), level, type, message, ...(code ? { code } : {}) });
-    if (this.#journal && !this.#storageFaults.has('journal')) {
+    if (this.#journal) {
       try {
         this.#journal.appendEvent(event);
+        if (this.#storageFaults.has('journal')) this.storageFault('journal', true, 'the alert journal is written again');
       } catch (error) {
         this.#journalFailed(error);
       }

@@ -7,7 +7,7 @@ import type { AlertThresholds } from '../config_manager/config_types';
 import type { LiveData } from '../uart_bms/live_data';
 import type { AlertCode } from './alert';
 
-export type MeasuredAlertCode = Extract<AlertCode, 'OVER_VOLTAGE' | 'UNDER_VOLTAGE' | 'OVER_TEMP' | 'OVER_CURRENT' | 'CELL_IMBALANCE'>;
+export type MeasuredAlertCode = Extract<AlertCode, 'OVER_VOLTAGE' | 'UNDER_VOLTAGE' | 'OVER_TEMP' | 'OVER_CURRENT' | 'CELL_IMBALANCE' | 'NO_CELL_TEMPERATURE'>;
 
 export const MEASURED_ALERT_CODES: readonly MeasuredAlertCode[] = Object.freeze([
   'OVER_VOLTAGE',
@@ -15,6 +15,7 @@ export const MEASURED_ALERT_CODES: readonly MeasuredAlertCode[] = Object.freeze(
   'OVER_TEMP',
   'OVER_CURRENT',
   'CELL_IMBALANCE',
+  'NO_CELL_TEMPERATURE',
 ]);
 
 export interface LimitReading {
@@ -101,6 +102,16 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     message: (data, t, delta) =>
       `Cell imbalance ${delta} mV (${cellName(data, data.max_cell_voltage_mv, 'Highest cell')} ${volts(data.max_cell_voltage_mv)}, ${cellName(data, data.min_cell_voltage_mv, 'Lowest cell')} ${volts(data.min_cell_voltage_mv)}) exceeds ${t.imbalance_max_mv} mV`,
     clearMessage: (_data, t, delta) => `Cell imbalance ${delta} mV, back at or below ${t.imbalance_max_mv - t.voltage_hysteresis_mv} mV`,
+  }),
+  NO_CELL_TEMPERATURE: Object.freeze<LimitCheck>({
+    // Both cell sensors lost (or never fitted): charge control stops charging; the board sensor is no substitute.
+    value: (data) => (data.temp_sensor_count > 0 ? data.temp_sensor_count : 0),
+    limit: () => 1,
+    clearAt: () => 1,
+    direction: -1,
+    message: (data) =>
+      `No cell temperature sensor reads${typeof data.internal_temperature_c === 'number' ? ` (BMS board ${celsius(data.internal_temperature_c)}, not a cell temperature)` : ''}: charging stopped`,
+    clearMessage: (data) => `Cell temperature back (${data.temp_sensor_count} sensor${data.temp_sensor_count === 1 ? '' : 's'})`,
   }),
 });
 

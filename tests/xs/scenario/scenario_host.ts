@@ -84,6 +84,8 @@ export function createScenarioHost(): ScenarioHost {
     mqtt,
     http: unboundHttp,
     wifi: radio,
+    // Node's and XS's (xsnap carries the SDK's textencoder.c) native encoder.
+    text: new TextEncoder(),
   };
   return { host, clock, simulator, can, mqtt, radio, logLines };
 }

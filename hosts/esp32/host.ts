@@ -51,7 +51,8 @@ export const createPlatformHost: PlatformHostFactory = () => {
   wifi.onEvent((event) => {
     if (event.type === 'connected') syncWallClock(settings.sntpHost, log);
   });
-  const system = createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'));
+  const { bootProblems, ...ports } = createSdkPorts(settings, config.file.root, base);
+  const system = { ...createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting')), bootReport: () => ({ problems: bootProblems, notes: [] }) };
 
   const host: Host = {
     clock,
@@ -60,7 +61,7 @@ export const createPlatformHost: PlatformHostFactory = () => {
     // Pack 2 of a bank on UART2 when the board config enables it (at most two packs on the S3).
     extraSerials: settings.uart2 ? [new Esp32Serial(settings.uart2, report('UART2 receiver threw'))] : undefined,
     can: new TwaiCanPort({ clock, log, ...settings.can, onError: report('CAN receiver threw') }),
-    ...createSdkPorts(settings, config.file.root, base),
+    ...ports,
     crypto: createSdkCrypto(hardwareRandom(natives)),
     system,
     wifi,

@@ -4,7 +4,7 @@
  * the table does not describe yet still appears (with a duration and free-form parameters), so a
  * new fault kind is usable from the panel the day it is added. Names are snake_case, as the API.
  */
-import { FAULT_KINDS } from '../mocks/tinybms/faults';
+import { FAULT_CATALOG, FAULT_KINDS } from '../mocks/tinybms/faults';
 import { CELL_COUNT } from '../mocks/tinybms/pack_presets';
 
 export interface FaultParameter {
@@ -31,13 +31,24 @@ export interface FaultKindInfo {
 }
 
 const SENSORS = ['internal', 'external1', 'external2'];
+const CURRENT: FaultParameter = { name: 'current_a', label: 'Current', kind: 'number', unit: 'A', min: 0.1, max: 2000, hint: 'default: 10 A above the BMS cut-off' };
 const DURATION: FaultParameter = { name: 'duration_s', label: 'Duration', kind: 'number', unit: 's', min: 1, max: 86_400, hint: 'empty = until cleared' };
 const CELL: FaultParameter = { name: 'cell', label: 'Cell', kind: 'integer', min: 1, max: CELL_COUNT, required: true };
 
 const DESCRIBED: Readonly<Record<string, Omit<FaultKindInfo, 'kind' | 'described'>>> = Object.freeze({
   cell_overvoltage: { label: 'Cell over-voltage', description: 'One cell reads high (default: 50 mV above the BMS over-voltage cut-off).', parameters: [CELL, { name: 'voltage_mv', label: 'Voltage', kind: 'integer', unit: 'mV', min: 0, max: 6000 }] },
   cell_undervoltage: { label: 'Cell under-voltage', description: 'One cell reads low (default: 100 mV below the under-voltage cut-off).', parameters: [CELL, { name: 'voltage_mv', label: 'Voltage', kind: 'integer', unit: 'mV', min: 0, max: 6000 }] },
-  temp_sensor_failure: { label: 'Temperature sensor failure', description: 'A sensor stops reading (reported as missing).', parameters: [{ name: 'sensor', label: 'Sensor', kind: 'choice', choices: SENSORS }] },
+  temp_sensor_failure: {
+    label: 'Temperature sensor failure',
+    description: 'A sensor stops reading (reported as missing); "all_external" loses both cell sensors, so charging stops.',
+    parameters: [{ name: 'sensor', label: 'Sensor', kind: 'choice', choices: [...SENSORS, 'all_external'] }],
+  },
+  under_temperature: { label: 'Under-temperature', description: 'A sensor reads below −20 °C: BMS fault 0x0A, no charging.', parameters: [{ name: 'sensor', label: 'Sensor', kind: 'choice', choices: SENSORS }, { name: 'temperature_c', label: 'Temperature', kind: 'number', unit: '°C', min: -40, max: 150 }] },
+  charge_over_current: { label: 'Charge over-current', description: 'The shunt reads a charge current above the cut-off: BMS fault 0x06, no charging.', parameters: [CURRENT] },
+  discharge_over_current: { label: 'Discharge over-current', description: 'The shunt reads a discharge current above the cut-off: BMS fault 0x05, no discharging.', parameters: [CURRENT] },
+  switch_error: { label: 'Switch error', description: 'Charger switch error: BMS fault 0x0B, neither charge nor discharge.', parameters: [] },
+  current_sensor_lost: { label: 'Current sensor lost', description: 'External current sensor disconnected: BMS fault 0x0E, neither charge nor discharge.', parameters: [] },
+  unexplained_fault: { label: 'Unexplained fault', description: 'Status 0x9B with nothing to explain it: the gateway takes the safe side.', parameters: [] },
   over_temperature: { label: 'Over-temperature', description: 'A sensor reads hot (default: 5 °C above the over-heat cut-off).', parameters: [{ name: 'sensor', label: 'Sensor', kind: 'choice', choices: SENSORS }, { name: 'temperature_c', label: 'Temperature', kind: 'number', unit: '°C', min: -40, max: 150 }] },
   bms_silence: { label: 'BMS silent', description: 'The BMS stops answering on the UART (link lost, stale data).', parameters: [] },
   uart_noise: { label: 'UART noise', description: 'A share of the replies arrive corrupted (CRC errors).', parameters: [{ name: 'rate', label: 'Share corrupted', kind: 'number', min: 0.01, max: 1, step: 0.01 }] },
@@ -49,7 +60,8 @@ const titleOf = (kind: string) => kind.charAt(0).toUpperCase() + kind.slice(1).r
 export function faultKindCatalogue(kinds: readonly string[] = FAULT_KINDS): FaultKindInfo[] {
   return kinds.map((kind) => {
     const known = DESCRIBED[kind];
-    if (!known) return { kind, label: titleOf(kind), description: 'Parameters as the simulator documents them.', parameters: [DURATION], described: false };
+    const documented = FAULT_CATALOG.find((entry) => entry.kind === kind)?.description;
+    if (!known) return { kind, label: titleOf(kind), description: documented ?? 'Parameters as the simulator documents them.', parameters: [DURATION], described: false };
     return { kind, ...known, parameters: [...known.parameters, DURATION], described: true };
   });
 }

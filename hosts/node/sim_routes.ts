@@ -7,7 +7,7 @@
  * pack's simulator; mode and speed apply to every pack; status shows pack 1 plus `packs`.
  */
 import type { TinyBmsSimulator } from '../mocks/tinybms/index';
-import { FAULT_CATALOG, MODES } from '../mocks/tinybms/index';
+import { MODES } from '../mocks/tinybms/index';
 import { boolean, integerIn, objectOf, oneOf, optional, validateBody } from '../../modules/web_server/body_schema';
 import { ApiError, json } from '../../modules/web_server/responses';
 import type { RouteTable } from '../../modules/web_server/router';
@@ -79,8 +79,6 @@ export function simulationRoutes(controlOrPacks: SimulationControl | readonly Si
         return settle(control.setSpeed(request?.speed as number), 'invalid_speed', control);
       },
     },
-    // The injectable fault kinds (one list, FAULT_CATALOG) with what each does, and the active faults.
-    { method: 'GET', path: '/api/sim/faults', access: 'open', handle: () => json(200, { kinds: FAULT_CATALOG, active: control.snapshot().faults }) },
     {
       method: 'POST',
       path: '/api/sim/faults',

@@ -37,14 +37,15 @@ export const createPlatformHost: PlatformHostFactory = () => {
 
   const random = osRandom(new FFI());
   if (!random) log.log('error', 'host', 'the OS random source failed: password changes and logins are unavailable in this simulator');
+  const { bootProblems, ...ports } = createSdkPorts(settings, config.file.root, base);
   const host: Host = {
     clock,
     log,
     serial: link.gateway,
     can,
-    ...createSdkPorts(settings, config.file.root, base),
+    ...ports,
     crypto: random ? createSdkCrypto(random) : undefined,
-    system: createSimSystem(clock, settings.firmwareVersion, log),
+    system: { ...createSimSystem(clock, settings.firmwareVersion, log), bootReport: () => ({ problems: bootProblems, notes: [] }) },
     wifi: new SdkWifiRadio({ clock }),
   };
   return { host, settings, webRoutes: [simulationRoutes(bms)] };

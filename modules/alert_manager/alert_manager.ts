@@ -320,9 +320,10 @@ export class AlertManager implements GatewayModule {
 
   #record(level: AlertLevel, type: SystemEventType, message: string, code?: AlertCode): SystemEvent {
     const event = this.#events.record({ timestamp: this.#ctx.host.clock.wallTime(), level, type, message, ...(code ? { code } : {}) });
-    if (this.#journal && !this.#storageFaults.has('journal')) {
+    if (this.#journal) {
       try {
         this.#journal.appendEvent(event);
+        if (this.#storageFaults.has('journal')) this.storageFault('journal', true, 'the alert journal is written again');
       } catch (error) {
         this.#journalFailed(error);
       }

@@ -7,7 +7,7 @@
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from './cycle_timer';
 import { familiesOf, type MetricFamily, MetricNames, renderPrometheus } from './prometheus';
-import { checkBmsLink, checkCanRunning, checkClockSane, checkStoreWritable, messageOf, type SelfTestCheck } from './self_test';
+import { checkBmsLink, checkCanRunning, checkClockSane, checkHistoryWritable, checkStoreWritable, messageOf, type SelfTestCheck } from './self_test';
 
 /** Anything with a name and metrics; every GatewayModule is one. */
 export interface MetricSource {
@@ -20,6 +20,8 @@ export interface MonitoringOptions {
   storeProbeIntervalMs?: number;
   /** ≤ 15 characters for ESP32 NVS. */
   storeProbeKey?: string;
+  /** True while history writes fail (the history logger's state); the self-test then fails. */
+  historyWriteFailing?: () => boolean;
 }
 
 export type SelfTestReport = { passed: boolean; checks: SelfTestCheck[] };
@@ -49,6 +51,8 @@ export class Monitoring implements GatewayModule {
   #probeKey: string;
   #probe: { at: number; check: SelfTestCheck } | undefined;
   #probeCount = 0;
+  #historyProbe: { at: number; check: SelfTestCheck } | undefined;
+  #historyWriteFailing: () => boolean;
   #lastValidAt: number | undefined;
   #previousNow: number | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -60,6 +64,7 @@ export class Monitoring implements GatewayModule {
     this.#ctx = ctx;
     this.#probeIntervalMs = options.storeProbeIntervalMs ?? 60_000;
     this.#probeKey = options.storeProbeKey ?? 'diag_probe';
+    this.#historyWriteFailing = options.historyWriteFailing ?? (() => false);
     this.#collectTimer = new CycleTimer(ctx.host.clock);
     this.register(this);
     this.register({ name: 'event_bus', metrics: () => busMetrics(ctx) });
@@ -94,6 +99,7 @@ export class Monitoring implements GatewayModule {
       checkBmsLink(this.#lastValidAt, now, config.bms.stale_after_ms),
       checkCanRunning(config.can.enabled, () => host.can.status()),
       this.#storeCheck(now),
+      this.#historyCheck(now),
       checkClockSane(now, this.#previousNow, host.clock.wallTime()),
     ];
     this.#previousNow = Math.max(now, this.#previousNow ?? now);
@@ -170,6 +176,13 @@ export class Monitoring implements GatewayModule {
       }
     }
     return out;
+  }
+
+  #historyCheck(now: number): SelfTestCheck {
+    if (this.#historyProbe && now - this.#historyProbe.at < this.#probeIntervalMs && !this.#historyWriteFailing()) return this.#historyProbe.check;
+    const check = checkHistoryWritable(this.#ctx.host.files, `probe-${now}\n`, this.#historyWriteFailing());
+    this.#historyProbe = { at: now, check };
+    return check;
   }
 
   #storeCheck(now: number): SelfTestCheck {

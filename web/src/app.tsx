@@ -13,6 +13,7 @@ import { HistoryPage } from './pages/history';
 import { CanMonitorPage, UartMonitorPage } from './pages/monitors';
 import { OtaPage } from './pages/ota';
 import { RegistersPage } from './pages/registers/page';
+import { StorageBanner } from './components/storage_banner';
 import { activeAlerts } from './state/alerts';
 import { battery, isStale } from './state/live';
 import { currentPage, PAGES, type PageId } from './state/router';
@@ -99,6 +100,7 @@ export function App() {
       <Header />
       <Nav page={page} />
       <main class="content" data-page={page}>
+        <StorageBanner />
         <h1 class="page-title">{title}</h1>
         <View />
       </main>

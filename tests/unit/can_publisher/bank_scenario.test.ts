@@ -14,7 +14,8 @@ import { liveData, makeTestBed } from '../can_victron/test_context';
 type PackFeed = Partial<LiveData> | undefined;
 
 function bank(capacities: Record<number, number> = { 1: 280, 2: 280 }) {
-  const bed = makeTestBed();
+  // Each pack's CCL may reach its target in one cycle: the slew limit has its own tests (charge_scenarios, publisher).
+  const bed = makeTestBed({ config: { charge: { ccl_ramp_a_per_s: 1000 } } });
   const driver = new CanVictronDriver(bed.ctx);
   const publisher = new CanPublisher(bed.ctx, { transmitter: driver, packs: 2, packCapacityAh: (pack) => capacities[pack] });
   driver.start();

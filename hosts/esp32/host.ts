@@ -16,6 +16,7 @@ import type { PlatformHostFactory } from './moddable/platform';
 import { readHostSettings } from './moddable/settings';
 import { syncWallClock } from './moddable/sntp';
 import { SdkWifiRadio } from './moddable/wifi_radio';
+import { createXsHeapReader } from './moddable/xs_heap';
 import { Esp32Ota } from './ota';
 import { Esp32Serial } from './serial';
 import { createEsp32System, hardwareRandom } from './system';
@@ -50,7 +51,7 @@ export const createPlatformHost: PlatformHostFactory = () => {
   wifi.onEvent((event) => {
     if (event.type === 'connected') syncWallClock(settings.sntpHost, log);
   });
-  const system = createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'));
+  const system = createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'), createXsHeapReader());
 
   const host: Host = {
     clock,

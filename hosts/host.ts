@@ -20,7 +20,10 @@ import type { WifiPort } from './ports/wifi';
 export interface Host {
   clock: ClockPort;
   log: LogPort;
+  /** The TinyBMS UART (pack 1 of a bank). */
   serial: SerialPort;
+  /** Several TinyBMS in parallel: the UARTs of packs 2…N (ESP32-S3: at most one more, UART2). */
+  extraSerials?: readonly SerialPort[];
   can: CanPort;
   store: KeyValueStore;
   files: FileStore;

@@ -20,7 +20,7 @@ import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
  * NOT cryptography: a deterministic stand-in so the web server can be built in the scenario
  * (it hashes asset bodies for ETags and draws CSRF tokens). Real ports: hosts/node/crypto.ts, hosts/esp32.
  */
-function scenarioCrypto(): CryptoPort {
+export function scenarioCrypto(): CryptoPort {
   let counter = 0;
   const mix = (data: Uint8Array, length: number): Uint8Array => {
     const out = new Uint8Array(length);

@@ -2,17 +2,9 @@
  * Several packs: each pack has its own comm-lost alert, BMS_COMM_LOST_P<pack>, raised when that
  * pack is silent for comm_lost_after_ms while the bank (the other packs) still answers.
  */
-import { AlertManager, alertLevel, isAlertCode, packAlertCode, splitPackCode } from '../../../modules/alert_manager';
-import { createTestContext, eventsNamed, liveData, type TestContext } from './support/context';
-
-function started(config?: Parameters<typeof createTestContext>[0]) {
-  const t = createTestContext(config);
-  const alerts = new AlertManager(t.ctx);
-  alerts.start();
-  return { t, alerts };
-}
-
-const codesOf = (t: TestContext, name: 'alert.raised' | 'alert.cleared') => eventsNamed(t.events, name).map((a) => a.code);
+import { alertLevel, isAlertCode, packAlertCode, splitPackCode } from '../../../modules/alert_manager';
+import { eventsNamed, liveData, type TestContext } from './support/context';
+import { codesOf, started } from './support/started';
 
 /** One second of a two-pack bank: the bank answers, pack 1 answers, pack 2 answers when `pack2` is true. */
 function second(t: TestContext, pack2: boolean): void {

@@ -71,6 +71,9 @@ describe('dashboard', () => {
     const data = await (await fetch(`${suite.gateway.url}/api/data`)).json();
     expect(shown.flatMap((c, i) => (c.balancing ? [i + 1] : []))).toEqual(data.balancing_cells);
 
+    // One pack: no pack selector, the battery card as before.
+    await expect(page.getByTestId('pack-selector').count()).resolves.toBe(0);
+    await expect(page.getByTestId('battery-card').locator('h2').innerText()).resolves.toBe('Battery');
     await expect(page.getByTestId('link-live').getAttribute('data-level')).resolves.toBe('up');
     await expect(page.getByTestId('link-bms').getAttribute('data-level')).resolves.toBe('up');
     // Limits arrive with the gateway's first charge decision (telemetry or status, whichever comes first).

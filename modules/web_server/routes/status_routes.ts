@@ -58,6 +58,8 @@ export function statusRoutes(kit: RouteKit): RouteTable {
                   pack: i + 1,
                   link: p.link,
                   ...batterySummary({ data: p.data, ageMs: state.dataAgeMs(p.data), fresh: state.dataFresh(p.data), limits: services.packLimits?.(i + 1) }),
+                  // The pack view of the UI shows its cells and sensors (the bank's come over /ws/telemetry).
+                  ...(p.data ? { cell_count: p.data.cell_count, cell_voltage_mv: p.data.cell_voltage_mv, balancing_cells: p.data.balancing_cells, temperatures_c: p.data.temperatures_c } : {}),
                 })),
               }
             : {}),

@@ -25,10 +25,15 @@ export interface GatewayUnderTest {
   close(): Promise<void>;
 }
 
-export async function startGatewayUnderTest(): Promise<GatewayUnderTest> {
+export interface GatewayUnderTestOptions {
+  /** Simulated packs in parallel, as SIMULATION_PACKS=N npm start (default 1). */
+  packs?: number;
+}
+
+export async function startGatewayUnderTest(options: GatewayUnderTestOptions = {}): Promise<GatewayUnderTest> {
   await ensureWebBuilt({ quiet: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'tinybms-browser-'));
-  const app = startSimulatedGateway({ dataDir, port: 0, webDir: WEB_BUILD_DIR, log: { log() {} }, restart() {} });
+  const app = startSimulatedGateway({ dataDir, port: 0, webDir: WEB_BUILD_DIR, log: { log() {} }, restart() {}, ...(options.packs ? { packs: options.packs } : {}) });
   const port = await app.gateway.web!.whenListening();
   const url = `http://127.0.0.1:${port}`;
   const api = apiSession(url, USERNAME, PASSWORD);

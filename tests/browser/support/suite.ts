@@ -4,7 +4,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type BrowserSession, type PageProblems } from './browser';
-import { PASSWORD, startGatewayUnderTest, USERNAME, type GatewayUnderTest } from './gateway_under_test';
+import { PASSWORD, startGatewayUnderTest, USERNAME, type GatewayUnderTest, type GatewayUnderTestOptions } from './gateway_under_test';
 
 export interface Suite {
   gateway: GatewayUnderTest;
@@ -12,10 +12,10 @@ export interface Suite {
 }
 
 /** Registers the jest hooks; the returned object is filled before the first test runs. */
-export function useGatewayAndBrowser(): Suite {
+export function useGatewayAndBrowser(options: GatewayUnderTestOptions = {}): Suite {
   const suite = {} as Suite;
   beforeAll(async () => {
-    suite.gateway = await startGatewayUnderTest();
+    suite.gateway = await startGatewayUnderTest(options);
     suite.browser = await launchBrowser({ origin: suite.gateway.url });
   });
   afterEach(async () => {

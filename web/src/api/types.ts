@@ -58,8 +58,13 @@ export interface GatewayStatus {
   /** Summary values, charge limits and energy counters, with `data_valid` and `age_ms`. */
   battery?: BatteryData;
   charge_limits?: Partial<ChargeLimits>;
+  /** Several packs: one entry per pack, the battery block's fields plus cells; `battery` is then the bank. */
+  packs?: PackStatus[];
   [other: string]: unknown;
 }
+
+/** One pack of a bank in /api/status. */
+export type PackStatus = BatteryData & { pack: number; link?: LinkStatus };
 
 /** /ws/telemetry message. */
 export interface TelemetryMessage {

@@ -1,15 +1,20 @@
-/** The overview: SOC, pack values, cells, temperatures, charge limits and link states. */
+/**
+ * The overview: SOC, pack values, cells, temperatures, charge limits and link states. With
+ * several packs, a selector shows the bank (default) or one pack's own values, cells and limits.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { LinkStatus } from '../api/types';
 import { Card } from '../components/card';
 import { CellBars } from '../components/cell_bars';
 import { LimitWhy } from '../components/limit_why';
 import { LinkBadge } from '../components/link_badge';
+import { PackSelector } from '../components/pack_selector';
 import { Notice } from '../components/notice';
 import { SocGauge } from '../components/soc_gauge';
 import { Stat } from '../components/stat';
 import { DASH, duration, fixed } from '../format';
-import { battery, isStale, status, statusError, telemetryState } from '../state/live';
+import { battery, isStale, status, statusError, statusReceivedAt, telemetryState } from '../state/live';
+import { batteryView, packsOf, selectedPack } from '../state/packs';
 import { useStore } from '../state/store';
 
 /** Re-render once a second so staleness shows even when nothing arrives. */
@@ -28,8 +33,14 @@ function currentTone(amps: number | undefined): 'good' | 'warn' | undefined {
 
 export function DashboardPage() {
   useTick(1000);
-  const live = useStore(battery);
+  const bank = useStore(battery);
   const gateway = useStore(status);
+  const statusAt = useStore(statusReceivedAt);
+  const chosen = useStore(selectedPack);
+  const packs = packsOf(gateway);
+  const view = batteryView(chosen, bank, gateway, statusAt, (gateway?.bms_link ?? gateway?.uart) as LinkStatus | undefined);
+  const live = view.live;
+  const shown = view.pack ? `Pack ${view.pack}` : packs.length > 0 ? 'Bank' : undefined;
   const unreachable = useStore(statusError);
   const socket = useStore(telemetryState);
   const d = live?.data ?? {};
@@ -47,9 +58,10 @@ export function DashboardPage() {
         </Notice>
       )}
       {!live && !unreachable && <Notice kind="info">Waiting for battery data…</Notice>}
+      <PackSelector packs={packs} selected={view.pack} onSelect={(pack) => selectedPack.set(pack)} />
 
       <div class="grid grid-top">
-        <Card title="Battery" class="card-gauge">
+        <Card title={shown ?? 'Battery'} class="card-gauge" testId="battery-card">
           <SocGauge soc={d.state_of_charge_pct} soh={d.state_of_health_pct} stale={stale} />
           <div class="status-line">
             <span class={`pill status-${d.online_status ?? 'unknown'}`} data-testid="online-status">
@@ -58,7 +70,7 @@ export function DashboardPage() {
           </div>
         </Card>
 
-        <Card title="Pack">
+        <Card title={view.pack ? `Pack ${view.pack} values` : 'Pack'}>
           <div class={`stats ${stale ? 'is-stale' : ''}`}>
             <Stat label="Voltage" value={fixed(d.pack_voltage_v, 2, 'V')} testId="pack-voltage" />
             <Stat label="Current" value={fixed(d.pack_current_a, 1, 'A')} tone={currentTone(d.pack_current_a)} hint="+ = charging" testId="pack-current" />
@@ -69,7 +81,7 @@ export function DashboardPage() {
           </div>
         </Card>
 
-        <Card title="Charge limits">
+        <Card title={view.pack ? `Pack ${view.pack} own limits` : 'Charge limits'}>
           <div class="stats">
             <Stat label="CVL" value={fixed(d.charge_voltage_limit_v, 2, 'V')} hint="Charge voltage limit" testId="limit-cvl" />
             <Stat label="CCL" value={fixed(d.charge_current_limit_a, 1, 'A')} hint="Charge current limit" testId="limit-ccl" />
@@ -86,7 +98,7 @@ export function DashboardPage() {
 
         <Card title="Links">
           <div class="links">
-            <LinkBadge name="BMS" link={(gateway?.bms_link ?? gateway?.uart) as LinkStatus | undefined} />
+            <LinkBadge name="BMS" link={view.bmsLink} />
             <LinkBadge name="CAN" link={gateway?.can} />
             <LinkBadge name="MQTT" link={gateway?.mqtt} />
             <LinkBadge name="Wi-Fi" link={gateway?.wifi} />
@@ -109,7 +121,7 @@ export function DashboardPage() {
         </Card>
       </div>
 
-      <Card title={`Cells${d.cell_count ? ` (${d.cell_count})` : ''}`} testId="cells-card">
+      <Card title={`${view.pack ? `Pack ${view.pack} cells` : 'Cells'}${d.cell_count ? ` (${d.cell_count})` : ''}`} testId="cells-card">
         <CellBars cells={d.cell_voltage_mv} balancing={d.balancing_cells} stale={stale} />
       </Card>
 

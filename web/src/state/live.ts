@@ -27,6 +27,8 @@ export const SERIES_FIELDS = ['pack_voltage_v', 'pack_current_a', 'power_w', 'st
 
 export const battery: Store<LiveBattery | null> = createStore<LiveBattery | null>(null);
 export const status: Store<GatewayStatus | null> = createStore<GatewayStatus | null>(null);
+/** Browser time (ms) the last /api/status arrived. */
+export const statusReceivedAt: Store<number> = createStore(0);
 export const statusError: Store<string | null> = createStore<string | null>(null);
 export const telemetryState: Store<SocketState> = createStore<SocketState>('connecting');
 export const lastHour = new TimeSeries(SERIES_FIELDS.length, HOUR_S + 60);
@@ -81,6 +83,7 @@ export function isStale(live: LiveBattery | null, now = Date.now()): boolean {
 async function pollStatus(): Promise<void> {
   try {
     const answer = await apiGet<GatewayStatus>('/api/status');
+    statusReceivedAt.set(Date.now());
     status.set(answer);
     statusError.set(null);
     const fromStatus = { ...(answer.battery ?? {}), ...(answer.charge_limits ?? {}) } as BatteryData;

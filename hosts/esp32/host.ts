@@ -17,6 +17,7 @@ import type { PlatformHostFactory } from './moddable/platform';
 import { readHostSettings } from './moddable/settings';
 import { syncWallClock } from './moddable/sntp';
 import { SdkWifiRadio } from './moddable/wifi_radio';
+import { createXsHeapReader } from './moddable/xs_heap';
 import { Esp32Ota } from './ota';
 import { Esp32Serial } from './serial';
 import { createEsp32System, hardwareRandom } from './system';
@@ -52,7 +53,7 @@ export const createPlatformHost: PlatformHostFactory = () => {
     if (event.type === 'connected') syncWallClock(settings.sntpHost, log);
   });
   const { bootProblems, ...ports } = createSdkPorts(settings, config.file.root, base);
-  const system = { ...createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting')), bootReport: () => ({ problems: bootProblems, notes: [] }) };
+  const system = { ...createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'), createXsHeapReader()), bootReport: () => ({ problems: bootProblems, notes: [] }) };
 
   const host: Host = {
     clock,

@@ -4,6 +4,7 @@
  * the /api/diagnostics JSON and the /metrics Prometheus text. A source that throws is reported
  * as down; it never breaks the rest.
  */
+import type { XsHeapFigures } from '../../hosts/ports/system';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from './cycle_timer';
 import { familiesOf, type MetricFamily, MetricNames, renderPrometheus } from './prometheus';
@@ -33,7 +34,8 @@ export type DiagnosticsReport = {
   platform: string;
   firmware_version: string;
   uptime_s: number;
-  heap: { free_bytes: number; total_bytes: number; minimum_free_bytes: number | null };
+  /** `xs`: the XS machine's heaps on Moddable debug/instrumented builds, else null. */
+  heap: { free_bytes: number; total_bytes: number; minimum_free_bytes: number | null; xs: XsHeapFigures | null };
   self_test: SelfTestReport;
   /** Per source: its metrics, or the error its metrics() threw. */
   modules: Record<string, ModuleMetrics | { error: string }>;
@@ -121,7 +123,7 @@ export class Monitoring implements GatewayModule {
         platform: system.platform,
         firmware_version: system.firmwareVersion,
         uptime_s: system.uptimeMs() / 1000,
-        heap: { free_bytes: heap.freeBytes, total_bytes: heap.totalBytes, minimum_free_bytes: heap.minimumFreeBytes ?? null },
+        heap: { free_bytes: heap.freeBytes, total_bytes: heap.totalBytes, minimum_free_bytes: heap.minimumFreeBytes ?? null, xs: heap.xs ?? null },
         self_test: selfTest,
         modules,
       };
@@ -142,6 +144,7 @@ export class Monitoring implements GatewayModule {
         gauge('heap_size_bytes', 'Total heap', [{ value: heap.totalBytes }]),
       ];
       if (heap.minimumFreeBytes !== undefined) families.push(gauge('heap_minimum_free_bytes', 'Lowest free heap since start', [{ value: heap.minimumFreeBytes }]));
+      if (heap.xs) for (const [key, value] of Object.entries(heap.xs)) families.push(gauge(`xs_${key}`, `XS machine: ${key.replace(/_/g, ' ')}`, [{ value }]));
       const checks = this.selfTest().checks.filter((c) => c.status !== 'skip');
       families.push(gauge('self_test_passed', 'Self-test result: 1 passed, 0 failed (skipped checks absent)', checks.map((c) => ({ labels: { check: c.name }, value: c.status === 'pass' ? 1 : 0 }))));
       const collected = this.#collect();

@@ -5,7 +5,7 @@
  * set as soon as its condition ends. Raising a latched alert again counts one more occurrence.
  */
 import type { Alert, AlertCode } from './alert';
-import { ALERT_CODES } from './alert';
+import { alertCodeOrder } from './alert';
 
 export interface ActiveAlert extends Alert {
   /** Wall-clock ms of the first occurrence since the entry appeared. */
@@ -66,7 +66,7 @@ export class ActiveAlerts {
   }
 
   /** Acknowledge the given codes (all when omitted); latched ones leave. Returns the codes acknowledged. */
-  acknowledge(codes: readonly AlertCode[] = ALERT_CODES): AlertCode[] {
+  acknowledge(codes: readonly AlertCode[] = this.#codes()): AlertCode[] {
     const done: AlertCode[] = [];
     for (const code of codes) {
       const entry = this.#entries.get(code);
@@ -79,7 +79,7 @@ export class ActiveAlerts {
   }
 
   /** Remove latched entries (all when omitted); alerts whose condition still holds stay. Returns the codes removed. */
-  clearLatched(codes: readonly AlertCode[] = ALERT_CODES): AlertCode[] {
+  clearLatched(codes: readonly AlertCode[] = this.#codes()): AlertCode[] {
     const done: AlertCode[] = [];
     for (const code of codes) {
       const entry = this.#entries.get(code);
@@ -97,8 +97,12 @@ export class ActiveAlerts {
 
   /** Copies, oldest raise first (ties in code order). */
   list(): ActiveAlert[] {
-    const order = (code: AlertCode) => ALERT_CODES.indexOf(code);
-    return [...this.#entries.values()].map((entry) => ({ ...entry })).sort((a, b) => a.timestamp - b.timestamp || order(a.code) - order(b.code));
+    return [...this.#entries.values()].map((entry) => ({ ...entry })).sort((a, b) => a.timestamp - b.timestamp || alertCodeOrder(a.code) - alertCodeOrder(b.code));
+  }
+
+  /** The listed codes in code order (per-pack codes after their bank code). */
+  #codes(): AlertCode[] {
+    return [...this.#entries.keys()].sort((a, b) => alertCodeOrder(a) - alertCodeOrder(b));
   }
 
   get size(): number {

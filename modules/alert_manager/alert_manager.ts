@@ -2,6 +2,8 @@
  * alert_manager: watches BMS data and link events, raises and clears the alerts of
  * gateway-api.md §Alerts with hysteresis and a minimum duration, keeps the active set and a
  * bounded log of system events. BMS_COMM_LOST runs on a host timer, so total silence raises it.
+ * Several packs: each pack has its own silence watch, raising BMS_COMM_LOST_P<pack> when that pack
+ * goes silent (while the others may still answer); the bank's BMS_COMM_LOST needs all silent.
  */
 import type { TimerHandle } from '../../hosts/ports/clock';
 import type { GatewayEvents } from '../event_bus/events';
@@ -9,10 +11,11 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { LiveData } from '../uart_bms/live_data';
 import type { Logger } from '../util/logger';
 import { type ActiveAlert, ActiveAlerts } from './active_alerts';
-import { ALERT_LEVELS, type Alert, type AlertCode, type AlertLevel, isAlertCode, type SystemAlertCode } from './alert';
+import { type Alert, type AlertCode, alertLevel, type AlertLevel, isAlertCode, packAlertCode, type SystemAlertCode } from './alert';
 import { Condition } from './condition';
 import { EventLog, type SystemEvent, type SystemEventType } from './event_log';
 import { AlertJournal } from './journal';
+import { SilenceWatch } from './silence_watch';
 import type { StorageArea } from '../event_bus/events';
 import { LIMIT_BACK_INSIDE, LIMIT_BEYOND, LIMIT_UNKNOWN, limitMessage, limitPosition, MEASURED_ALERT_CODES, type MeasuredAlertCode } from './limits';
 
@@ -38,10 +41,9 @@ export class AlertManager implements GatewayModule {
     ['MQTT_DISCONNECTED', { condition: new Condition(), reason: '' }],
     ['WIFI_DISCONNECTED', { condition: new Condition(), reason: '' }],
   ]);
-  #commLost = new Condition();
-  #commTimer: TimerHandle | undefined;
-  /** Monotonic ms of the last valid data, or of start() before any arrived. */
-  #lastValidAt = 0;
+  #commLost: SilenceWatch;
+  /** Several packs: one watch per pack seen on the bus (data or link event), by pack number. */
+  #packWatches = new Map<number, SilenceWatch>();
   #running = false;
   #unsubscribes: (() => void)[] = [];
   #listeners: ((event: SystemEvent) => void)[] = [];
@@ -55,6 +57,7 @@ export class AlertManager implements GatewayModule {
     this.#ctx = ctx;
     this.#log = ctx.logger('alert_manager');
     this.#events = new EventLog(options.eventLogCapacity);
+    this.#commLost = new SilenceWatch(ctx.host.clock);
     if (options.journal !== false) this.#journal = new AlertJournal(ctx.host.files, ctx.host.store, this.#events.capacity);
   }
 
@@ -62,15 +65,18 @@ export class AlertManager implements GatewayModule {
     if (this.#running) return;
     this.#running = true;
     this.#restoreJournal();
-    this.#lastValidAt = this.#ctx.host.clock.now();
+    this.#commLost.restart();
     const bus = this.#ctx.bus;
     this.#unsubscribes = [
       bus.subscribe('bms.data', (data) => this.#onData(data)),
       bus.subscribe('bms.link', ({ online, reason }) =>
         this.#record(online ? 'info' : 'warning', 'bms_link', `BMS link ${online ? 'up' : 'down'}: ${reason}`)),
       // Several packs: each pack's link in the event log, named by its pack number.
-      bus.subscribe('bms.pack_link', ({ pack, online, reason }) =>
-        this.#record(online ? 'info' : 'warning', 'bms_link', `BMS pack ${pack} link ${online ? 'up' : 'down'}: ${reason}`)),
+      bus.subscribe('bms.pack_link', ({ pack, online, reason }) => {
+        this.#packWatch(pack);
+        this.#record(online ? 'info' : 'warning', 'bms_link', `BMS pack ${pack} link ${online ? 'up' : 'down'}: ${reason}`);
+      }),
+      bus.subscribe('bms.pack', ({ pack, data }) => this.#onPackData(pack, data)),
       bus.subscribe('mqtt.connected', ({ broker }) => this.#linkUp('MQTT_DISCONNECTED', 'mqtt_connected', `MQTT connected to ${broker}`)),
       bus.subscribe('mqtt.disconnected', ({ reason }) => this.#linkDown('MQTT_DISCONNECTED', 'mqtt_disconnected', reason)),
       bus.subscribe('wifi.connected', ({ ssid, ip }) => this.#linkUp('WIFI_DISCONNECTED', 'wifi_connected', `Wi-Fi connected to "${ssid}" as ${ip}`)),
@@ -83,6 +89,10 @@ export class AlertManager implements GatewayModule {
       bus.subscribe('storage.fault', ({ area, ok, message }) => this.storageFault(area, ok, message)),
     ];
     this.#armCommTimer();
+    for (const [pack, watch] of this.#packWatches) {
+      watch.restart();
+      this.#armPackTimer(pack, watch);
+    }
   }
 
   stop(): void {
@@ -90,8 +100,8 @@ export class AlertManager implements GatewayModule {
     for (const unsubscribe of this.#unsubscribes) unsubscribe();
     this.#unsubscribes = [];
     const clock = this.#ctx.host.clock;
-    clock.clear(this.#commTimer);
-    this.#commTimer = undefined;
+    this.#commLost.stop();
+    for (const watch of this.#packWatches.values()) watch.stop();
     for (const link of this.#links.values()) {
       clock.clear(link.timer);
       link.timer = undefined;
@@ -174,6 +184,8 @@ export class AlertManager implements GatewayModule {
       latched_alerts: this.#active.countWhere((a) => !a.active),
       unacknowledged_alerts: this.#active.countWhere((a) => !a.acknowledged),
       bms_comm_lost: this.#commLost.active,
+      /** Several packs: the numbers of the packs silent now. */
+      packs_comm_lost: [...this.#packWatches].filter(([, watch]) => watch.active).map(([pack]) => pack).join(','),
       raised_total: this.#counters.raised,
       cleared_total: this.#counters.cleared,
       events_logged_total: this.#events.recorded,
@@ -224,10 +236,9 @@ export class AlertManager implements GatewayModule {
       for (const condition of this.#measured.values()) condition.resetPending();
       return;
     }
-    const silentFor = now - this.#lastValidAt;
-    this.#lastValidAt = now;
+    const silentFor = this.#commLost.heard();
     this.#armCommTimer();
-    if (this.#commLost.set(false) === 'clear') this.#clear('BMS_COMM_LOST', `Valid BMS data again after ${seconds(silentFor)}`);
+    if (silentFor !== undefined) this.#clear('BMS_COMM_LOST', `Valid BMS data again after ${seconds(silentFor)}`);
 
     const thresholds = this.#ctx.config().alerts;
     // Index loop and bit positions: this runs on every poll and allocates nothing unless an alert changes.
@@ -248,14 +259,32 @@ export class AlertManager implements GatewayModule {
   }
 
   #armCommTimer(): void {
-    const clock = this.#ctx.host.clock;
-    clock.clear(this.#commTimer);
-    const due = this.#lastValidAt + this.#ctx.config().alerts.comm_lost_after_ms;
-    this.#commTimer = clock.setTimer(Math.max(0, due - clock.now()), () => {
-      this.#commTimer = undefined;
-      const silentFor = clock.now() - this.#lastValidAt;
-      if (this.#commLost.set(true) === 'raise') this.#raise('BMS_COMM_LOST', `No valid BMS data for ${seconds(silentFor)}`);
-    });
+    this.#commLost.arm(this.#ctx.config().alerts.comm_lost_after_ms, (silentFor) =>
+      this.#raise('BMS_COMM_LOST', `No valid BMS data for ${seconds(silentFor)}`));
+  }
+
+  /** The watch of one pack, started (and armed) the first time the pack shows up. */
+  #packWatch(pack: number): SilenceWatch {
+    let watch = this.#packWatches.get(pack);
+    if (!watch) {
+      watch = new SilenceWatch(this.#ctx.host.clock);
+      this.#packWatches.set(pack, watch);
+      if (this.#running) this.#armPackTimer(pack, watch);
+    }
+    return watch;
+  }
+
+  #armPackTimer(pack: number, watch: SilenceWatch): void {
+    watch.arm(this.#ctx.config().alerts.comm_lost_after_ms, (silentFor) =>
+      this.#raise(packAlertCode('BMS_COMM_LOST', pack), `Pack ${pack}: no valid BMS data for ${seconds(silentFor)}`));
+  }
+
+  #onPackData(pack: number, data: LiveData): void {
+    const watch = this.#packWatch(pack);
+    if (!data.data_valid) return;
+    const silentFor = watch.heard();
+    this.#armPackTimer(pack, watch);
+    if (silentFor !== undefined) this.#clear(packAlertCode('BMS_COMM_LOST', pack), `Pack ${pack}: valid BMS data again after ${seconds(silentFor)}`);
   }
 
   #linkDown(code: LinkAlertCode, type: 'mqtt_disconnected' | 'wifi_disconnected', reason: string): void {
@@ -286,7 +315,10 @@ export class AlertManager implements GatewayModule {
   #onConfig({ config, changed }: GatewayEvents['config.updated']): void {
     const shown = changed.length > 8 ? [...changed.slice(0, 8), `and ${changed.length - 8} more`] : changed;
     this.#record('info', 'config_updated', `Configuration updated: ${shown.join(', ') || 'no change'}`);
-    if (changed.includes('alerts.comm_lost_after_ms') && !this.#commLost.active) this.#armCommTimer();
+    if (changed.includes('alerts.comm_lost_after_ms')) {
+      if (!this.#commLost.active) this.#armCommTimer();
+      for (const [pack, watch] of this.#packWatches) if (!watch.active) this.#armPackTimer(pack, watch);
+    }
     if (!config.mqtt.enabled) this.#endLink('MQTT_DISCONNECTED', 'MQTT disabled in the configuration');
   }
 
@@ -296,7 +328,7 @@ export class AlertManager implements GatewayModule {
   }
 
   #raise(code: AlertCode, message: string): void {
-    const alert: Alert = { timestamp: this.#ctx.host.clock.wallTime(), level: ALERT_LEVELS[code], code, message };
+    const alert: Alert = { timestamp: this.#ctx.host.clock.wallTime(), level: alertLevel(code), code, message };
     this.#active.raise(alert);
     this.#saveAlerts();
     this.#counters.raised++;

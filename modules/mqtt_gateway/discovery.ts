@@ -1,11 +1,12 @@
 /**
  * Home Assistant MQTT discovery: one retained config message per entity under
  * <discovery_prefix>/<component>/<node_id>/<object_id>/config, generated from the ENTITIES table
- * (a per-pack device later reuses the table with its own DeviceIdentity and `viaDevice`).
+ * Several packs: the bank is the gateway device; each pack is a device of its own with the
+ * battery entities of the table on its own topics, linked to the bank with `via_device`.
  * Object ids are stable across versions (dashboards depend on them); names follow HA's
  * has_entity_name rules. Battery entities need both the gateway and fresh battery data.
  */
-import { ALERT_CODES } from '../alert_manager/alert';
+import { ALERT_CODES, type AlertCode, PACK_ALERT_BASES, packAlertCode } from '../alert_manager/alert';
 import type { OnlineStatusName } from '../uart_bms/live_data';
 import type { GatewayTopics } from './topics';
 
@@ -25,6 +26,8 @@ export interface DiscoveryOptions {
   device: DeviceIdentity;
   /** Per-cell entities; 0 until the first valid BMS data tells how many cells there are. */
   cellCount: number;
+  /** Packs in the bank (default 1): with more, the alert event also lists the per-pack codes. */
+  packCount?: number;
 }
 
 export interface DiscoveryMessage {
@@ -128,12 +131,39 @@ function cellEntity(cell: number): Entity {
   return { component: 'sensor', objectId: `cell_${number}_voltage`, name: `Cell ${cell} voltage`, topic: 'cells', source: 'battery', template: `{{ value_json.voltages[${cell - 1}] }}`, ...V, precision: 3 };
 }
 
-/** Every entity of one pack with `cellCount` cells, in announcement order. */
-export function discoveryEntities(cellCount: number): Entity[] {
+function withCells(entities: Entity[], cellCount: number): Entity[] {
   const cells = Math.max(0, Math.min(MAX_CELL_ENTITIES, Math.floor(cellCount)));
-  const out = [...ENTITIES, ...ALARM_ENTITIES];
-  for (let i = 1; i <= cells; i++) out.push(cellEntity(i));
+  for (let i = 1; i <= cells; i++) entities.push(cellEntity(i));
+  return entities;
+}
+
+/** The codes the alert event can carry: the gateway's, and each pack's when there are several. */
+function alertEventTypes(packCount: number): readonly AlertCode[] {
+  if (packCount <= 1) return ALERT_CODES;
+  const out: AlertCode[] = [...ALERT_CODES];
+  for (const base of PACK_ALERT_BASES) for (let pack = 1; pack <= packCount; pack++) out.push(packAlertCode(base, pack));
   return out;
+}
+
+/** Every entity of the gateway (the battery, or the bank of several packs) with `cellCount` cells, in announcement order. */
+export function discoveryEntities(cellCount: number, packCount = 1): Entity[] {
+  const entities = packCount > 1 ? ENTITIES.map((e) => (e.eventTypes ? { ...e, eventTypes: alertEventTypes(packCount) } : e)) : [...ENTITIES];
+  return withCells([...entities, ...ALARM_ENTITIES], cellCount);
+}
+
+/** One pack's device: its battery entities, its BMS link, and a problem sensor per per-pack alert (from the bank's alarm list). */
+export function packDiscoveryEntities(pack: number, cellCount: number): Entity[] {
+  const own = ENTITIES.filter((e) => e.source === 'battery' || e.topic === 'bmsAvailability');
+  const alarms = PACK_ALERT_BASES.map((base): Entity => {
+    const code = packAlertCode(base, pack);
+    return { component: 'binary_sensor', objectId: `alarm_${base.toLowerCase()}`, name: `Alarm ${base.toLowerCase().replace(/_/g, ' ')}`, topic: 'alarms', source: 'gateway', template: onOff(`'${code}' in value_json.codes`), deviceClass: 'problem' };
+  });
+  return withCells([...own, ...alarms], cellCount);
+}
+
+/** A pack's device: its own node id and name, reached through the bank (the gateway device). */
+export function packDevice(bank: DeviceIdentity, pack: number): DeviceIdentity {
+  return { nodeId: `${bank.nodeId}_pack${pack}`, name: `${bank.name} pack ${pack}`, firmwareVersion: bank.firmwareVersion, model: 'Energus TinyBMS s516 (pack of a bank)', viaDevice: bank.nodeId };
 }
 
 /** A node id HA accepts (letters, digits, _ and -) from the MQTT client id. */
@@ -147,7 +177,16 @@ export function discoveryTopic(prefix: string, component: string, nodeId: string
 }
 
 export function discoveryMessages(options: DiscoveryOptions): DiscoveryMessage[] {
-  return discoveryEntities(options.cellCount).map((entity) => ({
+  return messagesFor(discoveryEntities(options.cellCount, options.packCount), options);
+}
+
+/** Several packs: pack `pack`'s device; `topics` are that pack's (packTopics), `device` its packDevice. */
+export function packDiscoveryMessages(options: DiscoveryOptions & { pack: number }): DiscoveryMessage[] {
+  return messagesFor(packDiscoveryEntities(options.pack, options.cellCount), options);
+}
+
+function messagesFor(entities: Entity[], options: DiscoveryOptions): DiscoveryMessage[] {
+  return entities.map((entity) => ({
     topic: discoveryTopic(options.discoveryPrefix, entity.component, options.device.nodeId, entity.objectId),
     payload: JSON.stringify(entityConfig(entity, options)),
   }));

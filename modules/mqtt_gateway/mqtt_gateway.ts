@@ -17,9 +17,9 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { PublishOutcome, PublishRequest } from '../mqtt_client/mqtt_client';
 import type { LiveData } from '../uart_bms/live_data';
 import type { Logger } from '../util/logger';
-import { discoveryMessages, MAX_CELL_ENTITIES, nodeIdFrom } from './discovery';
+import { discoveryMessages, MAX_CELL_ENTITIES, nodeIdFrom, packDevice, packDiscoveryMessages } from './discovery';
 import { alarmsPayload, alertPayload, cellsPayload, diagnosticsPayload, energyPayload, type EnergyFigures, isFresh, limitsPayload, rounded, statusPayload, valueMessages } from './payloads';
-import { cellVoltageTopic, gatewayTopics, OFFLINE, ONLINE, type GatewayTopics } from './topics';
+import { cellVoltageTopic, gatewayTopics, OFFLINE, ONLINE, packTopics, type GatewayTopics } from './topics';
 
 /** The part of mqtt_client the gateway needs. */
 export interface MqttPublisher {
@@ -88,6 +88,11 @@ export class MqttGateway implements GatewayModule {
   #announced = new Set<string>();
   #announcedCells = 0;
   #topicsFor: { prefix: string; topics: GatewayTopics } | undefined;
+  /**
+   * Several packs ('bms.pack'): each pack's newest data, the cells announced for its device and
+   * its availability word. Published only with more than one pack, so a single pack changes nothing.
+   */
+  #packs = new Map<number, { data: LiveData; topics: GatewayTopics; prefix: string; announcedCells: number; availability?: string }>();
   #counters = { valueRounds: 0, statusRounds: 0, staleSkips: 0, alertsSent: 0, alertsQueued: 0, alertsNotSent: 0, discoveryMessages: 0, discoveryRounds: 0, birthsCoalesced: 0, unchangedSkips: 0 };
 
   constructor(ctx: GatewayContext, client: MqttPublisher, options: MqttGatewayOptions = {}) {
@@ -103,6 +108,7 @@ export class MqttGateway implements GatewayModule {
     const bus = this.#ctx.bus;
     this.#unsubscribes = [
       bus.subscribe('bms.data', (data) => this.#onData(data)),
+      bus.subscribe('bms.pack', ({ pack, data }) => this.#onPackData(pack, data)),
       bus.subscribe('charge.limits', (limits) => this.#onLimits(limits)),
       bus.subscribe('alert.raised', (alert) => this.#onAlertRaised(alert)),
       bus.subscribe('alert.cleared', (alert) => this.#onAlertCleared(alert)),
@@ -210,6 +216,7 @@ export class MqttGateway implements GatewayModule {
     this.#client.publish(topics.availability, ONLINE, RETAINED);
     // A restarted broker may have lost retained messages: say everything again.
     this.#bmsAvailability = undefined;
+    for (const entry of this.#packs.values()) entry.availability = undefined;
     this.#forgetSentValues();
     this.#announce();
     this.#client.publish(topics.alarms, alarmsPayload([...this.#active.values()]), RETAINED);
@@ -223,6 +230,49 @@ export class MqttGateway implements GatewayModule {
     this.#latest = data;
     this.#updateBmsAvailability();
     if (data.data_valid && this.#client.connected && this.#cellCount() !== this.#announcedCells) this.#announce();
+  }
+
+  #onPackData(pack: number, data: LiveData): void {
+    const known = this.#packs.get(pack);
+    const prefix = this.#ctx.config().mqtt.topic_prefix;
+    if (known && known.prefix === prefix) known.data = data;
+    else this.#packs.set(pack, { data, prefix, topics: packTopics(prefix, pack), announcedCells: known?.announcedCells ?? 0, availability: known?.availability });
+    if (!this.#several) return;
+    this.#updatePackAvailability();
+    const cells = this.#packCellCount(this.#packs.get(pack)!);
+    if (data.data_valid && this.#client.connected && (!known || cells !== known.announcedCells)) this.#announce();
+  }
+
+  /** More than one pack reports: the per-pack topics and devices exist. */
+  get #several(): boolean {
+    return this.#packs.size > 1;
+  }
+
+  /** Fresh data of each pack, with its topics (several packs only). */
+  #freshPacks(): { data: LiveData; topics: GatewayTopics }[] {
+    if (!this.#several) return [];
+    const now = this.#ctx.host.clock.now();
+    const staleAfter = this.#ctx.config().bms.stale_after_ms;
+    const prefix = this.#ctx.config().mqtt.topic_prefix;
+    const out: { data: LiveData; topics: GatewayTopics }[] = [];
+    for (const [pack, entry] of this.#packs) {
+      if (entry.prefix !== prefix) Object.assign(entry, { prefix, topics: packTopics(prefix, pack), availability: undefined });
+      if (isFresh(entry.data, now, staleAfter)) out.push(entry);
+    }
+    return out;
+  }
+
+  #packCellCount(entry: { data: LiveData; announcedCells: number }): number {
+    return Math.min(MAX_CELL_ENTITIES, entry.data.data_valid ? entry.data.cell_voltage_mv.length : entry.announcedCells);
+  }
+
+  #updatePackAvailability(): void {
+    if (!this.#client.connected || !this.#several) return;
+    const fresh = new Set(this.#freshPacks().map((p) => p.data));
+    for (const entry of this.#packs.values()) {
+      const word = fresh.has(entry.data) ? ONLINE : OFFLINE;
+      if (word !== entry.availability && this.#client.publish(entry.topics.bmsAvailability, word, RETAINED) === 'sent') entry.availability = word;
+    }
   }
 
   #onLimits(limits: ChargeLimits): void {
@@ -252,6 +302,7 @@ export class MqttGateway implements GatewayModule {
 
   #publishValues(): void {
     this.#updateBmsAvailability();
+    this.#updatePackAvailability();
     if (!this.#client.connected) return;
     const data = this.#freshData();
     if (!data) {
@@ -259,6 +310,7 @@ export class MqttGateway implements GatewayModule {
       return;
     }
     for (const { topic, payload } of valueMessages(data, this.#topics)) this.#publishValue(topic, payload);
+    for (const pack of this.#freshPacks()) for (const { topic, payload } of valueMessages(pack.data, pack.topics)) this.#publishValue(topic, payload);
     this.#counters.valueRounds++;
   }
 
@@ -291,6 +343,10 @@ export class MqttGateway implements GatewayModule {
     const topics = this.#topics;
     this.#publishValue(topics.status, statusPayload(data, sampledAt, this.#sources.capacityAh?.()));
     this.#publishValue(topics.cells, cellsPayload(data));
+    for (const pack of this.#freshPacks()) {
+      this.#publishValue(pack.topics.status, statusPayload(pack.data, clock.wallTime() - (clock.now() - pack.data.timestamp_ms)));
+      this.#publishValue(pack.topics.cells, cellsPayload(pack.data));
+    }
     if (this.#ctx.config().mqtt.cell_topics) {
       const prefix = this.#ctx.config().mqtt.topic_prefix;
       const voltages = data.cell_voltage_mv;
@@ -351,8 +407,17 @@ export class MqttGateway implements GatewayModule {
     if (mqtt.discovery_enabled) {
       const device = { nodeId: nodeIdFrom(this.#client.clientId), name: this.#ctx.config().wifi.hostname, firmwareVersion: this.#ctx.host.system.firmwareVersion };
       const cellCount = this.#cellCount();
-      for (const message of discoveryMessages({ discoveryPrefix: mqtt.discovery_prefix, topics: this.#topics, device, cellCount })) wanted.set(message.topic, message.payload);
+      const packCount = this.#several ? this.#packs.size : 1;
+      for (const message of discoveryMessages({ discoveryPrefix: mqtt.discovery_prefix, topics: this.#topics, device, cellCount, packCount })) wanted.set(message.topic, message.payload);
       this.#announcedCells = cellCount;
+      if (this.#several) {
+        for (const [pack, entry] of this.#packs) {
+          const cells = this.#packCellCount(entry);
+          const topics = packTopics(mqtt.topic_prefix, pack);
+          for (const message of packDiscoveryMessages({ discoveryPrefix: mqtt.discovery_prefix, topics, device: packDevice(device, pack), cellCount: cells, pack })) wanted.set(message.topic, message.payload);
+          entry.announcedCells = cells;
+        }
+      }
     }
     // An empty retained config removes the entity in HA (discovery switched off, fewer cells, new prefix).
     for (const topic of this.#announced) if (!wanted.has(topic)) this.#client.publish(topic, '', RETAINED);

@@ -62,6 +62,16 @@ export function gatewayTopics(prefix: string): GatewayTopics {
   };
 }
 
+/**
+ * Several packs: one pack's battery topics under `<prefix>/packs/<n>/` (voltage, status, cells,
+ * bms/availability, ...), the same shapes as the bank's. Gateway availability, alerts and the
+ * alarm list stay the gateway's (per-pack alerts are there with their `_P<n>` codes).
+ */
+export function packTopics(prefix: string, pack: number): GatewayTopics {
+  const bank = gatewayTopics(prefix);
+  return { ...gatewayTopics(`${prefix}/packs/${pack}`), availability: bank.availability, alerts: bank.alerts, alarms: bank.alarms };
+}
+
 /** The last will the broker publishes when the gateway vanishes without a DISCONNECT. */
 export function availabilityWill(mqtt: MqttConfig): MqttWill {
   return { topic: gatewayTopics(mqtt.topic_prefix).availability, payload: OFFLINE, qos: 1, retain: true };

@@ -1,12 +1,19 @@
 /** Active alerts (open), clearing latched ones and acknowledging by code (user + CSRF). */
-import { ALERT_CODES } from '../../alert_manager/alert';
-import { arrayOf, boolean, objectOf, oneOf, optional, validateBody } from '../body_schema';
+import { ALERT_CODES, type AlertCode, isAlertCode } from '../../alert_manager/alert';
+import { arrayOf, boolean, type Check, objectOf, optional, validateBody } from '../body_schema';
 import { ApiError, json } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import type { Route, RouteTable } from '../router';
 
-const codeList = arrayOf(oneOf(ALERT_CODES), { minItems: 1, maxItems: ALERT_CODES.length });
+/** A gateway code of the spec table, or a per-pack code such as BMS_COMM_LOST_P2 (several packs). */
+const alertCode: Check<AlertCode> = (value, field, errors) => {
+  if (isAlertCode(value)) return value;
+  errors.push({ field, code: 'not_allowed', message: `must be one of ${ALERT_CODES.map((a) => JSON.stringify(a)).join(', ')}, or a per-pack code such as "BMS_COMM_LOST_P2"` });
+  return undefined;
+};
+/** Room for every gateway code and the per-pack codes of a few packs. */
+const codeList = arrayOf(alertCode, { minItems: 1, maxItems: ALERT_CODES.length * 4 });
 const clearBody = objectOf({ codes: optional(codeList) });
 const acknowledgeBody = objectOf({ codes: optional(codeList), all: optional(boolean) });
 

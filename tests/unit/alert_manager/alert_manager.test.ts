@@ -3,6 +3,7 @@ import { AlertManager } from '../../../modules/alert_manager';
 import type { AlertCode } from '../../../modules/alert_manager';
 import type { LiveData } from '../../../modules/uart_bms/live_data';
 import { createTestContext, eventsNamed, liveData, type TestContext } from './support/context';
+import { codesOf, started } from './support/started';
 
 /** How to put one measured value into a snapshot, and the values around its default thresholds. */
 interface Case {
@@ -57,15 +58,6 @@ function feed(t: TestContext, c: Case, value: number, ms: number): void {
     t.clock.advance(500);
   }
 }
-
-function started(config?: Parameters<typeof createTestContext>[0]) {
-  const t = createTestContext(config);
-  const alerts = new AlertManager(t.ctx);
-  alerts.start();
-  return { t, alerts };
-}
-
-const codesOf = (t: TestContext, name: 'alert.raised' | 'alert.cleared') => eventsNamed(t.events, name).map((a) => a.code);
 
 describe.each(CASES)('$code', (c) => {
   it('raises only past the limit for the minimum duration, clears only back inside by the margin', () => {

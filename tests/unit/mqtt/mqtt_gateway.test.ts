@@ -1,25 +1,11 @@
 /** mqtt_gateway with the real mqtt_client over the scripted transport, on the virtual clock. */
 import type { Alert } from '../../../modules/alert_manager/alert';
 import type { ChargeLimits } from '../../../modules/event_bus/events';
-import { createMqttModules } from '../../../modules/mqtt_gateway';
 import { discoveryMessages, nodeIdFrom } from '../../../modules/mqtt_gateway/discovery';
 import { gatewayTopics } from '../../../modules/mqtt_gateway/topics';
-import type { SentMessage } from './support/fake_transport';
 import { createTestContext, type TestContext } from './support/context';
+import { lastOn, onTopic, sent, startGateway } from './support/gateway';
 import { sampleLiveData } from './support/live_data';
-
-function startGateway(t: TestContext) {
-  const modules = createMqttModules(t.ctx);
-  modules.client.start();
-  modules.gateway.start();
-  t.clock.runDue();
-  t.clock.runDue();
-  return modules;
-}
-
-const sent = (t: TestContext): SentMessage[] => t.transport.connections.flatMap((c) => c.sent);
-const onTopic = (t: TestContext, topic: string) => sent(t).filter((m) => m.topic === topic);
-const lastOn = (t: TestContext, topic: string) => onTopic(t, topic).slice(-1)[0];
 
 const overTemp: Alert = { timestamp: 1767225600000, level: 'error', code: 'OVER_TEMP', message: 'temperature 61 °C above 60 °C' };
 const limits: ChargeLimits = {

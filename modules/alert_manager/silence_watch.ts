@@ -1,0 +1,51 @@
+/**
+ * Communication-lost detection for one data source (the bank, or one pack of several): raised by
+ * a host timer when no valid data arrived for the configured time, so total silence raises it
+ * too; cleared by the next valid data. The caller turns the changes into alerts.
+ */
+import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
+import { Condition } from './condition';
+
+export class SilenceWatch {
+  readonly condition = new Condition();
+  #clock: ClockPort;
+  #timer: TimerHandle | undefined;
+  /** Monotonic ms of the last valid data, or of the start of the watch before any arrived. */
+  #lastValidAt: number;
+
+  constructor(clock: ClockPort) {
+    this.#clock = clock;
+    this.#lastValidAt = clock.now();
+  }
+
+  get active(): boolean {
+    return this.condition.active;
+  }
+
+  /** Restart the silence count from now (the watch starts or restarts). */
+  restart(): void {
+    this.#lastValidAt = this.#clock.now();
+  }
+
+  /** (Re)arm the timer for `afterMs` past the last valid data; `onSilent` gets the silence so far when it fires and raises. */
+  arm(afterMs: number, onSilent: (silentForMs: number) => void): void {
+    this.#clock.clear(this.#timer);
+    this.#timer = this.#clock.setTimer(Math.max(0, this.#lastValidAt + afterMs - this.#clock.now()), () => {
+      this.#timer = undefined;
+      if (this.condition.set(true) === 'raise') onSilent(this.#clock.now() - this.#lastValidAt);
+    });
+  }
+
+  /** Valid data now: returns the silence it ended when that clears the condition, else undefined. */
+  heard(): number | undefined {
+    const now = this.#clock.now();
+    const silentFor = now - this.#lastValidAt;
+    this.#lastValidAt = now;
+    return this.condition.set(false) === 'clear' ? silentFor : undefined;
+  }
+
+  stop(): void {
+    this.#clock.clear(this.#timer);
+    this.#timer = undefined;
+  }
+}

@@ -100,6 +100,12 @@ export function statusRoutes(kit: RouteKit): RouteTable {
     },
     { method: 'GET', path: '/api/uart/status', access: 'open', handle: () => json(200, need(services.uart, 'uart').metrics()) },
     { method: 'GET', path: '/api/can/status', access: 'open', handle: () => json(200, canStatus()) },
+    {
+      method: 'GET',
+      path: '/api/can/gx',
+      access: 'open',
+      handle: () => json(200, need(kit.gx, 'gx').report(services.can?.metrics() as Record<string, unknown> | undefined, state.limits)),
+    },
     { method: 'GET', path: '/api/mqtt/status', access: 'open', handle: () => json(200, need(services.mqtt, 'mqtt').metrics()) },
   ];
 }

@@ -7,6 +7,8 @@
 import config from 'mc/config';
 import FFI from 'mc/ffi';
 import type { Host } from '../host';
+import type { ClockPort } from '../ports/clock';
+import type { LogPort } from '../ports/log';
 import { TwaiCanPort } from './can/can_port';
 import { createClockAndLog, createSdkPorts } from './moddable/boot';
 import { createSdkCrypto } from './moddable/crypto';
@@ -18,12 +20,26 @@ import { Esp32Ota } from './ota';
 import { Esp32Serial } from './serial';
 import { createEsp32System, hardwareRandom } from './system';
 
+/** A stalled event loop for this long reboots the device (reported as "task watchdog" at the next boot). */
+const WATCHDOG_TIMEOUT_MS = 15_000;
+const WATCHDOG_FEED_MS = 1_000;
+
+function startWatchdog(natives: FFI, clock: ClockPort, log: LogPort): void {
+  const err = natives.gw_watchdog_start(WATCHDOG_TIMEOUT_MS);
+  if (err !== 0) {
+    log.log('error', 'host', `task watchdog not enabled (esp_err ${err})`);
+    return;
+  }
+  clock.setInterval(WATCHDOG_FEED_MS, () => natives.gw_watchdog_feed());
+}
+
 export const createPlatformHost: PlatformHostFactory = () => {
   const settings = readHostSettings(config);
   const base = createClockAndLog(settings.logLevel);
   const { clock, log, report } = base;
   const natives = new FFI();
   log.log('info', 'host', `TinyBMS-GW ${settings.firmwareVersion} on ESP32-S3; last reset: ${natives.gw_reset_reason()}`);
+  startWatchdog(natives, clock, log);
 
   const wifi = new SdkWifiRadio({
     clock,
@@ -40,7 +56,7 @@ export const createPlatformHost: PlatformHostFactory = () => {
     clock,
     log,
     serial: new Esp32Serial(settings.uart, report('UART receiver threw')),
-    can: new TwaiCanPort({ clock, ...settings.can, onError: report('CAN receiver threw') }),
+    can: new TwaiCanPort({ clock, log, ...settings.can, onError: report('CAN receiver threw') }),
     ...createSdkPorts(settings, config.file.root, base),
     crypto: createSdkCrypto(hardwareRandom(natives)),
     system,

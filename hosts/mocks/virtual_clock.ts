@@ -7,18 +7,23 @@ interface PendingTimer {
   fn: () => void;
   /** Insertion order, so timers due at the same instant fire in the order they were set. */
   sequence: number;
+  /** Cleared timers stay in the heap until they surface (lazy deletion keeps clear O(1)). */
+  cancelled: boolean;
 }
 
 /**
  * Deterministic clock for tests and fast simulation: time moves only when `advance` is called,
- * and due timers fire in time order (ties in creation order). A simulated day runs in seconds.
+ * and due timers fire in time order (ties in creation order). Timers wait in a binary min-heap
+ * ordered by (due, sequence), so a simulated day of thousands of timers per minute stays cheap.
  */
 export class VirtualClock implements ClockPort {
   #now: number;
   #wallOrigin: number;
-  #timers = new Map<number, PendingTimer>();
+  #heap: PendingTimer[] = [];
+  #live = new Map<number, PendingTimer>();
   #nextId = 1;
   #sequence = 0;
+  #cancelled = 0;
 
   constructor(startMs = 0, wallOriginMs = Date.UTC(2026, 0, 1)) {
     this.#now = startMs;
@@ -42,25 +47,39 @@ export class VirtualClock implements ClockPort {
   }
 
   clear(timer: TimerHandle | undefined): void {
-    if (timer) this.#timers.delete(timer.id);
+    if (!timer) return;
+    const pending = this.#live.get(timer.id);
+    if (!pending) return;
+    pending.cancelled = true;
+    this.#live.delete(timer.id);
+    // Timers re-armed far ahead (watchdogs) would pile up in the heap: rebuild once most are dead.
+    if (++this.#cancelled > 64 && this.#cancelled > this.#heap.length / 2) this.#compact();
   }
 
   /** Number of timers waiting to fire. */
   get pendingTimers(): number {
-    return this.#timers.size;
+    return this.#live.size;
   }
 
   /** Move time forward by `ms`, firing every timer that falls due on the way. */
   advance(ms: number): void {
     const target = this.#now + Math.max(0, ms);
-    for (;;) {
-      const next = this.#earliest();
-      if (!next || next.due > target) break;
-      this.#now = Math.max(this.#now, next.due);
-      if (next.period === undefined) this.#timers.delete(next.id);
+    const heap = this.#heap;
+    while (heap.length) {
+      const next = heap[0];
+      if (next.cancelled) {
+        this.#pop();
+        this.#cancelled--;
+        continue;
+      }
+      if (next.due > target) break;
+      this.#pop();
+      if (next.due > this.#now) this.#now = next.due;
+      if (next.period === undefined) this.#live.delete(next.id);
       else {
         next.due += next.period;
         next.sequence = this.#sequence++;
+        this.#push(next);
       }
       next.fn();
     }
@@ -74,15 +93,50 @@ export class VirtualClock implements ClockPort {
 
   #add(ms: number, period: number | undefined, fn: () => void): TimerHandle {
     const id = this.#nextId++;
-    this.#timers.set(id, { id, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++ });
+    const timer: PendingTimer = { id, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false };
+    this.#live.set(id, timer);
+    this.#push(timer);
     return { id };
   }
 
-  #earliest(): PendingTimer | undefined {
-    let best: PendingTimer | undefined;
-    for (const timer of this.#timers.values()) {
-      if (!best || timer.due < best.due || (timer.due === best.due && timer.sequence < best.sequence)) best = timer;
-    }
-    return best;
+  #compact(): void {
+    const alive = this.#heap.filter((timer) => !timer.cancelled);
+    this.#heap = [];
+    this.#cancelled = 0;
+    for (const timer of alive) this.#push(timer);
   }
+
+  #push(timer: PendingTimer): void {
+    const heap = this.#heap;
+    let index = heap.length;
+    heap.push(timer);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!earlier(timer, heap[parent])) break;
+      heap[index] = heap[parent];
+      index = parent;
+    }
+    heap[index] = timer;
+  }
+
+  #pop(): void {
+    const heap = this.#heap;
+    const last = heap.pop() as PendingTimer;
+    if (!heap.length) return;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && earlier(heap[right], heap[left]) ? right : left;
+      if (!earlier(heap[child], last)) break;
+      heap[index] = heap[child];
+      index = child;
+    }
+    heap[index] = last;
+  }
+}
+
+function earlier(a: PendingTimer, b: PendingTimer): boolean {
+  return a.due < b.due || (a.due === b.due && a.sequence < b.sequence);
 }

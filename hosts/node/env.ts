@@ -15,7 +15,14 @@ export interface StartSettings {
   logLevel: LogLevel;
   dataDir: string;
   seed: number | undefined;
+  /** SERIAL_PORT, SERIAL_PORT_2, …: real TinyBMS devices (pack 1 first) instead of the simulator. */
+  serialPorts?: string[];
+  /** SIMULATION_PACKS: simulated packs in parallel (1 when unset). */
+  simulationPacks?: number;
 }
+
+/** Packs one gateway aggregates at most on the Node host (ESP32-S3: 2, its free UARTs). */
+export const MAX_PACKS = 8;
 
 /** KEY=value lines; '#' comments; optional quotes. */
 export function parseDotEnv(text: string): Record<string, string> {
@@ -50,6 +57,30 @@ export function readStartSettings(env: Record<string, string | undefined>, dotEn
   const seedText = get('SIMULATION_SEED');
   const seed = seedText ? Number(seedText) : undefined;
   if (seed !== undefined && !Number.isInteger(seed)) problems.push(`SIMULATION_SEED must be an integer, got "${seedText}"`);
+  const serialPorts: string[] = [];
+  const first = get('SERIAL_PORT');
+  if (first) serialPorts.push(first);
+  for (let pack = 2; pack <= MAX_PACKS; pack++) {
+    const device = get(`SERIAL_PORT_${pack}`);
+    if (!device) continue;
+    if (serialPorts.length !== pack - 1) problems.push(`SERIAL_PORT_${pack} is set but ${pack === 2 ? 'SERIAL_PORT' : `SERIAL_PORT_${pack - 1}`} is not: packs are numbered without gaps`);
+    serialPorts.push(device);
+  }
+  const packsText = get('SIMULATION_PACKS');
+  const simulationPacks = packsText === undefined || packsText === '' ? undefined : Number(packsText);
+  if (simulationPacks !== undefined && !(Number.isInteger(simulationPacks) && simulationPacks >= 1 && simulationPacks <= MAX_PACKS)) {
+    problems.push(`SIMULATION_PACKS must be an integer 1–${MAX_PACKS}, got "${packsText}"`);
+  }
+  if (simulationPacks !== undefined && serialPorts.length > 0) problems.push('SIMULATION_PACKS and SERIAL_PORT exclude each other: real packs are not simulated');
   if (problems.length) throw new Error(problems.join('\n'));
-  return { port, mode, speed, logLevel, dataDir: get('DATA_DIR') ?? '.data', seed };
+  return {
+    port,
+    mode,
+    speed,
+    logLevel,
+    dataDir: get('DATA_DIR') ?? '.data',
+    seed,
+    serialPorts: serialPorts.length ? serialPorts : undefined,
+    simulationPacks,
+  };
 }

@@ -32,7 +32,14 @@ export class FolderFileStore implements FileStore {
     try {
       fs.mkdirSync(path.dirname(full), { recursive: true });
       this.#confine(path.dirname(full), file);
-      fs.appendFileSync(full, text, 'utf8');
+      // Durable when append returns (the history flush policy counts on it): write, fsync, close.
+      const fd = fs.openSync(full, 'a');
+      try {
+        fs.writeFileSync(fd, text, 'utf8');
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (error) {
       if (error instanceof FilePathError) throw error;
       throw new FileStoreError(`appending to "${file}" failed: ${(error as Error).message}`, codeOf(error));

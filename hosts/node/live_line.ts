@@ -6,8 +6,9 @@ import { toHex } from '../../modules/util/hex';
 
 const fixed = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits));
 
-export function batteryLine(data: LiveData | undefined, phase: string, limits: ChargeLimits | undefined): string {
-  if (!data) return `[waiting for the BMS] sim ${phase}`;
+/** `phase` is the simulator's scenario phase; `source` replaces "sim <phase>" (e.g. the serial device). */
+export function batteryLine(data: LiveData | undefined, phase: string, limits: ChargeLimits | undefined, source = `sim ${phase}`): string {
+  if (!data) return `[waiting for the BMS] ${source}`;
   const stale = data.data_valid ? '' : ' STALE';
   const soc = `SOC ${fixed(data.state_of_charge_pct, 1)}%`;
   const pack = `${fixed(data.pack_voltage_v, 2)} V ${fixed(data.pack_current_a, 1)} A`;
@@ -16,7 +17,7 @@ export function batteryLine(data: LiveData | undefined, phase: string, limits: C
   const limit = limits
     ? `CVL ${fixed(limits.charge_voltage_limit_v, 1)} V CCL ${fixed(limits.charge_current_limit_a, 1)} A DCL ${fixed(limits.discharge_current_limit_a, 1)} A${limits.charge_allowed ? '' : ' no-charge'}`
     : 'limits —';
-  return `${soc} | ${pack} | ${cells} | ${temp} | ${data.online_status} (sim ${phase}) | ${limit}${stale}`;
+  return `${soc} | ${pack} | ${cells} | ${temp} | ${data.online_status} (${source}) | ${limit}${stale}`;
 }
 
 /** The newest frame of each CAN id, as `0x351 <hex>`. */

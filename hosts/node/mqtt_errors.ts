@@ -27,6 +27,27 @@ export function refusalReason(returnCode: number): string {
   return `broker refused the session: ${CONNACK_REFUSALS[returnCode] ?? `return code ${returnCode}`}`;
 }
 
+/** Bytes from a server that are not a CONNACK: say what it seems to be instead of a parser error. */
+export function notMqttAnswer(firstBytes: Uint8Array, address: BrokerAddress): string {
+  const where = `${address.host}:${address.port}`;
+  let text = '';
+  for (let i = 0; i < Math.min(firstBytes.length, 24); i++) {
+    const byte = firstBytes[i];
+    if (byte === 0x0d || byte === 0x0a) break;
+    text += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.';
+  }
+  if (text.startsWith('HTTP/')) return `${where} is a web (HTTP) server, not an MQTT broker (it answered "${text}"); check the broker port`;
+  if (firstBytes[0] === 0x15 || firstBytes[0] === 0x16) return `${where} answered in TLS: it is a TLS port, use mqtts://`;
+  return `${where} is not an MQTT broker: it answered "${text}" instead of accepting the MQTT session; check the broker address and port`;
+}
+
+/** The server closed the connection before any answer to CONNECT. */
+export function closedBeforeSession(address: BrokerAddress): string {
+  const where = `${address.host}:${address.port}`;
+  if (address.secure) return `${where} closed the TLS connection before answering the MQTT CONNECT (is it an MQTT broker?)`;
+  return `${where} closed the connection before answering the MQTT CONNECT: not an MQTT broker, or a TLS port (then use mqtts://)`;
+}
+
 export function describeSocketError(error: NodeJS.ErrnoException, address: BrokerAddress): string {
   const where = `${address.host}:${address.port}`;
   const code = error.code ?? '';
@@ -43,7 +64,13 @@ export function describeSocketError(error: NodeJS.ErrnoException, address: Broke
       return `${where} is unreachable from this network`;
     case 'ECONNRESET':
     case 'EPIPE':
-      return address.secure ? `TLS connection reset by ${where} (does the broker require a client certificate?)` : `connection reset by ${where}`;
+      // A TLS broker explains itself with an alert (handled below); a bare reset during the handshake is a plain port.
+      if (address.secure && !/alert/i.test(error.message)) return `TLS handshake with ${where} failed: the server closed the connection without answering in TLS. Is it a plain MQTT port? Use mqtt:// for it, or the broker's TLS port (usually 8883)`;
+      return `connection reset by ${where}`;
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+    case 'ERR_SSL_HTTP_REQUEST':
+      return `${where} did not answer in TLS: it is not a TLS port (use mqtt:// for a plain MQTT port, or the broker's TLS port, usually 8883)`;
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return `TLS: the broker's certificate is not issued for ${address.host}`;
     case 'CERT_HAS_EXPIRED':

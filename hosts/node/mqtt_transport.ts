@@ -15,7 +15,7 @@ import type {
   MqttPublishOptions,
   MqttPublishSettled,
 } from '../ports/mqtt';
-import { describeSocketError, refusalReason } from './mqtt_errors';
+import { closedBeforeSession, describeSocketError, notMqttAnswer, refusalReason } from './mqtt_errors';
 
 type ConnectionState = 'opening' | 'connected' | 'closing' | 'closed';
 
@@ -34,6 +34,7 @@ class NodeMqttConnection implements MqttConnection {
   #nextMessageId = 1;
   #keepalive: ReturnType<typeof setInterval> | undefined;
   #awaitingPingResponse = false;
+  #answered = false;
 
   constructor(options: MqttConnectOptions, handlers: MqttConnectionHandlers) {
     this.#options = options;
@@ -118,7 +119,7 @@ class NodeMqttConnection implements MqttConnection {
       socket.once('connect', () => this.#sendConnect());
     }
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#parser.parse(chunk));
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk, address));
     socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(describeSocketError(error, address)));
     socket.on('close', () => this.#finish());
     return socket;
@@ -137,6 +138,18 @@ class NodeMqttConnection implements MqttConnection {
       password: password === undefined ? undefined : Buffer.from(password, 'utf8'),
       will: will && { topic: will.topic, payload: Buffer.from(will.payload, 'utf8'), qos: will.qos, retain: will.retain },
     });
+  }
+
+  /** A broker's first bytes are a CONNACK (0x20); anything else is some other server on that port. */
+  #onData(chunk: Buffer, address: BrokerAddress): void {
+    if (!this.#answered && chunk.length > 0) {
+      this.#answered = true;
+      if (chunk[0] !== 0x20) {
+        this.#fail(notMqttAnswer(chunk, address));
+        return;
+      }
+    }
+    this.#parser.parse(chunk);
   }
 
   #onPacket(packet: Packet): void {
@@ -214,10 +227,12 @@ class NodeMqttConnection implements MqttConnection {
     const wasConnected = this.#state === 'connected' || this.#state === 'closing';
     this.#state = 'closed';
     clearInterval(this.#keepalive);
-    const reason = this.#closeReason ?? (wasConnected ? 'connection closed by the broker' : 'connection closed by the broker before it accepted the session');
+    // No reason of our own: the broker closed the connection (after the session was accepted: a takeover looks like this).
+    const closedByBroker = this.#closeReason === undefined && wasConnected;
+    const reason = this.#closeReason ?? (wasConnected ? 'connection closed by the broker' : closedBeforeSession(this.#address as BrokerAddress));
     for (const settled of this.#pending.values()) settled?.(reason);
     this.#pending.clear();
-    this.#handlers.onClose(reason);
+    this.#handlers.onClose(reason, closedByBroker);
   }
 }
 
@@ -227,14 +242,26 @@ export class NodeMqttTransport implements MqttPort {
   connect(options: MqttConnectOptions, handlers: MqttConnectionHandlers): MqttConnection {
     const connection: NodeMqttConnection = new NodeMqttConnection(options, {
       onConnect: () => handlers.onConnect(),
-      onClose: (reason) => {
+      onClose: (reason, closedByBroker) => {
         this.#open.delete(connection);
-        handlers.onClose(reason);
+        handlers.onClose(reason, closedByBroker);
       },
       onMessage: (topic, payload) => handlers.onMessage?.(topic, payload),
     });
     this.#open.add(connection);
     return connection;
+  }
+
+  /** Resolves when every connection has closed (a DISCONNECT written and the socket gone), or after `timeoutMs`. */
+  whenAllClosed(timeoutMs = 2000): Promise<void> {
+    return new Promise((resolve) => {
+      const deadline = Date.now() + timeoutMs;
+      const check = () => {
+        if (this.#open.size === 0 || Date.now() >= deadline) resolve();
+        else setTimeout(check, 10).unref();
+      };
+      check();
+    });
   }
 
   /** Connections not yet closed. */

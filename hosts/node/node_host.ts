@@ -3,6 +3,9 @@
  * and process figures; serial and CAN come from the caller (links to the TinyBMS simulator and
  * a virtual CAN bus), network ports when the caller has them.
  * Data layout: <dataDir>/store/<key>.value for the key/value store, <dataDir>/files/ for history.
+ * A folder that cannot be used (a file in its place, no permission) never stops the host: the
+ * port is replaced by one that refuses every operation with the path and the fix, and the
+ * problem is in `system.bootReport()` (the gateway raises STORAGE_FAULT and runs on).
  */
 import * as path from 'node:path';
 import type { Host } from '../host';
@@ -13,11 +16,13 @@ import type { LogLevel, LogPort } from '../ports/log';
 import type { MqttPort } from '../ports/mqtt';
 import type { OtaPort } from '../ports/ota';
 import type { SerialPort } from '../ports/serial';
+import type { FileStore } from '../ports/files';
+import type { KeyValueStore } from '../ports/store';
 import type { WifiPort } from '../ports/wifi';
 import { NodeClock } from './clock';
 import { createNodeCrypto } from './crypto';
-import { FolderFileStore } from './file_store';
-import { FileKeyValueStore } from './kv_store';
+import { FileStoreError, FolderFileStore } from './file_store';
+import { FileKeyValueStore, StoreWriteError } from './kv_store';
 import { ConsoleLog } from './log';
 import { createNodeSystem } from './system';
 
@@ -37,6 +42,8 @@ export interface NodeHostOptions {
   http?: HttpPort;
   wifi?: WifiPort;
   ota?: OtaPort;
+  /** Problems and repairs found before the host was built (the OTA slots boot first). */
+  bootReport?: { problems: readonly string[]; notes: readonly string[] };
 }
 
 export interface NodeHost extends Host {
@@ -51,19 +58,66 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     : new NodeClock({ onTimerError: (error) => log.log('error', 'host', `timer callback threw: ${(error as Error)?.stack ?? String(error)}`) });
   const clock = options.clock ?? (ownClock as NodeClock);
   const restart = options.restart ?? (() => log.log('warn', 'host', 'restart requested, but this process has no restart handler'));
+  const problems = [...(options.bootReport?.problems ?? [])];
+  const notes = [...(options.bootReport?.notes ?? [])];
+  const storeDir = path.join(options.dataDir, 'store');
+  const filesDir = path.join(options.dataDir, 'files');
+  const store = openOrRefuse(
+    () => new FileKeyValueStore(storeDir),
+    (problem) => refusingStore(problem),
+    `the settings folder ${storeDir} cannot be used`,
+    'configuration and counters are not saved',
+    problems,
+  );
+  const files = openOrRefuse(
+    () => new FolderFileStore(filesDir),
+    (problem) => refusingFiles(problem),
+    `the history folder ${filesDir} cannot be used`,
+    'history and the event journal are not written',
+    problems,
+  );
+  for (const problem of problems) log.log('error', 'host', problem);
+  for (const note of notes) log.log('warn', 'host', note);
   return {
     clock,
     log,
     serial: options.serial,
     can: options.can,
-    store: new FileKeyValueStore(path.join(options.dataDir, 'store')),
-    files: new FolderFileStore(path.join(options.dataDir, 'files')),
+    store,
+    files,
     crypto: createNodeCrypto(),
-    system: createNodeSystem({ firmwareVersion: options.firmwareVersion ?? '0.0.0-dev', restart }),
+    system: createNodeSystem({ firmwareVersion: options.firmwareVersion ?? '0.0.0-dev', restart, bootReport: { problems, notes } }),
     mqtt: options.mqtt,
     http: options.http,
     wifi: options.wifi,
     ota: options.ota,
     close: () => ownClock?.clearAll(),
   };
+}
+
+const FIX = 'remove whatever is in its place or make it a writable folder (DATA_DIR), then restart';
+
+/** The port, or a refusing stand-in plus a problem that names the path, the effect and the fix. */
+function openOrRefuse<T>(open: () => T, refuse: (problem: string) => T, what: string, effect: string, problems: string[]): T {
+  try {
+    return open();
+  } catch (error) {
+    const problem = `${what} (${(error as Error).message}): ${effect}; ${FIX}`;
+    problems.push(problem);
+    return refuse(problem);
+  }
+}
+
+function refusingStore(problem: string): KeyValueStore {
+  const refuse = (): never => {
+    throw new StoreWriteError(problem);
+  };
+  return { get: refuse, put: refuse, delete: refuse };
+}
+
+function refusingFiles(problem: string): FileStore {
+  const refuse = (): never => {
+    throw new FileStoreError(problem, 'EUNAVAILABLE');
+  };
+  return { append: refuse, read: refuse, readRange: refuse, size: refuse, list: refuse, delete: refuse, freeBytes: () => undefined };
 }

@@ -5,7 +5,12 @@
  * which boots an activated image as pending-verify, and returns to the previous image when a
  * pending one is booted again without having been confirmed (it crashed or restarted first).
  *
- * Layout: <dir>/ota-state.json, <dir>/slot-a.bin, <dir>/slot-b.bin (the factory image has none).
+ * Layout: <dir>/ota-state.json and <dir>/ota-state-b.json (two copies of the state, as ESP-IDF's
+ * two otadata sectors: each carries a sequence number and a checksum, a save overwrites the older
+ * copy and fsyncs it, a boot takes the newest valid one), <dir>/slot-a.bin, <dir>/slot-b.bin
+ * (the factory image has none). A boot never fails on this folder: unreadable state falls back
+ * to the other copy, then to the factory slot; a folder that cannot be written leaves OTA
+ * disabled with `problem` saying why (the gateway runs on, without updates).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +31,17 @@ interface SlotState {
   /** Boots of the pending image without a confirmation. */
   bootAttempts: number;
   lastRollback: { version: string; reason: string } | null;
+  /** Security version of the image each slot holds (anti-rollback; 0 when unknown). */
+  securityVersions?: Record<SlotName, number>;
+  /** Lowest security version an image may have: raised when an image is confirmed (ESP-IDF's eFuse). */
+  securityFloor?: number;
+}
+
+/** One copy of the state on disk. */
+interface StateCopy {
+  seq: number;
+  checksum: number;
+  state: SlotState;
 }
 
 export class OtaSlotError extends Error {
@@ -46,26 +62,44 @@ export interface NodeOtaSlotsOptions {
   maxBootAttempts?: number;
 }
 
-const STATE_FILE = 'ota-state.json';
+/** The two copies; `ota-state.json` is the first for compatibility with the one-copy layout. */
+export const OTA_STATE_FILES = ['ota-state.json', 'ota-state-b.json'] as const;
 const other = (slot: SlotName): SlotName => (slot === 'a' ? 'b' : 'a');
 
 export class NodeOtaSlots implements OtaPort {
   #options: NodeOtaSlotsOptions;
   #state: SlotState;
+  #seq: number;
+  #problem: string | undefined;
+  #bootNotes: string[];
+  #rolledBackAtBoot = false;
   #fd: number | undefined;
   #expected: number | undefined;
   #written = 0;
   #ended = false;
 
-  private constructor(options: NodeOtaSlotsOptions, state: SlotState) {
+  private constructor(options: NodeOtaSlotsOptions, loaded: LoadedState) {
     this.#options = options;
-    this.#state = state;
+    this.#state = loaded.state;
+    this.#seq = loaded.seq;
+    this.#bootNotes = loaded.notes;
   }
 
-  /** One (simulated) boot: what the bootloader does with the state file, then the port. */
+  /**
+   * One (simulated) boot: what the bootloader does with the state copies, then the port. Never
+   * throws for the folder's sake: see `problem` and `bootNotes`.
+   */
   static boot(options: NodeOtaSlotsOptions): NodeOtaSlots {
-    fs.mkdirSync(options.dir, { recursive: true });
-    const slots = new NodeOtaSlots(options, readState(options));
+    let folderProblem: string | undefined;
+    try {
+      fs.mkdirSync(options.dir, { recursive: true });
+      if (!fs.statSync(options.dir).isDirectory()) throw new Error('not a folder');
+    } catch (error) {
+      folderProblem = `the OTA folder ${options.dir} is not usable (${(error as Error).message}); remove whatever is in its place or make it a writable folder`;
+    }
+    const slots = new NodeOtaSlots(options, folderProblem ? { ...factoryState(options), notes: [] } : readState(options));
+    slots.#problem = folderProblem;
+    if (!folderProblem) slots.#sweepPartFiles();
     slots.#bootloader();
     return slots;
   }
@@ -75,7 +109,18 @@ export class NodeOtaSlots implements OtaPort {
     return this.#state.lastRollback;
   }
 
+  /** Why updates are unavailable (the OTA folder cannot be written), or undefined. */
+  get problem(): string | undefined {
+    return this.#problem;
+  }
+
+  /** What this boot had to repair in the state copies (a damaged copy, a swept `.part`). */
+  get bootNotes(): readonly string[] {
+    return this.#bootNotes;
+  }
+
   begin(expectedSize?: number): void {
+    if (this.#problem) throw new OtaSlotError(`updates are unavailable: ${this.#problem}`);
     if (this.#fd !== undefined) throw new OtaSlotError('an update is already being written');
     if (expectedSize !== undefined && expectedSize > this.#slotBytes) throw new OtaSlotError(`image of ${expectedSize} bytes exceeds the ${this.#slotBytes}-byte slot`);
     this.#fd = fs.openSync(this.#partPath(), 'w');
@@ -114,7 +159,7 @@ export class NodeOtaSlots implements OtaPort {
     fs.rmSync(this.#partPath(), { force: true });
   }
 
-  activate(version: string): void {
+  activate(version: string, securityVersion = 0): void {
     const fd = this.#open();
     if (!this.#ended) throw new OtaSlotError('end() the image before activating it');
     fs.closeSync(fd);
@@ -122,6 +167,7 @@ export class NodeOtaSlots implements OtaPort {
     const slot = other(this.#state.running);
     fs.renameSync(this.#partPath(), this.#slotPath(slot));
     this.#state.versions[slot] = version;
+    this.#state.securityVersions = { ...(this.#state.securityVersions ?? { a: 0, b: 0 }), [slot]: securityVersion };
     this.#state.next = slot;
     this.#save();
     this.#scheduleRestart();
@@ -131,6 +177,9 @@ export class NodeOtaSlots implements OtaPort {
     if (!this.#state.pendingVerify) return;
     this.#state.pendingVerify = false;
     this.#state.bootAttempts = 0;
+    // As ESP-IDF burns the secure version into eFuse once the new image is confirmed.
+    const running = this.#state.securityVersions?.[this.#state.running] ?? 0;
+    this.#state.securityFloor = Math.max(this.#state.securityFloor ?? 0, running);
     this.#save();
   }
 
@@ -142,10 +191,13 @@ export class NodeOtaSlots implements OtaPort {
   }
 
   info(): OtaSlotInfo {
-    const { versions, running, previous, next, pendingVerify } = this.#state;
+    const { versions, running, previous, next, pendingVerify, lastRollback } = this.#state;
     const info: OtaSlotInfo = { running: versions[running] ?? '', pendingVerify, slotBytes: this.#slotBytes };
     if (next) info.pending = versions[next] ?? '';
     if (previous && versions[previous]) info.previous = versions[previous] as string;
+    if (this.#state.securityFloor) info.securityFloor = this.#state.securityFloor;
+    if (lastRollback) info.lastRollback = { ...lastRollback, atThisBoot: this.#rolledBackAtBoot };
+    if (this.#problem) info.unavailable = this.#problem;
     return info;
   }
 
@@ -163,10 +215,16 @@ export class NodeOtaSlots implements OtaPort {
       state.pendingVerify = true;
       state.bootAttempts = 1;
     } else if (state.pendingVerify) {
-      if (state.bootAttempts >= (this.#options.maxBootAttempts ?? 1)) this.#rollBack('restarted before it was confirmed');
+      if (state.bootAttempts >= (this.#options.maxBootAttempts ?? 1)) this.#rolledBackAtBoot = this.#rollBack('restarted before it was confirmed');
       else state.bootAttempts++;
     }
-    this.#save();
+    if (this.#problem) return;
+    try {
+      this.#save();
+    } catch (error) {
+      // A read-only or full disk: the gateway boots; updates wait until the state can be written.
+      this.#problem = `the OTA state in ${this.#options.dir} cannot be written (${(error as Error).message}); free space or make the folder writable, then restart`;
+    }
   }
 
   #rollBack(reason: string): boolean {
@@ -197,23 +255,132 @@ export class NodeOtaSlots implements OtaPort {
     return path.join(this.#options.dir, `slot-${slot}.bin`);
   }
 
-  /** Written whole to a temporary file and renamed over the old one: never half a state. */
+  /** An upload's `.part` left by a crash is never activated: remove it at boot. */
+  #sweepPartFiles(): void {
+    for (const name of safeList(this.#options.dir)) {
+      if (!name.endsWith('.part') && !name.endsWith('.tmp')) continue;
+      try {
+        fs.rmSync(path.join(this.#options.dir, name), { force: true });
+        this.#bootNotes.push(`removed ${name} left by an interrupted write`);
+      } catch {
+        // Read-only folder: the file is ignored all the same (only renamed slots boot).
+      }
+    }
+  }
+
+  /**
+   * Overwrites the older copy (the newer one stays intact until this one is durable) with the
+   * next sequence number and a checksum, and fsyncs file and folder.
+   */
   #save(): void {
-    const file = path.join(this.#options.dir, STATE_FILE);
-    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(this.#state, null, 2)}\n`);
-    fs.renameSync(`${file}.tmp`, file);
+    this.#seq++;
+    const body = JSON.stringify(this.#state);
+    const copy: StateCopy = { seq: this.#seq, checksum: fnv1a(body), state: this.#state };
+    writeDurably(path.join(this.#options.dir, OTA_STATE_FILES[this.#seq % 2]), `${JSON.stringify(copy)}\n`);
   }
 }
 
-function readState(options: NodeOtaSlotsOptions): SlotState {
-  const file = path.join(options.dir, STATE_FILE);
-  if (!fs.existsSync(file)) {
-    return { versions: { a: options.factoryVersion, b: null }, running: 'a', previous: null, next: null, pendingVerify: false, bootAttempts: 0, lastRollback: null };
-  }
+type LoadedState = { state: SlotState; seq: number; notes: string[] };
+
+function factoryState(options: NodeOtaSlotsOptions): { state: SlotState; seq: number } {
+  return {
+    state: { versions: { a: options.factoryVersion, b: null }, running: 'a', previous: null, next: null, pendingVerify: false, bootAttempts: 0, lastRollback: null },
+    seq: 0,
+  };
+}
+
+/** FNV-1a over UTF-16 units: catches a torn or edited copy. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+const SLOT = (value: unknown): value is SlotName => value === 'a' || value === 'b';
+
+/** The shape a state must have to be followed; anything else is damage. */
+function isSlotState(value: unknown): value is SlotState {
+  const s = value as SlotState;
+  if (!s || typeof s !== 'object' || !s.versions || typeof s.versions !== 'object') return false;
+  const version = (v: unknown) => v === null || typeof v === 'string';
+  return (
+    version(s.versions.a) && version(s.versions.b) && SLOT(s.running) && typeof s.versions[s.running] === 'string' &&
+    (s.previous === null || SLOT(s.previous)) && (s.next === null || SLOT(s.next)) &&
+    typeof s.pendingVerify === 'boolean' && Number.isInteger(s.bootAttempts) &&
+    (s.lastRollback === null || (typeof s.lastRollback === 'object' && typeof s.lastRollback.version === 'string'))
+  );
+}
+
+/** One copy: its state and sequence number, or why it cannot be used. */
+function readCopy(file: string): { seq: number; state: SlotState } | { problem: string } | undefined {
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as SlotState;
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new OtaSlotError(`the OTA state file ${file} is unreadable: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { problem: `${file} cannot be read (${(error as Error).message})` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { problem: `${file} is not valid JSON (${(error as Error).message})` };
+  }
+  const copy = parsed as StateCopy;
+  if (copy && typeof copy === 'object' && 'checksum' in copy) {
+    if (!Number.isInteger(copy.seq) || fnv1a(JSON.stringify(copy.state)) !== copy.checksum) return { problem: `${file} fails its checksum` };
+    return isSlotState(copy.state) ? { seq: copy.seq, state: copy.state } : { problem: `${file} holds an unusable state` };
+  }
+  // The one-copy layout of earlier versions: no checksum, sequence 0.
+  return isSlotState(parsed) ? { seq: 0, state: parsed } : { problem: `${file} holds an unusable state` };
+}
+
+/** The newest valid copy; the factory slot when none is valid (what a bootloader does with blank otadata). */
+function readState(options: NodeOtaSlotsOptions): LoadedState {
+  const notes: string[] = [];
+  let best: { seq: number; state: SlotState } | undefined;
+  for (const name of OTA_STATE_FILES) {
+    const copy = readCopy(path.join(options.dir, name));
+    if (!copy) continue;
+    if ('problem' in copy) notes.push(copy.problem);
+    else if (!best || copy.seq > best.seq) best = copy;
+  }
+  if (best) {
+    if (notes.length > 0) notes.push('booted from the other, valid copy of the OTA state');
+    return { ...best, notes };
+  }
+  const fallback = factoryState(options);
+  if (notes.length > 0) notes.push('no valid OTA state copy: booted the factory slot (a)');
+  return { ...fallback, seq: Math.max(fallback.seq, 1), notes };
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Temp file, fsync, rename, fsync of the folder: the file holds the old or the new text. */
+export function writeDurably(file: string, text: string): void {
+  const temp = `${file}.tmp`;
+  const fd = fs.openSync(temp, 'w');
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+  let dirFd: number | undefined;
+  try {
+    dirFd = fs.openSync(path.dirname(file), 'r');
+    fs.fsyncSync(dirFd);
+  } catch {
+    // Some filesystems refuse fsync on a folder; the rename is still atomic.
+  } finally {
+    if (dirFd !== undefined) fs.closeSync(dirFd);
   }
 }
 

@@ -7,6 +7,8 @@
 import * as path from 'node:path';
 import type { ClockPort, TimerHandle } from '../ports/clock';
 import type { LogLevel, LogPort } from '../ports/log';
+import type { SerialPort } from '../ports/serial';
+import type { RouteTable } from '../../modules/web_server/router';
 import { createGateway, type Gateway } from '../../modules/gateway/gateway';
 import { VirtualCanBus } from '../mocks/can_bus';
 import { createSerialLink } from '../mocks/serial_link';
@@ -61,6 +63,50 @@ function defaultOtaKey(): string | undefined {
 }
 
 export function startSimulatedGateway(options: SimulatedGatewayOptions): SimulatedGateway {
+  let simulator: TinyBmsSimulator | undefined;
+  const app = assembleNodeGateway(options, (clock) => {
+    const link = createSerialLink({ clock });
+    return {
+      serial: link.gateway,
+      extraRoutes: (host) => {
+        simulator = new TinyBmsSimulator({ clock: host.clock, serial: link.device, mode: options.mode, speed: options.speed, seed: options.seed });
+        return [simulationRoutes(simulator)];
+      },
+    };
+  });
+  const sim = simulator as unknown as TinyBmsSimulator;
+  sim.start();
+  app.start();
+  return {
+    ...app,
+    simulator: sim,
+    async stop() {
+      sim.stop();
+      await app.stop();
+    },
+  };
+}
+
+export interface NodeGatewayParts {
+  gateway: Gateway;
+  can: VirtualCanBus;
+  host: NodeHost;
+  /** Starts the gateway and the simulated GX's keep-alive. */
+  start(): void;
+  /** Stops both and the host's timers. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Node composition around a given UART: the host (clock, files, MQTT, HTTP, OTA), the virtual
+ * CAN bus with its simulated GX keep-alive, and the gateway (built; start() starts it). `uart` receives
+ * the host's clock (the lazy one until the host exists) and returns the serial port plus any
+ * host-only routes, built once the host is there.
+ */
+export function assembleNodeGateway(
+  options: Omit<SimulatedGatewayOptions, 'mode' | 'speed' | 'seed'>,
+  uart: (clock: ClockPort) => { serial: SerialPort; extraRoutes?: (host: NodeHost) => RouteTable[] },
+): NodeGatewayParts {
   const log = options.log;
   // The clock comes from the host when none is given, so build the host first around the links.
   let clockRef: ClockPort | undefined = options.clock;
@@ -71,15 +117,17 @@ export function startSimulatedGateway(options: SimulatedGatewayOptions): Simulat
     setInterval: (ms, fn) => (clockRef as ClockPort).setInterval(ms, fn),
     clear: (t) => (clockRef as ClockPort).clear(t),
   };
-  const link = createSerialLink({ clock: lazyClock });
+  const link = uart(lazyClock);
   const can = new VirtualCanBus({ clock: lazyClock });
   const mqtt = new NodeMqttTransport();
   // Each start is a boot of the slots: an activated image runs pending until its health check.
-  const ota = options.ota
+  const slots = options.ota
     ? NodeOtaSlots.boot({ dir: path.join(options.dataDir, 'ota'), factoryVersion: FACTORY_VERSION, clock: lazyClock, restart: () => host.system.restart() })
     : undefined;
+  // Slots whose folder cannot be written still report their state; uploads are refused with the reason.
+  const ota = slots;
   const host = createNodeHost({
-    serial: link.gateway,
+    serial: link.serial,
     can,
     dataDir: options.dataDir,
     logLevel: options.logLevel,
@@ -89,31 +137,32 @@ export function startSimulatedGateway(options: SimulatedGatewayOptions): Simulat
     http: createNodeHttpPort(),
     restart: options.restart,
     ota,
+    bootReport: { problems: slots?.problem ? [slots.problem] : [], notes: slots ? [...slots.bootNotes] : [] },
   });
   clockRef = host.clock;
 
-  const simulator = new TinyBmsSimulator({ clock: host.clock, serial: link.device, mode: options.mode, speed: options.speed, seed: options.seed });
   const assets = options.webDir && host.crypto ? loadWebAssets(options.webDir, host.crypto) : undefined;
   const gateway = createGateway(host, {
     logLevel: () => options.logLevel ?? 'info',
-    web: { port: options.port, assets, extraRoutes: [simulationRoutes(simulator)], telemetryPeriodMs: options.telemetryPeriodMs },
+    web: { port: options.port, assets, extraRoutes: link.extraRoutes?.(host), telemetryPeriodMs: options.telemetryPeriodMs },
     otaPublicKeyPem: options.ota ? (options.ota.publicKeyPem ?? defaultOtaKey()) : undefined,
   });
-
-  simulator.start();
-  gateway.start();
-  const keepAlive: TimerHandle = host.clock.setInterval(GX_KEEPALIVE_MS, () => can.injectKeepAlive());
+  let keepAlive: TimerHandle | undefined;
 
   return {
     gateway,
-    simulator,
     can,
     host,
+    start() {
+      gateway.start();
+      keepAlive ??= host.clock.setInterval(GX_KEEPALIVE_MS, () => can.injectKeepAlive());
+    },
     async stop() {
       host.clock.clear(keepAlive);
       gateway.stop();
-      simulator.stop();
       await gateway.web?.whenStopped();
+      // The offline word and DISCONNECT must reach the broker before the process may exit.
+      await mqtt.whenAllClosed();
       host.close();
     },
   };

@@ -1,11 +1,12 @@
 /** SystemPort for a Node process: V8 heap figures, uptime, and restart handed to the process owner. */
 import { performance } from 'node:perf_hooks';
-import type { HeapFigures, SystemPort } from '../ports/system';
+import type { BootReport, HeapFigures, SystemPort } from '../ports/system';
 
 export interface NodeSystemOptions {
   firmwareVersion: string;
   /** What "restart" means here (re-create the gateway, exit for a supervisor...). */
   restart(): void;
+  bootReport?: BootReport;
 }
 
 export function createNodeSystem(options: NodeSystemOptions): SystemPort {
@@ -22,5 +23,6 @@ export function createNodeSystem(options: NodeSystemOptions): SystemPort {
       return { freeBytes, totalBytes: usage.heapTotal, minimumFreeBytes: minimumFree };
     },
     uptimeMs: () => performance.now() - started,
+    bootReport: () => options.bootReport ?? { problems: [], notes: [] },
   };
 }

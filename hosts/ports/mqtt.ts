@@ -46,8 +46,12 @@ export type MqttPublishSettled = (error?: string) => void;
 export interface MqttConnectionHandlers {
   /** The broker accepted the session (CONNACK 0). */
   onConnect(): void;
-  /** The connection ended or never came up; `reason` is readable by a user. Called once per connection. */
-  onClose(reason: string): void;
+  /**
+   * The connection ended or never came up; `reason` is readable by a user. Called once per
+   * connection. `closedByBroker`: an accepted session ended because the broker closed it
+   * (no socket error, no keepalive timeout, not our close) — what a session takeover looks like.
+   */
+  onClose(reason: string, closedByBroker?: boolean): void;
   onMessage?(topic: string, payload: Uint8Array): void;
 }
 

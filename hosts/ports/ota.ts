@@ -9,6 +9,12 @@ export interface OtaSlotInfo {
   pendingVerify: boolean;
   /** Capacity of the slot an upload writes to, when the host knows it. */
   slotBytes?: number;
+  /** Lowest security version an image may carry (anti-rollback floor); absent = 0. */
+  securityFloor?: number;
+  /** The last automatic return to the previous image; `atThisBoot` when it happened at this start. */
+  lastRollback?: { version: string; reason: string; atThisBoot: boolean };
+  /** Why updates are unavailable on this host right now (e.g. its slot folder cannot be written). */
+  unavailable?: string;
 }
 
 /** Firmware slots: the next OTA partition on the ESP32, a folder on Node. */
@@ -23,7 +29,7 @@ export interface OtaPort {
   end(): void;
   abort(): void;
   /** Make the written image boot next (as pending), then the host restarts. */
-  activate(version: string): void;
+  activate(version: string, securityVersion?: number): void;
   /** Confirm the running image after its health check. */
   markValid(): void;
   /** Give up the running pending image and boot the previous one. */

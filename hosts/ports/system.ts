@@ -10,4 +10,15 @@ export interface SystemPort {
   restart(): void;
   heap(): HeapFigures;
   uptimeMs(): number;
+  /**
+   * What the host could not set up at boot, and what it repaired: storage it runs without
+   * (each problem names the path and the fix) and damage it recovered from. The gateway raises
+   * STORAGE_FAULT for problems and logs the notes; it runs either way.
+   */
+  bootReport?(): BootReport;
+}
+
+export interface BootReport {
+  problems: readonly string[];
+  notes: readonly string[];
 }

@@ -23,4 +23,6 @@ export interface WifiPort {
   onEvent(callback: (event: WifiLinkEvent) => void): void;
   /** dBm, or undefined when not associated. */
   rssi(): number | undefined;
+  /** The station's MAC address ("aa:bb:cc:dd:ee:ff"), when the radio tells it: the device's unique id. */
+  macAddress?(): string | undefined;
 }

@@ -37,6 +37,17 @@ export class ActiveAlerts {
     return entry;
   }
 
+  /**
+   * Entries saved by an earlier run: unacknowledged ones come back latched (whether their
+   * condition still holds is observed anew), acknowledged ones are done with.
+   */
+  restore(saved: readonly ActiveAlert[]): void {
+    for (const entry of saved) {
+      if (entry.acknowledged || this.#entries.has(entry.code)) continue;
+      this.#entries.set(entry.code, { ...entry, active: false });
+    }
+  }
+
   /** The condition was observed again while active. */
   touch(code: AlertCode, wallMs: number): void {
     const entry = this.#entries.get(code);

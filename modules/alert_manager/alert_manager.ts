@@ -9,9 +9,11 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { LiveData } from '../uart_bms/live_data';
 import type { Logger } from '../util/logger';
 import { type ActiveAlert, ActiveAlerts } from './active_alerts';
-import { ALERT_LEVELS, type Alert, type AlertCode, type AlertLevel, isAlertCode } from './alert';
+import { ALERT_LEVELS, type Alert, type AlertCode, type AlertLevel, isAlertCode, type SystemAlertCode } from './alert';
 import { Condition } from './condition';
 import { EventLog, type SystemEvent, type SystemEventType } from './event_log';
+import { AlertJournal } from './journal';
+import type { StorageArea } from '../event_bus/events';
 import { MEASURED_ALERT_CODES, type MeasuredAlertCode, readLimit } from './limits';
 
 type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED'>;
@@ -19,6 +21,8 @@ type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED
 export interface AlertManagerOptions {
   /** Entries kept in the system event log (default 100, as the C firmware). */
   eventLogCapacity?: number;
+  /** Keep latched alerts and the event log across restarts on the host's storage (default true). */
+  journal?: boolean;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -41,17 +45,23 @@ export class AlertManager implements GatewayModule {
   #running = false;
   #unsubscribes: (() => void)[] = [];
   #listeners: ((event: SystemEvent) => void)[] = [];
-  #counters = { raised: 0, cleared: 0, publishDropped: 0, invalidSamples: 0, listenerErrors: 0 };
+  #journal: AlertJournal | undefined;
+  #journalRestored = false;
+  /** Storage areas failing now, with why; STORAGE_FAULT is active while any is. */
+  #storageFaults = new Map<StorageArea, string>();
+  #counters = { raised: 0, cleared: 0, publishDropped: 0, invalidSamples: 0, listenerErrors: 0, journalFailures: 0 };
 
   constructor(ctx: GatewayContext, options: AlertManagerOptions = {}) {
     this.#ctx = ctx;
     this.#log = ctx.logger('alert_manager');
     this.#events = new EventLog(options.eventLogCapacity);
+    if (options.journal !== false) this.#journal = new AlertJournal(ctx.host.files, ctx.host.store, this.#events.capacity);
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#restoreJournal();
     this.#lastValidAt = this.#ctx.host.clock.now();
     const bus = this.#ctx.bus;
     this.#unsubscribes = [
@@ -66,6 +76,8 @@ export class AlertManager implements GatewayModule {
       bus.subscribe('ota.started', ({ size }) => this.#record('info', 'ota_started', `OTA update started (${size} bytes)`)),
       bus.subscribe('ota.completed', ({ version }) => this.#record('info', 'ota_completed', `OTA image ${version} written and activated`)),
       bus.subscribe('ota.failed', ({ reason }) => this.#record('error', 'ota_failed', `OTA update failed: ${reason}`)),
+      bus.subscribe('ota.rolled_back', ({ version, reason }) => this.raiseSystem('OTA_ROLLED_BACK', `Firmware ${version} was rolled back: ${reason}`)),
+      bus.subscribe('storage.fault', ({ area, ok, message }) => this.storageFault(area, ok, message)),
     ];
     this.#armCommTimer();
   }
@@ -91,6 +103,7 @@ export class AlertManager implements GatewayModule {
   /** Acknowledge by code (all when omitted or 'all'). Unknown codes throw RangeError and change nothing. */
   acknowledge(codes?: readonly string[] | 'all'): AlertCode[] {
     const done = this.#active.acknowledge(codes === undefined || codes === 'all' ? undefined : checkCodes(codes));
+    if (done.length > 0) this.#saveAlerts();
     if (done.length > 0) this.#record('info', 'alerts_acknowledged', `Alerts acknowledged: ${done.join(', ')}`);
     return done;
   }
@@ -98,8 +111,39 @@ export class AlertManager implements GatewayModule {
   /** Remove latched alerts (all when omitted); alerts whose condition still holds stay. */
   clear(codes?: readonly string[]): AlertCode[] {
     const done = this.#active.clearLatched(codes === undefined ? undefined : checkCodes(codes));
+    if (done.length > 0) this.#saveAlerts();
     if (done.length > 0) this.#record('info', 'alerts_cleared_by_user', `Latched alerts cleared: ${done.join(', ')}`);
     return done;
+  }
+
+  /**
+   * An alert about the gateway itself (config recovered or reset, firmware rolled back, storage
+   * failing). `ongoing` keeps it active until `endSystem`; otherwise it is latched at once: a
+   * fact that stays listed until someone acknowledges it, also across restarts.
+   */
+  raiseSystem(code: SystemAlertCode, message: string, ongoing = false): void {
+    this.#raise(code, message);
+    if (!ongoing) {
+      this.#active.conditionEnded(code, this.#ctx.host.clock.wallTime());
+      this.#saveAlerts();
+    }
+  }
+
+  /** A storage area failed or works again: STORAGE_FAULT is active while any area fails. */
+  storageFault(area: StorageArea, ok: boolean, message: string): void {
+    const wasFailing = this.#storageFaults.has(area);
+    if (ok) {
+      if (!wasFailing) return;
+      this.#storageFaults.delete(area);
+      this.#record('info', 'storage', `Storage (${area}) works again${message ? `: ${message}` : ''}`);
+      if (this.#storageFaults.size === 0) this.#clear('STORAGE_FAULT', `Storage works again (${area})`);
+      return;
+    }
+    if (wasFailing) return;
+    this.#storageFaults.set(area, message);
+    const text = `Storage (${area}) failing, feature degraded, BMS→CAN unaffected: ${message}`;
+    if (this.#storageFaults.size === 1) this.#raise('STORAGE_FAULT', text);
+    else this.#record('error', 'storage', text);
   }
 
   /** Newest system events first; RangeError for a limit that is not a positive integer. */
@@ -133,7 +177,40 @@ export class AlertManager implements GatewayModule {
       invalid_samples_total: this.#counters.invalidSamples,
       bus_publish_dropped_total: this.#counters.publishDropped,
       event_listener_errors_total: this.#counters.listenerErrors,
+      journal_write_failures_total: this.#counters.journalFailures,
+      journal_restored: this.#journalRestored,
+      storage_faults: [...this.#storageFaults.keys()].join(','),
     };
+  }
+
+  #restoreJournal(): void {
+    const journal = this.#journal;
+    if (!journal || this.#journalRestored) return;
+    try {
+      const saved = journal.loadAlerts();
+      this.#active.restore(saved.alerts);
+      this.#events.restore(journal.loadEvents());
+      this.#journalRestored = true;
+      if (saved.problem) this.#record('warning', 'storage', saved.problem);
+    } catch (error) {
+      this.#journalFailed(error);
+    }
+  }
+
+  #saveAlerts(): void {
+    if (!this.#journal) return;
+    try {
+      this.#journal.saveAlerts(this.#active.list());
+    } catch (error) {
+      this.#journalFailed(error);
+    }
+  }
+
+  #journalFailed(error: unknown): void {
+    this.#counters.journalFailures++;
+    if (this.#storageFaults.has('journal')) return;
+    this.#log.error(`alert journal not written: ${String(error)}`);
+    this.storageFault('journal', false, `the alert journal cannot be written (${error instanceof Error ? error.message : String(error)})`);
   }
 
   #onData(data: LiveData): void {
@@ -214,6 +291,7 @@ export class AlertManager implements GatewayModule {
   #raise(code: AlertCode, message: string): void {
     const alert: Alert = { timestamp: this.#ctx.host.clock.wallTime(), level: ALERT_LEVELS[code], code, message };
     this.#active.raise(alert);
+    this.#saveAlerts();
     this.#counters.raised++;
     this.#log.warn(`${code}: ${message}`);
     this.#record(alert.level, 'alert_raised', message, code);
@@ -223,6 +301,7 @@ export class AlertManager implements GatewayModule {
   #clear(code: AlertCode, message: string): void {
     const alert: Alert = { timestamp: this.#ctx.host.clock.wallTime(), level: 'info', code, message };
     this.#active.conditionEnded(code, alert.timestamp);
+    this.#saveAlerts();
     this.#counters.cleared++;
     this.#log.info(`${code} cleared: ${message}`);
     this.#record('info', 'alert_cleared', message, code);
@@ -238,6 +317,13 @@ export class AlertManager implements GatewayModule {
 
   #record(level: AlertLevel, type: SystemEventType, message: string, code?: AlertCode): SystemEvent {
     const event = this.#events.record({ timestamp: this.#ctx.host.clock.wallTime(), level, type, message, ...(code ? { code } : {}) });
+    if (this.#journal && !this.#storageFaults.has('journal')) {
+      try {
+        this.#journal.appendEvent(event);
+      } catch (error) {
+        this.#journalFailed(error);
+      }
+    }
     for (const listener of this.#listeners.slice()) {
       try {
         listener(event);

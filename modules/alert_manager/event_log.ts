@@ -20,7 +20,10 @@ export type SystemEventType =
   | 'ota_failed'
   /** Something a user did through the web API (register writes, commands, restarts, config imports). */
   | 'user_action'
-  | 'login_lockout';
+  | 'login_lockout'
+  /** Storage failed or recovered, damaged data was repaired, a journal was restored. */
+  | 'storage'
+  | 'ota_rolled_back';
 
 export interface SystemEvent {
   /** Increases by one per event since start; lets a client skip events it has seen. */
@@ -39,14 +42,23 @@ export class EventLog {
   readonly capacity: number;
   #entries: SystemEvent[] = [];
   #nextId = 1;
+  #recorded = 0;
 
   constructor(capacity = DEFAULT_EVENT_LOG_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`event log capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
   }
 
+  /** Entries from an earlier run (the journal), oldest first; ids continue after the highest. */
+  restore(entries: readonly SystemEvent[]): void {
+    for (const entry of entries.slice(-this.capacity)) this.#entries.push({ ...entry });
+    this.#entries.splice(0, Math.max(0, this.#entries.length - this.capacity));
+    for (const entry of entries) if (entry.id >= this.#nextId) this.#nextId = entry.id + 1;
+  }
+
   record(event: Omit<SystemEvent, 'id'>): SystemEvent {
     const entry = { id: this.#nextId++, ...event };
+    this.#recorded++;
     this.#entries.push(entry);
     if (this.#entries.length > this.capacity) this.#entries.shift();
     return entry;
@@ -67,6 +79,6 @@ export class EventLog {
 
   /** Events recorded since start, including those already pushed out. */
   get recorded(): number {
-    return this.#nextId - 1;
+    return this.#recorded;
   }
 }

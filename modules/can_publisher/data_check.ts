@@ -1,11 +1,12 @@
 /**
  * Whether a BMS snapshot may drive charge limits: it must be valid, recent and physically
  * plausible. Anything else is treated as no data at all (victron-can.md §4; ARCHITECTURE "no stale limits").
+ * Temperatures are not checked here: a lost or implausible sensor degrades charge control (no
+ * charging without a cell temperature) instead of silencing 0x351 — an island system stays up.
  */
 import type { LiveData } from '../uart_bms/live_data';
 
 const CELL_MV_RANGE = [1, 5000] as const;
-const TEMPERATURE_C_RANGE = [-60, 150] as const;
 
 function within(value: number, [low, high]: readonly [number, number]): boolean {
   return Number.isFinite(value) && value >= low && value <= high;
@@ -27,9 +28,6 @@ function implausibility(d: LiveData): string | undefined {
   if (!within(d.state_of_charge_pct, [0, 100])) return 'implausible_soc';
   if (!within(d.min_cell_voltage_mv, CELL_MV_RANGE) || !within(d.max_cell_voltage_mv, CELL_MV_RANGE) || d.min_cell_voltage_mv > d.max_cell_voltage_mv) {
     return 'implausible_cell_voltage';
-  }
-  if (!within(d.min_temperature_c, TEMPERATURE_C_RANGE) || !within(d.max_temperature_c, TEMPERATURE_C_RANGE) || d.min_temperature_c > d.max_temperature_c) {
-    return 'implausible_temperature';
   }
   return undefined;
 }

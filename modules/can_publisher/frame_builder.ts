@@ -13,7 +13,7 @@ import { encodePylonProtection, encodePylonRequest } from '../can_victron/pylont
 import { TEXT_FRAME_LENGTH, encodeText } from '../can_victron/text_frames';
 import type { GatewayConfig } from '../config_manager/config_types';
 import type { LiveData } from '../uart_bms/live_data';
-import { alarmFrameFor, flagLevels } from './alarm_flags';
+import { alarmFrameFor } from './alarm_flags';
 import type { ChargeDecision } from './charge_control';
 import { CONVERSION_TABLE, type SourceValues } from './conversion_table';
 import type { EnergyTotals } from './energy_counter';
@@ -27,6 +27,8 @@ export interface FrameInputs {
   firmware: { major: number; minor: number };
   /** Installed capacity for 0x35F/0x379 (the BMS's own when known); charge.capacity_ah when absent. */
   capacity_ah?: number;
+  /** The BMS serial for 0x380/0x381 (serialText of registers 504–509); neither frame is sent without it. */
+  serial_number?: string;
 }
 
 /** Frames that carry battery measurements or limits: never built from unusable data. */
@@ -47,12 +49,13 @@ const PYLONTECH_LENGTH: ReadonlyMap<number, number> = new Map([
   [CAN_ID.VOLTAGE_CURRENT_TEMPERATURE, 6],
 ]);
 
+/** 0x356 battery temperature: the warmest cell sensor (never the board sensor); NaN without one. */
 function batteryTemperature(d: LiveData): number {
-  if (d.temperatures_c.length === 0) return (d.min_temperature_c + d.max_temperature_c) / 2;
-  let sum = 0;
-  for (const t of d.temperatures_c) sum += t;
-  return sum / d.temperatures_c.length;
+  return d.temp_sensor_count > 0 ? d.max_temperature_c : NaN;
 }
+
+/** 0x373 fields Victron allows to mark "not supported" (0xFFFF) instead of a value. */
+const MAY_BE_UNSUPPORTED: ReadonlySet<string> = new Set(['min_temperature_c', 'max_temperature_c']);
 
 export function sourceValues(inputs: FrameInputs): SourceValues {
   const { limits } = inputs.decision;
@@ -91,18 +94,37 @@ export function encodeFromTable(id: number, values: SourceValues, length: number
   const data = new Uint8Array(length);
   const view = viewOf(data);
   for (const entry of CONVERSION_TABLE) {
-    if (entry.id === id && entry.start + entry.bytes <= length) writeField(view, entry, values[entry.source]);
+    if (entry.id !== id || entry.start + entry.bytes > length) continue;
+    const value = values[entry.source];
+    if (Number.isNaN(value) && MAY_BE_UNSUPPORTED.has(entry.source)) data.fill(0xff, entry.start, entry.start + entry.bytes);
+    else writeField(view, entry, value);
   }
   return data;
 }
 
-/** 1-based position of the extreme value, as "CELL05" / "TEMP2"; undefined without a list. */
-function extremeId(prefix: string, values: readonly number[], pick: 'min' | 'max', digits: number): string | undefined {
-  if (values.length === 0) return undefined;
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (pick === 'min' ? values[i] < values[best] : values[i] > values[best]) best = i;
-  return prefix + String(best + 1).padStart(digits, '0');
+/**
+ * 1-based position of the extreme value, as "CELL05" / "TEMP2"; undefined without a value. Absent
+ * entries (null: a sensor that dropped out) keep their place, so the other sensor keeps its id.
+ */
+function extremeId(prefix: string, values: readonly (number | null)[], pick: 'min' | 'max', digits: number): string | undefined {
+  let best = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || !Number.isFinite(v)) continue;
+    const current = best < 0 ? null : values[best];
+    if (current === null || (pick === 'min' ? v < current : v > current)) best = i;
+  }
+  return best < 0 ? undefined : prefix + String(best + 1).padStart(digits, '0');
 }
+
+/** 0x380 + 0x381: the serial's 16 characters, 0x381 all zero when it has 8 or fewer (victron-can.md §2). */
+function serialFrame(id: number, serial: string | undefined): Uint8Array | undefined {
+  if (!serial) return undefined;
+  return id === CAN_ID.SERIAL_NUMBER_1 ? encodeText(serial.slice(0, TEXT_FRAME_LENGTH)) : encodeText(serial.slice(TEXT_FRAME_LENGTH, 2 * TEXT_FRAME_LENGTH));
+}
+
+/** Cell sensors by position (older snapshots without positions: the connected ones in order). */
+const cellSensors = (d: LiveData): readonly (number | null)[] => d.cell_temperatures_c ?? d.temperatures_c;
 
 function textFrame(id: number, inputs: FrameInputs): Uint8Array | undefined {
   const { config, data } = inputs;
@@ -115,6 +137,9 @@ function textFrame(id: number, inputs: FrameInputs): Uint8Array | undefined {
       return name.length > TEXT_FRAME_LENGTH ? encodeText(name.slice(0, TEXT_FRAME_LENGTH)) : undefined;
     case CAN_ID.BATTERY_NAME_2:
       return name.length > TEXT_FRAME_LENGTH ? encodeText(name.slice(TEXT_FRAME_LENGTH)) : undefined;
+    case CAN_ID.SERIAL_NUMBER_1:
+    case CAN_ID.SERIAL_NUMBER_2:
+      return serialFrame(id, inputs.serial_number);
   }
   if (!data) return undefined;
   const idText =
@@ -123,9 +148,9 @@ function textFrame(id: number, inputs: FrameInputs): Uint8Array | undefined {
       : id === CAN_ID.MAX_CELL_VOLTAGE_ID
         ? extremeId('CELL', data.cell_voltage_mv, 'max', 2)
         : id === CAN_ID.MIN_TEMPERATURE_ID
-          ? extremeId('TEMP', data.temperatures_c, 'min', 1)
+          ? extremeId('TEMP', cellSensors(data), 'min', 1)
           : id === CAN_ID.MAX_TEMPERATURE_ID
-            ? extremeId('TEMP', data.temperatures_c, 'max', 1)
+            ? extremeId('TEMP', cellSensors(data), 'max', 1)
             : undefined;
   return idText === undefined ? undefined : encodeText(idText);
 }
@@ -134,7 +159,7 @@ function pylonProtection(inputs: FrameInputs): Uint8Array {
   if (!inputs.decision.usable || !inputs.data) {
     return encodePylonProtection({ protection: { system_error: true }, warning: { internal_comm_fail: true }, module_count: 1 });
   }
-  const level = flagLevels(inputs.data, inputs.config);
+  const level = inputs.decision.flags;
   const alarm = (...flags: (keyof typeof level)[]) => flags.some((f) => level[f] === 'alarm');
   const warn = (...flags: (keyof typeof level)[]) => flags.some((f) => level[f] !== undefined && level[f] !== 'ok');
   return encodePylonProtection({
@@ -166,10 +191,13 @@ export function buildFrame(id: number, inputs: FrameInputs): CanFrame | undefine
   const pylontech = inputs.config.can.protocol === 'pylontech';
   let data: Uint8Array | undefined;
   if (NUMERIC_LAYOUTS.has(id)) {
-    const length = (pylontech && PYLONTECH_LENGTH.get(id)) || (NUMERIC_LAYOUTS.get(id)?.length ?? 8);
-    data = encodeFromTable(id, sourceValues(inputs), length);
+    const values = sourceValues(inputs);
+    let length = (pylontech && PYLONTECH_LENGTH.get(id)) || (NUMERIC_LAYOUTS.get(id)?.length ?? 8);
+    // No cell temperature known: 0x356 without its temperature field rather than a made-up value.
+    if (id === CAN_ID.VOLTAGE_CURRENT_TEMPERATURE && Number.isNaN(values.battery_temperature_c)) length = 4;
+    data = encodeFromTable(id, values, length);
   } else if (id === CAN_ID.ALARMS) {
-    data = encodeAlarmFrame(alarmFrameFor(usable ? inputs.data : undefined, inputs.config));
+    data = encodeAlarmFrame(alarmFrameFor(usable ? inputs.decision.flags : undefined));
   } else if (id === CAN_ID.PYLON_PROTECTION) {
     data = pylonProtection(inputs);
   } else if (id === CAN_ID.PYLON_REQUEST) {

@@ -95,9 +95,31 @@ export function dischargeTemperature(maxTempC: number, c: ChargeConfig, wasLatch
   return { latched, factor: latched ? 0 : ramp(maxTempC, c.high_temp_discharge_c - band, 1, c.high_temp_discharge_c, 0) };
 }
 
-/** Holds charging at float voltage and a small current while the cells drift apart (balancer time). */
-export function imbalanceHold(deltaMv: number, c: ChargeConfig, wasLatched: boolean): boolean {
-  return latch(wasLatched, deltaMv > c.imbalance_hold_mv, deltaMv <= c.imbalance_release_mv);
+/** The imbalance hold lets go this far below the knee. */
+export const IMBALANCE_KNEE_HYSTERESIS_MV = 50;
+
+/**
+ * Holds charging at float voltage and a small current while the cells drift apart (balancer
+ * time) — only near the top (highest cell above charge.imbalance_knee_mv): a spread at the
+ * bottom knee is normal for LiFePO4 and must not throttle recharging an empty pack.
+ */
+export function imbalanceHold(deltaMv: number, maxCellMv: number, c: ChargeConfig, wasLatched: boolean): boolean {
+  return latch(
+    wasLatched,
+    deltaMv > c.imbalance_hold_mv && maxCellMv > c.imbalance_knee_mv,
+    deltaMv <= c.imbalance_release_mv || maxCellMv < c.imbalance_knee_mv - IMBALANCE_KNEE_HYSTERESIS_MV,
+  );
+}
+
+/** DCL factor from the lowest cell temperature (the configured curve); latched off at 0 until 2 °C above the last 0 point. */
+export function dischargeCold(minTempC: number, curve: readonly CurvePoint[], wasLatched: boolean): Protection & { full_from_c: number } {
+  let zeroUpTo = -Infinity;
+  for (const [x, y] of curve) if (y === 0) zeroUpTo = x;
+  else break;
+  const factor = interpolate(curve, minTempC);
+  const latched = latch(wasLatched, factor === 0, minTempC >= zeroUpTo + CHARGE_CONSTANTS.temperature_hysteresis_c);
+  const last = curve[curve.length - 1];
+  return { latched, factor: latched ? 0 : factor, full_from_c: last[1] === 1 ? last[0] : Infinity };
 }
 
 export function socChargeFactor(socPct: number, fullPct = DEFAULT_SOC_FULL_PCT): number {

@@ -17,7 +17,8 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { LiveData } from '../uart_bms/live_data';
 import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
-import { BmsCapacity, type SettingsReader } from './bms_capacity';
+import { BmsCapacity } from './bms_capacity';
+import { BmsFacts, type BmsFactsReader } from './bms_facts';
 import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
 import { type ChargeState, initialChargeState } from './charge_state';
 import { EnergyCounter, type EnergyTotals } from './energy_counter';
@@ -32,8 +33,11 @@ export interface CanPublisherOptions {
   firmware?: { major: number; minor: number };
   energySaveIntervalMs?: number;
   energyStoreKey?: string;
-  /** Reads the BMS capacity register for 0x35F/0x379 (the poller); without it, charge.capacity_ah. */
-  settingsReader?: SettingsReader;
+  /**
+   * The uart_bms poller: reads the capacity register for 0x35F/0x379, the cut-offs that bound the
+   * limits, the serial for 0x380/0x381 and the event log; without it, the configuration alone.
+   */
+  settingsReader?: BmsFactsReader;
 }
 
 export type PublisherState = 'stopped' | 'running' | 'disabled' | 'refused';
@@ -48,6 +52,8 @@ export function chargeSettingsFrom(config: GatewayConfig): ChargeSettings {
     min_cvl_v: pylontechCvlFloor(config),
     soc_full_pct: config.bms.soc_full_pct,
     soc_empty_pct: config.bms.soc_empty_pct,
+    current_alarm_a: config.alerts.current_max_a,
+    imbalance_alarm_mv: config.alerts.imbalance_max_mv,
   };
 }
 
@@ -68,6 +74,7 @@ export class CanPublisher implements GatewayModule {
   #publishedLimits = '';
   #energy: EnergyCounter | undefined;
   #capacity: BmsCapacity;
+  #facts: BmsFacts;
   /** One 1 s cycle: charge decision and the frames sent at once. */
   #cycleTimer: CycleTimer;
   #savedEnergy: EnergyTotals = { charged_wh: 0, discharged_wh: 0 };
@@ -95,6 +102,7 @@ export class CanPublisher implements GatewayModule {
     this.#saveIntervalMs = options.energySaveIntervalMs ?? DEFAULT_ENERGY_SAVE_INTERVAL_MS;
     this.#storeKey = options.energyStoreKey ?? ENERGY_STORE_KEY;
     this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
+    this.#facts = new BmsFacts(ctx, options.settingsReader, this.#log);
     this.#cycleTimer = new CycleTimer(this.#clock);
   }
 
@@ -106,6 +114,7 @@ export class CanPublisher implements GatewayModule {
     this.#energy = new EnergyCounter(loaded.totals, this.#ctx.config().bms.stale_after_ms);
     this.#unsubscribe = this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
     this.#capacity.start();
+    this.#facts.start();
     this.#state = 'running';
     this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#cycleTimer.measure(() => this.#runCycle())));
     this.#timers.push(this.#clock.setInterval(this.#saveIntervalMs, () => this.#saveEnergy()));
@@ -116,6 +125,7 @@ export class CanPublisher implements GatewayModule {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#capacity.stop();
+    this.#facts.stop();
     for (const timer of this.#timers) this.#clock.clear(timer);
     this.#timers = [];
     this.#clock.clear(this.#staleTimer);
@@ -127,6 +137,11 @@ export class CanPublisher implements GatewayModule {
   /** The limits last computed (what `npm start` prints and /api/status shows). */
   currentLimits(): ChargeLimits | undefined {
     return this.#decision?.limits;
+  }
+
+  /** The capacity announced on CAN: the BMS's register 306 once read, else charge.capacity_ah. */
+  capacityAh(): number {
+    return this.#capacity.current().capacity_ah;
   }
 
   energyTotals(): EnergyTotals {
@@ -155,7 +170,13 @@ export class CanPublisher implements GatewayModule {
       charged_energy_wh: Math.round(energy.charged_wh * 1000) / 1000,
       discharged_energy_wh: Math.round(energy.discharged_wh * 1000) / 1000,
       energy_gaps: this.#energy?.gaps ?? 0,
+      limiting_cvl: limits?.limiting?.cvl ?? '',
+      limiting_ccl: limits?.limiting?.ccl ?? '',
+      limiting_dcl: limits?.limiting?.dcl ?? '',
+      bms_bounds: limits?.bms_bounds?.join(',') ?? '',
+      fault_causes: this.#decision?.fault_causes.join(',') ?? '',
       ...this.#capacity.metrics(),
+      ...this.#facts.metrics(),
       ...this.#cycleTimer.metrics(),
       ...this.#counts,
     };
@@ -189,7 +210,10 @@ export class CanPublisher implements GatewayModule {
 
   #evaluate(): ChargeDecision {
     const config = this.#ctx.config();
-    const decision = computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState);
+    const decision = computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState, {
+      cutoffs: this.#facts.cutoffs(),
+      logged_fault_causes: this.#facts.loggedFaultCauses(),
+    });
     this.#chargeState = decision.state;
     if (decision.usable !== this.#decision?.usable) {
       if (decision.usable) this.#log.info('BMS data usable: charge limits active');
@@ -231,6 +255,7 @@ export class CanPublisher implements GatewayModule {
       energy: this.energyTotals(),
       firmware: this.#firmware,
       capacity_ah: this.#capacity.current().capacity_ah,
+      serial_number: this.#facts.serial(),
     };
     for (const group of SCHEDULES[config.can.protocol]) {
       if (cycle % group.every_cycles !== 0) continue;

@@ -1,7 +1,15 @@
 /**
  * The one owner of the gateway configuration: loads it from the store at start, answers reads,
  * validates every change as a whole, persists it with one atomic put and announces it on the bus.
- * A bad or unreadable stored config never stops the gateway: it runs on defaults and says so.
+ *
+ * Last-known-good generations: before a save replaces the stored config, the config it replaces
+ * (known good: it was loaded or saved by this firmware) is kept under CONFIG_PREVIOUS_KEY. A
+ * stored config that cannot be used (damaged, invalid, from a newer firmware, unreadable) is
+ * kept byte for byte under CONFIG_DAMAGED_KEY and the previous generation is loaded
+ * ('recovered'). Only when no generation is usable does the gateway run on safe defaults
+ * ('reset'): the factory web password and AP passphrase are NOT re-opened then — both are
+ * replaced by random recovery secrets written to the host log (serial console, process output),
+ * so only someone at the device can log in. The gateway never stops for its config.
  */
 import type { CryptoPort } from '../../hosts/ports/crypto';
 import type { KeyValueStore } from '../../hosts/ports/store';
@@ -9,6 +17,7 @@ import type { GatewayBus } from '../event_bus/events';
 import type { GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { Logger } from '../util/logger';
 import { parseGuardedJson } from '../util/json_guard';
+import { toHex } from '../util/hex';
 import { utf8Encode } from '../util/utf8';
 import type { GatewayConfig } from './config_types';
 import { defaultsOf } from './fields';
@@ -21,6 +30,13 @@ import { type ConfigError, isPlainObject, validate } from './validate';
 
 /** Short enough for an ESP32 NVS key (15 characters). */
 export const CONFIG_STORE_KEY = 'config';
+/** The generation before the current one (last known good). */
+export const CONFIG_PREVIOUS_KEY = 'config_prev';
+/** The bytes of the last stored config that could not be used, kept for inspection. */
+export const CONFIG_DAMAGED_KEY = 'config_bad';
+
+/** What the last load had to do: nothing, load the previous generation, or fall back to safe defaults. */
+export type ConfigRecovery = 'none' | 'recovered' | 'reset';
 
 export type ConfigLoadStatus = 'not_loaded' | 'defaults' | 'loaded' | 'corrupt' | 'invalid' | 'unsupported_version' | 'read_failed';
 
@@ -53,6 +69,12 @@ export class ConfigManager implements GatewayModule {
   #config: GatewayConfig = deepFreeze(defaultConfig());
   #loadStatus: ConfigLoadStatus = 'not_loaded';
   #loadProblem = '';
+  #recovery: ConfigRecovery = 'none';
+  #damagedKept = false;
+  /** The stored text of the current config (what a save keeps as the previous generation). */
+  #storedText: string | undefined;
+  #previousText: string | undefined;
+  #saveFailing = false;
   #counters = { updates: 0, rejected: 0, persistFailures: 0 };
   #defaultPasswordSet = true;
   #defaultPasswordCheckedFor = DEFAULT_WEB_PASSWORD_HASH;
@@ -69,18 +91,66 @@ export class ConfigManager implements GatewayModule {
 
   stop(): void {}
 
-  /** Read the stored config; on any problem keep the defaults and record why. */
+  /**
+   * Read the stored config. A damaged one is kept aside and the previous generation loaded;
+   * without a usable generation, safe defaults with recovery secrets. Returns the current
+   * generation's status (why recovery was needed, when it was).
+   */
   load(): ConfigLoadStatus {
-    const { status, config, problem } = this.#readStored();
-    this.#loadStatus = status;
-    this.#loadProblem = problem;
-    if (problem) this.#log.error(`stored configuration not used (${status}): ${problem}; running on defaults`);
-    this.#install(config ?? defaultConfig());
-    return status;
+    const current = this.#readStored(this.#key);
+    this.#loadStatus = current.status;
+    this.#loadProblem = current.problem;
+    this.#recovery = 'none';
+    this.#damagedKept = false;
+    const previous = this.#readStored(CONFIG_PREVIOUS_KEY);
+    this.#previousText = previous.status === 'loaded' ? previous.text : undefined;
+    if (current.status === 'loaded' || (current.status === 'defaults' && previous.status === 'defaults')) {
+      this.#storedText = current.text;
+      this.#install(current.config ?? defaultConfig());
+      return current.status;
+    }
+    // The current generation is missing or unusable: keep its bytes, then fall back.
+    if (current.text !== undefined) this.#damagedKept = this.#tryPut(CONFIG_DAMAGED_KEY, current.text, 'keeping the damaged configuration');
+    const kept = this.#damagedKept ? ` (its bytes are kept under "${CONFIG_DAMAGED_KEY}")` : '';
+    if (previous.status === 'loaded' && previous.config) {
+      this.#recovery = 'recovered';
+      let config = previous.config;
+      let secrets = '';
+      // The lost generation may have had its own password: a generation with the factory one must not re-open it.
+      if (config.web.password_hash === DEFAULT_WEB_PASSWORD_HASH) {
+        const safe = this.#safeDefaults();
+        config = { ...config, web: safe.config.web };
+        secrets = `; it had the factory web password, replaced by the recovery login ${safe.username} / ${safe.webPassword} (shown only here)`;
+      }
+      this.#log.error(`stored configuration not used (${current.status}): ${current.problem || 'missing'}${kept}; loaded the previous good generation${secrets}`);
+      const text = JSON.stringify(config);
+      // Written back so the next start does not recover again (only once the damage is kept aside).
+      if (current.status === 'defaults' || this.#damagedKept) this.#tryPut(this.#key, text, 'restoring the previous generation');
+      this.#storedText = text;
+      this.#install(config);
+      return current.status;
+    }
+    this.#recovery = 'reset';
+    const safe = this.#safeDefaults();
+    this.#log.error(
+      `stored configuration not used (${current.status}): ${current.problem}${kept}; no earlier generation is usable (${previous.status}); ` +
+        `running on safe defaults. Recovery login: ${safe.username} / ${safe.webPassword} ; access point passphrase: ${safe.apPassword} (shown only here)`,
+    );
+    const text = JSON.stringify(safe.config);
+    // Persisted so the recovery secrets stay the same across restarts (not when the damage could not be kept).
+    if (current.status === 'defaults' || this.#damagedKept) this.#tryPut(this.#key, text, 'saving the safe defaults');
+    this.#storedText = text;
+    this.#install(safe.config);
+    return current.status;
   }
 
   get loadStatus(): ConfigLoadStatus {
     return this.#loadStatus;
+  }
+
+  /** What the last load did about an unusable stored config, and why; for /api/status and alerts. */
+  recoveryStatus(): { recovery: ConfigRecovery; cause: ConfigLoadStatus; problem: string; damaged_kept: boolean } {
+    return { recovery: this.#recovery, cause: this.#loadStatus, problem: this.#loadProblem, damaged_kept: this.#damagedKept };
   }
 
   /** The current configuration, frozen: safe to hand out, never changes under a reader. */
@@ -111,7 +181,7 @@ export class ConfigManager implements GatewayModule {
     return { ok: true, config: deepFreeze(copyPlain(checked.config)), changed: changedPaths(this.#config, checked.config) };
   }
 
-  /** Factory defaults, including the documented default web password. */
+  /** Factory defaults, including the documented default web password (an explicit, authenticated request). */
   reset(): ConfigResult {
     return this.#commit(defaultConfig(), [], true);
   }
@@ -218,6 +288,7 @@ export class ConfigManager implements GatewayModule {
     return {
       config_load_status: this.#loadStatus,
       config_load_problem: this.#loadProblem,
+      config_recovery: this.#recovery,
       config_version: this.#config.version,
       config_updates_total: this.#counters.updates,
       config_rejected_total: this.#counters.rejected,
@@ -226,10 +297,10 @@ export class ConfigManager implements GatewayModule {
     };
   }
 
-  #readStored(): { status: ConfigLoadStatus; config?: GatewayConfig; problem: string } {
+  #readStored(key: string): { status: ConfigLoadStatus; config?: GatewayConfig; problem: string; text?: string } {
     let text: string | undefined;
     try {
-      text = this.#options.store.get(this.#key);
+      text = this.#options.store.get(key);
     } catch (error) {
       return { status: 'read_failed', problem: describeError(error) };
     }
@@ -238,16 +309,45 @@ export class ConfigManager implements GatewayModule {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      return { status: 'corrupt', problem: `not valid JSON: ${describeError(error)}` };
+      return { status: 'corrupt', problem: `not valid JSON: ${describeError(error)}`, text };
     }
     const migrated = migrate(parsed);
-    if (!migrated.ok) return { status: 'unsupported_version', problem: migrated.error.message };
+    if (!migrated.ok) return { status: 'unsupported_version', problem: migrated.error.message, text };
     const result = validate(migrated.document);
     if (!result.ok) {
       const fields = result.errors.slice(0, 5).map((e) => `${e.field || '(document)'}: ${e.message}`);
-      return { status: 'invalid', problem: `${result.errors.length} invalid field(s): ${fields.join('; ')}` };
+      return { status: 'invalid', problem: `${result.errors.length} invalid field(s): ${fields.join('; ')}`, text };
     }
-    return { status: 'loaded', config: result.config, problem: '' };
+    return { status: 'loaded', config: result.config, problem: '', text };
+  }
+
+  /** Defaults whose web password and AP passphrase are random (never the documented factory ones). */
+  #safeDefaults(): { config: GatewayConfig; username: string; webPassword: string; apPassword: string } {
+    const config = defaultConfig();
+    const crypto = this.#options.crypto;
+    const secret = () => (crypto ? toHex(crypto.randomBytes(8)).toLowerCase() : '');
+    const webPassword = secret();
+    const apPassword = secret();
+    if (crypto) {
+      config.web = { ...config.web, ...createCredential(crypto, webPassword, DEFAULT_WEB_PASSWORD_ITERATIONS) };
+      config.wifi = { ...config.wifi, ap_password: apPassword };
+    } else {
+      // No randomness on this host: a credential no password matches (login stays closed).
+      config.web = { ...config.web, password_hash: '0'.repeat(64), password_salt: '0'.repeat(32) };
+    }
+    return { config, username: config.web.username, webPassword: webPassword || '(login disabled: no crypto port)', apPassword: apPassword || config.wifi.ap_password };
+  }
+
+  /** A best-effort put during load: a failing store is logged, never thrown (the gateway must start). */
+  #tryPut(key: string, text: string, what: string): boolean {
+    try {
+      this.#options.store.put(key, text);
+      return true;
+    } catch (error) {
+      this.#counters.persistFailures++;
+      this.#log.error(`${what} failed: ${describeError(error)}`);
+      return false;
+    }
   }
 
   /** The current config with `partial` merged in and masked secrets restored; errors for what an update may not do. */
@@ -269,15 +369,26 @@ export class ConfigManager implements GatewayModule {
     const next = checked.config;
     const changed = changedPaths(this.#config, next);
     if (changed.length === 0 && !forceWrite) return { ok: true, config: this.#config, changed };
+    const text = JSON.stringify(next);
     try {
-      // One put of the whole document: the store's atomicity is the config's atomicity.
-      this.#options.store.put(this.#key, JSON.stringify(next));
+      // The generation being replaced becomes the last known good one, then one put of the whole
+      // document (the store's atomicity is the config's): a cut between the two leaves both keys on the old one.
+      if (this.#storedText !== undefined && this.#storedText !== this.#previousText) {
+        this.#options.store.put(CONFIG_PREVIOUS_KEY, this.#storedText);
+        this.#previousText = this.#storedText;
+      }
+      this.#options.store.put(this.#key, text);
+      this.#storedText = text;
     } catch (error) {
       this.#counters.persistFailures++;
+      this.#saveFailing = true;
+      this.#options.bus?.publish('storage.fault', { area: 'settings', ok: false, message: `configuration saves fail: ${describeError(error)}` });
       this.#log.error(`configuration not saved, previous one kept: ${describeError(error)}`);
       return this.#reject([{ field: '', code: 'persist_failed', message: `could not save the configuration: ${describeError(error)}` }]);
     }
     this.#counters.updates++;
+    if (this.#saveFailing) this.#options.bus?.publish('storage.fault', { area: 'settings', ok: true, message: '' });
+    this.#saveFailing = false;
     this.#install(next);
     if (changed.length > 0) this.#log.info(`configuration updated: ${changed.join(', ')}`);
     return { ok: true, config: this.#config, changed };

@@ -25,6 +25,14 @@ export interface MqttConfig {
   topic_prefix: string;
   discovery_enabled: boolean;
   discovery_prefix: string;
+  /** Period of the value topics, s; status/cells/energy/diagnostics every max(5 s, this). */
+  publish_interval_s: number;
+  /** Publish a value only when its payload changed (and at least once a minute). */
+  publish_on_change: boolean;
+  /** Retain the periodic value topics. */
+  retain: boolean;
+  /** Also publish <prefix>/cells/<n>/voltage per cell. */
+  cell_topics: boolean;
   /** PEM text; empty = system default / none. */
   ca_cert: string;
   client_cert: string;
@@ -91,6 +99,25 @@ export interface ChargeConfig {
   absorption_time_s: number;
   /** Installed (nominal) capacity for 0x35F and 0x379 until the BMS has reported its own (register 306), which then wins. */
   capacity_ah: number;
+  /** CCL while the BMS reports an under-voltage fault (charging lifts the cells out of it). */
+  recovery_charge_current_a: number;
+  /** CCL/DCL ≤ the BMS over-current cut-off (318/317) less this share. */
+  bms_current_margin_pct: number;
+  /** CVL ≤ cells × (over-voltage cut-off 315 − this); the discharge floor ≥ under-voltage cut-off 316 + this. */
+  bms_voltage_margin_mv: number;
+  /** Temperature limits stay this far inside the over-heat (319) and low-temperature charge (320) cut-offs. */
+  bms_temperature_margin_c: number;
+  /** DCL factor vs the lowest cell temperature, "°C:factor,…" (config_manager/curve.ts). */
+  discharge_temperature_curve: string;
+  /** The imbalance hold applies only while the highest cell is above this. */
+  imbalance_knee_mv: number;
+  /** Fastest CCL rise. */
+  ccl_ramp_a_per_s: number;
+  /** Absorption → float once the cell spread stays ≤ this for absorption_exit_hold_s. */
+  absorption_exit_spread_mv: number;
+  absorption_exit_hold_s: number;
+  /** Days between full charges to the BMS's fully-charged voltage (register 300); 0 = never. */
+  full_charge_interval_days: number;
 }
 
 export interface WebConfig {
@@ -104,6 +131,8 @@ export interface WebConfig {
 export interface HistoryConfig {
   sample_interval_s: number;
   retention_days: number;
+  /** Samples wait in RAM at most this long before one durable write: the loss window of a power cut. */
+  flush_interval_s: number;
 }
 
 export interface GatewayConfig {

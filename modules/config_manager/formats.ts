@@ -2,6 +2,8 @@
  * Text formats the schema can demand. Each check returns a reason a user can act on, or
  * undefined when the text is well-formed. ASCII-only regexes: XS has no Unicode property escapes.
  */
+import { parseCurve } from './curve';
+
 export type TextFormat =
   | 'mqtt_uri'
   | 'hostname'
@@ -10,7 +12,8 @@ export type TextFormat =
   | 'hex'
   | 'printable'
   | 'wpa_passphrase'
-  | 'username';
+  | 'username'
+  | 'curve';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -81,6 +84,10 @@ const CHECKS: Readonly<Record<TextFormat, (text: string) => string | undefined>>
       : 'a Wi-Fi password has 8–63 printable characters',
   // HTTP Basic auth splits "user:password" at the first colon.
   username: (text: string) => (PRINTABLE_ASCII.test(text) && !text.includes(':') ? undefined : 'printable ASCII without ":"'),
+  curve: (text: string) => {
+    const parsed = parseCurve(text);
+    return parsed.ok ? undefined : parsed.error;
+  },
 });
 
 export function checkFormat(format: TextFormat, text: string): string | undefined {

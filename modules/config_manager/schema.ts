@@ -48,11 +48,20 @@ const mqtt = section<MqttConfig>({
   broker_uri: text({ default: '', minLength: 0, maxLength: 256, format: 'mqtt_uri', optional: true }),
   username: text({ default: '', minLength: 0, maxLength: 64, format: 'printable' }),
   password: text({ default: '', minLength: 0, maxLength: 128, secret: true }),
-  client_id: text({ default: 'tinybms-gw', minLength: 1, maxLength: 64, format: 'username' }),
+  // Empty: tinybms-gw-<device id> (MAC on the ESP32), unique per gateway on a shared broker.
+  client_id: text({ default: '', minLength: 1, maxLength: 64, format: 'username', optional: true }),
   keepalive_s: int({ default: 60, min: 5, max: 3600, unit: 's' }),
   topic_prefix: text({ default: 'tinybms', minLength: 1, maxLength: 64, format: 'topic_prefix' }),
   discovery_enabled: bool(true),
   discovery_prefix: text({ default: 'homeassistant', minLength: 1, maxLength: 64, format: 'topic_prefix' }),
+  // Value topics every publish_interval_s; status, cells, energy and diagnostics every max(5 s, it).
+  publish_interval_s: int({ default: 1, min: 1, max: 3600, unit: 's' }),
+  // Skip a value whose payload has not changed (re-sent at least once a minute anyway).
+  publish_on_change: bool(false),
+  // Retain the periodic value topics (availability, alarms, limits and discovery are always retained).
+  retain: bool(true),
+  // Plain <prefix>/cells/<n>/voltage topics for Node-RED / Telegraf.
+  cell_topics: bool(false),
   ca_cert: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true }),
   client_cert: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true }),
   client_key: text({ default: '', minLength: 0, maxLength: PEM_MAX, format: 'pem', optional: true, secret: true }),
@@ -113,6 +122,23 @@ const charge = section<ChargeConfig>({
   cvl_min_interval_s: int({ default: 20, min: 0, max: 3600, unit: 's' }),
   absorption_time_s: int({ default: 1800, min: 0, max: 86400, unit: 's' }),
   capacity_ah: int({ default: 100, min: 1, max: 10000, unit: 'Ah' }),
+  // Charge current while the BMS reports an under-voltage fault: enough to lift the cells gently.
+  recovery_charge_current_a: num({ default: 10, min: 0, max: 1000, unit: 'A' }),
+  // Limits stay this far inside the TinyBMS's own cut-offs (registers 315–320) so the GX never trips it.
+  bms_current_margin_pct: num({ default: 10, min: 0, max: 50, unit: '%' }),
+  bms_voltage_margin_mv: int({ default: 50, min: 0, max: 500, unit: 'mV' }),
+  bms_temperature_margin_c: num({ default: 2, min: 0, max: 20, unit: '°C' }),
+  // LiFePO4 datasheet practice (dbus-serialbattery): no discharge at −10 °C, full current from +5 °C.
+  discharge_temperature_curve: text({ default: '-10:0,-5:0.25,0:0.5,5:1', minLength: 7, maxLength: 120, format: 'curve' }),
+  // Bottom-knee spread is normal for LiFePO4: the imbalance hold applies only above this cell voltage.
+  imbalance_knee_mv: int({ default: 3400, min: 2000, max: 4500, unit: 'mV' }),
+  // CCL rises at most this fast (after a latch releases or data returns); falls at once.
+  ccl_ramp_a_per_s: num({ default: 5, min: 0.1, max: 1000, unit: 'A/s' }),
+  // Absorption ends once the cell spread stays at or below this for the hold time (dbus-serialbattery: 10 mV, 900 s).
+  absorption_exit_spread_mv: int({ default: 10, min: 1, max: 500, unit: 'mV' }),
+  absorption_exit_hold_s: int({ default: 900, min: 0, max: 86400, unit: 's' }),
+  // A full charge to the BMS's "fully charged" voltage (register 300) this often, so its SOC re-syncs; 0 = never.
+  full_charge_interval_days: int({ default: 14, min: 0, max: 365, unit: 'days' }),
 });
 
 const web = section<WebConfig>({
@@ -126,6 +152,9 @@ const history = section<HistoryConfig>({
   sample_interval_s: int({ default: 5, min: 1, max: 3600, unit: 's' }),
   // Bounded by flash: a day of 5 s samples is ~0.5 MB of CSV.
   retention_days: int({ default: 7, min: 1, max: 31, unit: 'days' }),
+  // At most this many seconds of samples are lost to a power cut; one flash write per flush
+  // instead of one per sample (README §Reliability). 0 writes every sample at once.
+  flush_interval_s: int({ default: 30, min: 0, max: 600, unit: 's' }),
 });
 
 export const CONFIG_SCHEMA = section<GatewayConfig>({

@@ -17,7 +17,13 @@ export interface ChargeLimits {
   discharge_allowed: boolean;
   /** Why the limits are what they are (state name and active protections). */
   reasons: string[];
+  /** The one reason holding each limit where it is (the tightest candidate), for the dashboard's "Why". */
+  limiting?: { cvl: string; ccl: string; dcl: string };
+  /** TinyBMS cut-offs (registers 315–320) that are tighter than the configuration right now. */
+  bms_bounds?: string[];
 }
+
+export type StorageArea = 'settings' | 'history' | 'journal' | 'energy' | 'ota' | 'host';
 
 export interface GatewayEvents {
   /** A poll finished: fresh data (`data_valid`) or a failed poll's last-known values marked invalid. */
@@ -45,6 +51,11 @@ export interface GatewayEvents {
   'ota.failed': { reason: string };
   /** The pending image passed its health check and was marked valid. */
   'ota.confirmed': { version: string };
+  /**
+   * A storage area failed (`ok: false`) or works again (`ok: true`). Features degrade (history,
+   * config saves, counters, OTA); the BMS→CAN path never depends on storage.
+   */
+  'storage.fault': { area: StorageArea; ok: boolean; message: string };
   /** The pending image failed its health check; the previous image boots next. */
   'ota.rolled_back': { version: string; reason: string };
 }

@@ -13,6 +13,7 @@ import { CanVictronDriver } from '../can_victron/driver';
 import { ConfigManager } from '../config_manager/config_manager';
 import type { GatewayConfig } from '../config_manager/config_types';
 import { createGatewayBus, type GatewayBus } from '../event_bus/events';
+import { deviceIdSource } from './device_id';
 import { HistoryLogger } from '../history_logger/history_logger';
 import { Monitoring } from '../monitoring/monitoring';
 import { createMqttModules } from '../mqtt_gateway/index';
@@ -83,7 +84,19 @@ export class Gateway {
     this.alerts = new AlertManager(ctx);
     this.history = new HistoryLogger(ctx);
     this.monitoring = new Monitoring(ctx);
-    this.mqtt = host.mqtt ? createMqttModules(ctx, { client: { backoffBaseMs: options.mqttBackoffBaseMs } }) : undefined;
+    this.mqtt = host.mqtt
+      ? createMqttModules(ctx, {
+          client: { backoffBaseMs: options.mqttBackoffBaseMs, deviceId: deviceIdSource(host, createLogger(host.log, 'device', level)) },
+          gateway: {
+            sources: {
+              energy: () => this.canPublisher.energyTotals(),
+              capacityAh: () => this.canPublisher.capacityAh(),
+              wifiRssi: () => host.wifi?.rssi(),
+              canState: () => this.canDriver.state,
+            },
+          },
+        })
+      : undefined;
     this.wifi = host.wifi ? new WifiManager(ctx) : undefined;
     this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem }) : undefined;
     this.web = host.http && host.crypto ? this.#createWebServer(options) : undefined;
@@ -103,6 +116,21 @@ export class Gateway {
     this.#started = true;
     for (const module of this.modules) module.start();
     this.monitoring.start();
+    this.#reportBootState();
+  }
+
+  /** What storage and the bootloader left behind at this start, as alerts (the gateway runs either way). */
+  #reportBootState(): void {
+    const report = this.host.system.bootReport?.();
+    if (report?.problems.length) this.alerts.storageFault('host', false, report.problems.join(' | '));
+    for (const note of report?.notes ?? []) this.alerts.recordEvent('warning', 'storage', note);
+    const config = this.config.recoveryStatus();
+    const kept = config.damaged_kept ? ' (damaged bytes kept)' : '';
+    if (config.recovery === 'recovered') this.alerts.raiseSystem('CONFIG_RECOVERED', `Stored configuration unusable (${config.cause}: ${config.problem})${kept}; the previous good generation was loaded`);
+    if (config.recovery === 'reset') this.alerts.raiseSystem('CONFIG_RESET', `No usable stored configuration (${config.cause}: ${config.problem})${kept}; safe defaults run, recovery login on the device console`);
+    const ota = this.host.ota?.info();
+    if (ota?.lastRollback?.atThisBoot) this.alerts.raiseSystem('OTA_ROLLED_BACK', `Firmware ${ota.lastRollback.version} was rolled back: ${ota.lastRollback.reason}`);
+    if (ota?.unavailable) this.alerts.storageFault('ota', false, ota.unavailable);
   }
 
   stop(): void {

@@ -3,6 +3,12 @@
  * snapshot as one CSV line into today's day file, keeps `history.retention_days` days, and
  * answers history reads in bounded memory (JSON pages, file list, streamed CSV/JSON downloads,
  * erase). Stale or invalid data writes nothing.
+ *
+ * Flush policy: samples wait in RAM and are appended in one write once the oldest has waited
+ * `history.flush_interval_s` (and before any read, at a day change and at stop). The Node files
+ * port fsyncs each append; LittleFS on the ESP32 commits a file on close. A power cut thus loses
+ * at most the samples of the last flush interval; a crash of the process (no power cut) on
+ * Node loses only what was still in RAM, the same bound.
  */
 import type { TimerHandle } from '../../hosts/ports/clock';
 import type { GatewayEvents } from '../event_bus/events';
@@ -46,6 +52,11 @@ export class HistoryLogger implements GatewayModule {
   #unsubscribes: (() => void)[] = [];
   #currentDay: string | undefined;
   #failing = false;
+  /** Formatted lines not yet written, all of `#pendingDay`, and when the oldest was taken. */
+  #pending: string[] = [];
+  #pendingDay = '';
+  #pendingSince = 0;
+  #flushes = 0;
   #counters = { written: 0, skippedStale: 0, skippedNoClock: 0, skippedInvalid: 0, dropped: 0, evicted: 0, expired: 0 };
 
   constructor(ctx: GatewayContext, options: HistoryLoggerOptions = {}) {
@@ -69,6 +80,7 @@ export class HistoryLogger implements GatewayModule {
   }
 
   stop(): void {
+    this.flush();
     for (const unsubscribe of this.#unsubscribes) unsubscribe();
     this.#unsubscribes = [];
     this.#ctx.host.clock.clear(this.#timer);
@@ -77,7 +89,51 @@ export class HistoryLogger implements GatewayModule {
 
   /** Stored days, oldest first. */
   files(): HistoryDay[] {
+    this.flush();
     return this.#store.days();
+  }
+
+  /** Writes the samples waiting in RAM (reads call it, so what they show is what is on flash). */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const lines = this.#pending;
+    const day = this.#pendingDay;
+    this.#pending = [];
+    let outcome: AppendOutcome;
+    try {
+      outcome = this.#store.append(day, lines.join(''));
+    } catch (error) {
+      // Listing the folder failed: nothing was written or removed.
+      outcome = { written: false, evicted: [], error: error instanceof Error ? error.message : String(error) };
+    }
+    this.#flushes++;
+    this.#counters.evicted += outcome.evicted.length;
+    if (outcome.evicted.length > 0) this.#log.warn(`history store full: removed ${outcome.evicted.join(', ')} to make room`);
+    if (!outcome.written) {
+      this.#counters.dropped += lines.length;
+      // One line and one storage alert per failure streak, not one every flush.
+      if (!this.#failing) {
+        this.#log.error(`history samples not written: ${outcome.error}`);
+        this.#ctx.bus.publish('storage.fault', { area: 'history', ok: false, message: `history cannot be written: ${outcome.error}` });
+      }
+      this.#failing = true;
+      return;
+    }
+    if (this.#failing) {
+      this.#log.info('history writes work again');
+      this.#ctx.bus.publish('storage.fault', { area: 'history', ok: true, message: '' });
+    }
+    this.#failing = false;
+    this.#counters.written += lines.length;
+    if (day !== this.#currentDay) {
+      this.#currentDay = day;
+      this.#applyRetention();
+    }
+  }
+
+  /** True while the last flush failed (the self-test reports it). */
+  get writeFailing(): boolean {
+    return this.#failing;
   }
 
   /**
@@ -85,6 +141,7 @@ export class HistoryLogger implements GatewayModule {
    * undefined when there is no such day file. Throws RangeError for a malformed date.
    */
   samples(date: string): Iterable<HistorySample> | undefined {
+    this.flush();
     return this.#reader.samples(checkedDay(date));
   }
 
@@ -95,12 +152,14 @@ export class HistoryLogger implements GatewayModule {
    * Throws RangeError for a malformed date, a limit outside 1..10000 or a negative offset.
    */
   read(date?: string, limit = 100, offset = 0): HistoryPage | undefined {
+    this.flush();
     const day = this.#pageDay(date, limit, offset);
     return day === undefined ? undefined : this.#reader.page(day, limit, offset);
   }
 
   /** The same page as a streamed JSON body (`samples` last); undefined when there is no such day. */
   pageJson(date: string | undefined, limit: number, offset: number): AsyncIterable<Uint8Array> | undefined {
+    this.flush();
     const day = this.#pageDay(date, limit, offset);
     const chunks = day === undefined ? undefined : this.#reader.pageJson(day, limit, offset);
     return chunks && streamed(chunks);
@@ -112,12 +171,14 @@ export class HistoryLogger implements GatewayModule {
    * no such day. The stream fails (HistoryReadError) if the day is removed while it runs.
    */
   download(date: string, format: DownloadFormat): AsyncIterable<Uint8Array> | undefined {
+    this.flush();
     const chunks = this.#reader.download(checkedDay(date), format);
     return chunks && streamed(chunks);
   }
 
   /** The day's clean CSV as one string, for tests and small days (the web server streams `download`). */
   csv(date: string): string | undefined {
+    this.flush();
     const chunks = this.#reader.download(checkedDay(date), 'csv');
     if (!chunks) return undefined;
     // Joined once at the end: XS strings are flat, appending piece by piece would copy the text each time.
@@ -130,6 +191,7 @@ export class HistoryLogger implements GatewayModule {
 
   /** Removes every day file; returns how many. */
   erase(): number {
+    this.#pending = [];
     const removed = this.#store.erase();
     this.#log.info(`history erased (${removed} day files)`);
     return removed;
@@ -156,6 +218,9 @@ export class HistoryLogger implements GatewayModule {
       samples_dropped_total: this.#counters.dropped,
       day_files_evicted_for_space_total: this.#counters.evicted,
       day_files_expired_total: this.#counters.expired,
+      samples_pending: this.#pending.length,
+      flushes_total: this.#flushes,
+      write_failing: this.#failing,
     };
   }
 
@@ -194,29 +259,13 @@ export class HistoryLogger implements GatewayModule {
       return;
     }
     const day = dayOf(wall);
-    let outcome: AppendOutcome;
-    try {
-      outcome = this.#store.append(day, formatLine(sample, this.#layout));
-    } catch (error) {
-      // Listing the folder failed: nothing was written or removed.
-      outcome = { written: false, evicted: [], error: error instanceof Error ? error.message : String(error) };
+    if (this.#pending.length > 0 && day !== this.#pendingDay) this.flush();
+    if (this.#pending.length === 0) {
+      this.#pendingDay = day;
+      this.#pendingSince = clock.now();
     }
-    this.#counters.evicted += outcome.evicted.length;
-    if (outcome.evicted.length > 0) this.#log.warn(`history store full: removed ${outcome.evicted.join(', ')} to make room`);
-    if (!outcome.written) {
-      this.#counters.dropped++;
-      // One line per failure streak, not one every sample.
-      if (!this.#failing) this.#log.error(`history sample not written: ${outcome.error}`);
-      this.#failing = true;
-      return;
-    }
-    if (this.#failing) this.#log.info('history writes work again');
-    this.#failing = false;
-    this.#counters.written++;
-    if (day !== this.#currentDay) {
-      this.#currentDay = day;
-      this.#applyRetention();
-    }
+    this.#pending.push(formatLine(sample, this.#layout));
+    if (clock.now() - this.#pendingSince >= this.#ctx.config().history.flush_interval_s * 1000) this.flush();
   }
 
   #applyRetention(): void {

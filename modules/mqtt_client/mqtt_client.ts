@@ -13,14 +13,15 @@ import { DEFAULT_BACKOFF_BASE_MS, backoffDelayMs } from './backoff';
 import { DEFAULT_TEST_TIMEOUT_MS, type MqttTestResult, formatSeconds, testBrokerConnection } from './connection_test';
 import { BoundedOutbox } from './outbox';
 import { needsReconnect, sessionOptions } from './session_options';
-import type { MqttClientOptions, MqttState, MqttStatus, PublishOutcome } from './types';
+import type { MqttClientOptions, MqttState, MqttStatus, PublishOutcome, PublishRequest } from './types';
 
-export type { MqttClientOptions, MqttState, MqttStatus, PublishOutcome } from './types';
+export type { MqttClientOptions, MqttState, MqttStatus, PublishOutcome, PublishRequest } from './types';
 
 interface OutgoingMessage {
   topic: string;
   payload: string | Uint8Array;
   retain: boolean;
+  key?: string;
 }
 
 interface Session {
@@ -28,6 +29,9 @@ interface Session {
   will: MqttWill | undefined;
   connectedAt: number | undefined;
 }
+
+/** Client id used when `mqtt.client_id` is empty and the host gave no device id. */
+export const FALLBACK_CLIENT_ID = 'tinybms-gw';
 
 export class MqttClient implements GatewayModule {
   readonly name = 'mqtt_client';
@@ -49,6 +53,10 @@ export class MqttClient implements GatewayModule {
   #retryAt = 0;
   #failures = 0;
   #lastError = '';
+  /** The settings the current session (or decision not to connect) used; an announcement that changes none of them needs no new session. */
+  #appliedSignature = '';
+  #lastDisconnect = '';
+  #takeovers = 0;
   #unsubscribe: (() => void) | undefined;
   #counters = { published: 0, reconnects: 0, connectFailures: 0, sessionsLost: 0, skippedOffline: 0, notSentDisabled: 0 };
 
@@ -67,7 +75,8 @@ export class MqttClient implements GatewayModule {
   start(): void {
     if (this.#unsubscribe) return;
     this.#unsubscribe = this.#ctx.bus.subscribe('config.updated', ({ changed }) => {
-      if (changed.some(needsReconnect)) this.#restartSession('configuration changed');
+      // At boot the stored configuration is announced after this session already used it: no throw-away session.
+      if (changed.some(needsReconnect) && this.#sessionSignature() !== this.#appliedSignature) this.#restartSession('configuration changed');
     });
     this.#failures = 0;
     this.#connect();
@@ -89,7 +98,16 @@ export class MqttClient implements GatewayModule {
     return this.#state;
   }
 
-  publish(topic: string, payload: string | Uint8Array, options: MqttPublishOptions): PublishOutcome {
+  /** The client id sessions use: `mqtt.client_id`, or `tinybms-gw-<device id>` when it is empty (unique per gateway). */
+  get clientId(): string {
+    return effectiveClientId(this.#ctx.config().mqtt.client_id, this.#options.deviceId?.());
+  }
+
+  /**
+   * QoS 0 goes only to a live session; QoS 1 is queued while offline. `key` marks repeats of one
+   * another (an alert code): the queue keeps the first and the newest of each key.
+   */
+  publish(topic: string, payload: string | Uint8Array, options: PublishRequest): PublishOutcome {
     if (this.#state === 'disabled') {
       this.#counters.notSentDisabled++;
       return 'disabled';
@@ -104,13 +122,13 @@ export class MqttClient implements GatewayModule {
       });
       return 'sent';
     }
-    const message: OutgoingMessage = { topic, payload, retain: options.retain };
+    const message: OutgoingMessage = { topic, payload, retain: options.retain, key: options.key };
     if (this.connected && this.#outbox.size === 0 && this.#inflight.size < this.#inflightWindow) {
       this.#send(message);
       return 'sent';
     }
     const dropped = this.#outbox.push(message);
-    if (dropped) this.#log.warn(`outbox full (${this.#outbox.capacity}): dropped the oldest QoS 1 message, topic ${dropped.topic}`);
+    if (dropped) this.#log.warn(`outbox full (${this.#outbox.capacity}): dropped a QoS 1 message on ${dropped.topic}${dropped.key ? ` (${dropped.key})` : ''}; first and newest of each alert kept`);
     return 'queued';
   }
 
@@ -130,7 +148,7 @@ export class MqttClient implements GatewayModule {
   testConnection(overrides: Partial<MqttConfig> = {}, timeoutMs = DEFAULT_TEST_TIMEOUT_MS): Promise<MqttTestResult> {
     const mqtt = { ...this.#ctx.config().mqtt, ...overrides };
     const port = this.#ctx.host.mqtt;
-    const settings = sessionOptions(mqtt, undefined, '-test');
+    const settings = sessionOptions(mqtt, effectiveClientId(mqtt.client_id, this.#options.deviceId?.()) + '-test');
     if (!port || !settings.ok) {
       return Promise.resolve({ ok: false, broker: mqtt.broker_uri, error: port ? (settings as { error: string }).error : NO_TRANSPORT, duration_ms: 0 });
     }
@@ -145,13 +163,15 @@ export class MqttClient implements GatewayModule {
       state: this.#state,
       enabled: mqtt.enabled,
       broker: mqtt.broker_uri,
-      client_id: mqtt.client_id,
+      client_id: this.clientId,
       last_error: this.#lastError,
+      last_disconnect_reason: this.#lastDisconnect,
       published_count: this.#counters.published,
       reconnects: this.#counters.reconnects,
       queued_count: this.#outbox.size,
       inflight_count: this.#inflight.size,
       dropped_count: this.#outbox.dropped,
+      coalesced_count: this.#outbox.coalesced,
       connected_for_ms: this.connected && connectedAt !== undefined ? now - connectedAt : 0,
       next_retry_in_ms: this.#state === 'waiting_retry' ? Math.max(0, this.#retryAt - now) : 0,
     };
@@ -168,6 +188,8 @@ export class MqttClient implements GatewayModule {
       queued: this.#outbox.size,
       inflight: this.#inflight.size,
       dropped_total: this.#outbox.dropped,
+      coalesced_total: this.#outbox.coalesced,
+      session_takeovers_total: this.#takeovers,
       skipped_offline_total: this.#counters.skippedOffline,
       not_sent_disabled_total: this.#counters.notSentDisabled,
     };
@@ -175,13 +197,14 @@ export class MqttClient implements GatewayModule {
 
   #connect(): void {
     const mqtt = this.#ctx.config().mqtt;
+    this.#appliedSignature = this.#sessionSignature();
     if (!mqtt.enabled) {
       this.#state = 'disabled';
       return;
     }
     const port = this.#ctx.host.mqtt;
     const will = this.#options.will?.(mqtt);
-    const settings = sessionOptions(mqtt, will);
+    const settings = sessionOptions(mqtt, this.clientId, will);
     if (!port || !settings.ok) {
       // Retrying cannot help; the next configuration change tries again.
       this.#state = port ? 'unconfigured' : 'unavailable';
@@ -203,8 +226,8 @@ export class MqttClient implements GatewayModule {
         onConnect: () => {
           if (this.#session === session) this.#sessionUp(session);
         },
-        onClose: (reason) => {
-          if (this.#session === session) this.#sessionEnded(session, reason || 'connection closed');
+        onClose: (reason, closedByBroker) => {
+          if (this.#session === session) this.#sessionEnded(session, this.#explainClose(session, reason || 'connection closed', closedByBroker === true));
         },
         onMessage: (topic, payload) => {
           if (this.#session === session) this.#subscriptions.get(topic)?.(payload);
@@ -220,6 +243,8 @@ export class MqttClient implements GatewayModule {
     clock.clear(this.#connectTimer);
     session.connectedAt = clock.now();
     this.#state = 'connected';
+    // The error described the attempts before this one; the last disconnect stays on record.
+    this.#lastError = '';
     const broker = this.#ctx.config().mqtt.broker_uri;
     this.#log.info(`connected to ${broker}`);
     this.#ctx.bus.publish('mqtt.connected', { broker });
@@ -234,6 +259,7 @@ export class MqttClient implements GatewayModule {
     this.#detach(session);
     this.#lastError = reason;
     if (wasConnected) {
+      this.#lastDisconnect = reason;
       this.#counters.sessionsLost++;
       if (now - (session.connectedAt as number) >= this.#stableSessionMs) this.#failures = 0;
       this.#log.warn(`connection lost: ${reason}`);
@@ -267,6 +293,28 @@ export class MqttClient implements GatewayModule {
     if (wasConnected) this.#ctx.bus.publish('mqtt.disconnected', { reason });
   }
 
+  /**
+   * MQTT 3.1.1 brokers drop the older session when a second client connects with the same id,
+   * without saying why. Two gateways sharing an id then take turns: each session is closed by
+   * the broker soon after it was accepted. Say so instead of "connection closed by the broker".
+   */
+  #explainClose(session: Session, reason: string, closedByBroker: boolean): string {
+    const connectedAt = session.connectedAt;
+    if (!closedByBroker || connectedAt === undefined) return reason;
+    const lastedMs = this.#ctx.host.clock.now() - connectedAt;
+    if (lastedMs >= this.#stableSessionMs) return reason;
+    this.#takeovers++;
+    return `the broker closed the session ${formatSeconds(lastedMs)} after accepting it: another client with the same id "${this.clientId}" is probably connected (give each gateway its own client id)`;
+  }
+
+  /** The settings a session depends on (what needsReconnect covers), as one comparable string. */
+  #sessionSignature(): string {
+    const mqtt = this.#ctx.config().mqtt;
+    const fields: unknown[] = [this.clientId];
+    for (const key of Object.keys(mqtt).sort()) if (needsReconnect(`mqtt.${key}`)) fields.push(key, (mqtt as unknown as Record<string, unknown>)[key]);
+    return JSON.stringify(fields);
+  }
+
   #restartSession(reason: string): void {
     this.#log.info(`${reason}: starting a new session`);
     this.#endSession(reason);
@@ -294,7 +342,7 @@ export class MqttClient implements GatewayModule {
 
   #send(message: OutgoingMessage): void {
     this.#inflight.add(message);
-    this.#session?.connection?.publish(message.topic, message.payload, { qos: 1, retain: message.retain }, (error) => {
+    this.#session?.connection?.publish(message.topic, message.payload, message.retain ? QOS1_RETAINED : QOS1, (error) => {
       // An error means the connection ended: the message stays in flight and is requeued on close.
       if (!error && this.#inflight.delete(message)) {
         this.#counters.published++;
@@ -311,3 +359,12 @@ export class MqttClient implements GatewayModule {
 }
 
 const NO_TRANSPORT = 'this host has no MQTT transport';
+const QOS1: MqttPublishOptions = { qos: 1, retain: false };
+const QOS1_RETAINED: MqttPublishOptions = { qos: 1, retain: true };
+
+/** `configured` when set, else `tinybms-gw-<deviceId>` (at most 23 characters for a 12-digit id, as strict 3.1.1 brokers require). */
+export function effectiveClientId(configured: string, deviceId: string | undefined): string {
+  const chosen = configured.trim();
+  if (chosen !== '') return chosen;
+  return deviceId ? `${FALLBACK_CLIENT_ID}-${deviceId}` : FALLBACK_CLIENT_ID;
+}

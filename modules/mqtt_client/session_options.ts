@@ -26,7 +26,7 @@ export function parseBrokerUri(uri: string): BrokerAddress | undefined {
   return { secure, host: match[2].replace(/^\[(.*)\]$/, '$1'), port };
 }
 
-export function sessionOptions(mqtt: MqttConfig, will?: MqttWill, clientIdSuffix = ''): SessionOptionsResult {
+export function sessionOptions(mqtt: MqttConfig, clientId: string, will?: MqttWill): SessionOptionsResult {
   const uri = mqtt.broker_uri.trim();
   if (uri === '') return { ok: false, error: 'no broker URI configured' };
   const address = parseBrokerUri(uri);
@@ -37,7 +37,7 @@ export function sessionOptions(mqtt: MqttConfig, will?: MqttWill, clientIdSuffix
   if (secure && hasCert !== hasKey) return { ok: false, error: 'a client certificate needs its private key (and a key its certificate)' };
   const options: MqttConnectOptions = {
     uri,
-    clientId: mqtt.client_id + clientIdSuffix,
+    clientId,
     keepaliveS: mqtt.keepalive_s,
   };
   if (mqtt.username !== '') {
@@ -56,7 +56,10 @@ export function sessionOptions(mqtt: MqttConfig, will?: MqttWill, clientIdSuffix
   return { ok: true, options };
 }
 
-/** Config paths whose change needs a new session (everything but the discovery settings). */
+/** What only shapes the messages, not the session: a change needs no new session. */
+const MESSAGE_SETTINGS = /^mqtt\.(discovery_|publish_|retain|cell_topics|commands_)/;
+
+/** Config paths whose change needs a new session (connection settings and the topic prefix, which the will names). */
 export function needsReconnect(changedPath: string): boolean {
-  return changedPath.startsWith('mqtt.') && !changedPath.startsWith('mqtt.discovery_');
+  return changedPath.startsWith('mqtt.') && !MESSAGE_SETTINGS.test(changedPath);
 }

@@ -39,8 +39,18 @@ export function valueMessages(data: LiveData, topics: GatewayTopics): TopicPaylo
   return out;
 }
 
-/** The 5 s status JSON; `sampledAtWallMs` is when the BMS was read (epoch ms). */
-export function statusPayload(data: LiveData, sampledAtWallMs: number): string {
+/** 1-based number of the first cell holding the highest (`sign` 1) or lowest (−1) voltage; null without cells. */
+export function extremeCell(voltages: readonly number[], sign: 1 | -1): number | null {
+  let best = -1;
+  for (let i = 0; i < voltages.length; i++) if (best < 0 || (voltages[i] - voltages[best]) * sign > 0) best = i;
+  return best < 0 ? null : best + 1;
+}
+
+/**
+ * The 5 s status JSON; `sampledAtWallMs` is when the BMS was read (epoch ms); `capacityAh` the
+ * pack's capacity (remaining Ah = SOC × capacity), undefined while unknown.
+ */
+export function statusPayload(data: LiveData, sampledAtWallMs: number, capacityAh?: number): string {
   const temperatures = data.temperatures_c.filter(Number.isFinite);
   const average = temperatures.length > 0 ? temperatures.reduce((sum, t) => sum + t, 0) / temperatures.length : NaN;
   const hasTemperature = data.temp_sensor_count > 0;
@@ -52,12 +62,18 @@ export function statusPayload(data: LiveData, sampledAtWallMs: number): string {
       power: rounded(data.power_w, 1),
       soc: rounded(data.state_of_charge_pct, 1),
       soh: rounded(data.state_of_health_pct, 1),
+      remaining_ah: capacityAh !== undefined && capacityAh > 0 ? rounded((data.state_of_charge_pct / 100) * capacityAh, 1) : null,
+      time_left_s: rounded(data.time_left_s, 0),
+      online_status: data.online_status,
     },
     cells: {
       count: data.cell_count,
       voltage_max: rounded(data.max_cell_voltage_mv / 1000, 3),
       voltage_min: rounded(data.min_cell_voltage_mv / 1000, 3),
       voltage_delta: rounded(data.cell_delta_mv / 1000, 3),
+      max_cell: extremeCell(data.cell_voltage_mv, 1),
+      min_cell: extremeCell(data.cell_voltage_mv, -1),
+      balancing: data.balancing_cells.length > 0,
     },
     temperature: {
       sensor_count: data.temp_sensor_count,
@@ -87,6 +103,35 @@ export function alertPayload(alert: Alert): string {
 
 export function alarmsPayload(active: readonly Alert[]): string {
   return JSON.stringify({ count: active.length, codes: active.map((a) => a.code), alerts: active.map(alertFields) });
+}
+
+export interface EnergyFigures {
+  charged_wh: number;
+  discharged_wh: number;
+}
+
+/** Nominal LiFePO4 cell voltage: equivalent full cycles = discharged energy / (capacity × cells × 3.2 V). */
+export const NOMINAL_CELL_V = 3.2;
+
+/** Energy counters to the Wh (HA's total_increasing: never rounded up past a later value) and equivalent full cycles. */
+export function energyPayload(energy: EnergyFigures, capacityAh: number, seriesCells: number): string {
+  const packWh = capacityAh * seriesCells * NOMINAL_CELL_V;
+  return JSON.stringify({
+    charged_wh: Math.floor(energy.charged_wh),
+    discharged_wh: Math.floor(energy.discharged_wh),
+    cycles: packWh > 0 ? Math.floor((energy.discharged_wh / packWh) * 10) / 10 : null,
+  });
+}
+
+export interface DiagnosticsFigures {
+  uptime_s: number;
+  wifi_rssi_dbm: number | null;
+  firmware: string;
+  can_state: string;
+}
+
+export function diagnosticsPayload(figures: DiagnosticsFigures): string {
+  return JSON.stringify(figures);
 }
 
 export function limitsPayload(limits: ChargeLimits): string {

@@ -30,6 +30,15 @@ export interface GatewayTopics {
   alarms: string;
   /** JSON: CVL/CCL/DCL/DVL from charge control. */
   limits: string;
+  /** JSON: charged/discharged energy (Wh, never decreasing) and equivalent full cycles. */
+  energy: string;
+  /** JSON: uptime, Wi-Fi signal, firmware, CAN bus state. */
+  diagnostics: string;
+}
+
+/** `<prefix>/cells/<n>/voltage` (cell 1 first): the optional plain per-cell topics for Node-RED / Telegraf. */
+export function cellVoltageTopic(prefix: string, cell: number): string {
+  return `${prefix}/cells/${cell}/voltage`;
 }
 
 export function gatewayTopics(prefix: string): GatewayTopics {
@@ -48,6 +57,8 @@ export function gatewayTopics(prefix: string): GatewayTopics {
     cells: `${prefix}/cells`,
     alarms: `${prefix}/alarms`,
     limits: `${prefix}/limits`,
+    energy: `${prefix}/energy`,
+    diagnostics: `${prefix}/diagnostics`,
   };
 }
 

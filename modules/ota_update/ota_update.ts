@@ -202,6 +202,9 @@ export class OtaUpdate implements GatewayModule {
       uploads_refused_reason: this.#keyProblem || null,
       last_result: this.#last?.result ?? null,
       last_detail: this.#last?.detail ?? null,
+      last_rollback: info?.lastRollback ? { version: info.lastRollback.version, reason: info.lastRollback.reason, at_this_boot: info.lastRollback.atThisBoot } : null,
+      security_floor: info?.securityFloor ?? 0,
+      unavailable_reason: info?.unavailable ?? null,
     };
   }
 

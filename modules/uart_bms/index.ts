@@ -22,7 +22,7 @@ export { checkSettingsWrite, MAX_SETTINGS_WRITE } from './settings';
 export type { SettingsCheck, SettingsError } from './settings';
 export { toInt16, toWord, wordsToUint32, uint32ToWords, wordsToFloat32, float32ToWords, shortestFloat32 } from './words';
 export type { LiveData, OnlineStatusName } from './live_data';
-export { versionFromRegisters } from './version';
+export { versionFromRegisters, serialText } from './version';
 export type { BmsVersion, PowerType, CurrentSensor } from './version';
 export { UartLink } from './link';
 export type { Transaction, Verdict, Completion, LinkOptions, LinkCounters } from './link';

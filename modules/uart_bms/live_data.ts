@@ -21,12 +21,20 @@ export interface LiveData {
   min_cell_voltage_mv: number;
   max_cell_voltage_mv: number;
   cell_delta_mv: number;
-  /** Connected sensors only: external sensors, then the BMS board sensor. */
+  /**
+   * The cell (external) sensors by position — sensor 1, sensor 2 — with null for one that is not
+   * connected or reads outside −60…150 °C, so a sensor keeps its number when another drops out.
+   */
+  cell_temperatures_c: (number | null)[];
+  /** The connected cell sensors' readings, in sensor order. The board sensor is never among them. */
   temperatures_c: number[];
+  /** How many cell sensors read (0 = no cell temperature known: no charging). */
   temp_sensor_count: number;
+  /** Lowest/highest cell temperature; NaN when no cell sensor reads (JSON: null). */
   min_temperature_c: number;
   max_temperature_c: number;
-  internal_temperature_c: number;
+  /** The BMS board sensor (register 48); null when it reads −32768 or out of range. */
+  internal_temperature_c: number | null;
   online_status: OnlineStatusName;
   online_status_code: number;
   /** Cell numbers (1-based) being balanced now (reg 52). */

@@ -63,10 +63,28 @@ export function bitsToCells(bits: number): number[] {
   return cells;
 }
 
-/** Tenths of a degree (INT16) → °C, or undefined for a sensor that is not connected. */
-function temperature(word: number): number | undefined {
+/** Readings outside this band are a broken sensor or wire, not a temperature. */
+export const TEMPERATURE_PLAUSIBLE_C = Object.freeze({ min: -60, max: 150 });
+
+/** Tenths of a degree (INT16) → °C, or null for a sensor that is not connected (−32768) or implausible. */
+export function sensorTemperature(word: number): number | null {
   const raw = toInt16(word);
-  return raw === TEMPERATURE_NOT_CONNECTED ? undefined : raw / 10;
+  if (raw === TEMPERATURE_NOT_CONNECTED) return null;
+  const celsius = raw / 10;
+  return celsius >= TEMPERATURE_PLAUSIBLE_C.min && celsius <= TEMPERATURE_PLAUSIBLE_C.max ? celsius : null;
+}
+
+/** The temperature fields of LiveData from the two cell sensors and the board sensor (all may be null). */
+export function temperatureFields(cellSensors: readonly (number | null)[], internal: number | null): Pick<LiveData, 'cell_temperatures_c' | 'temperatures_c' | 'temp_sensor_count' | 'min_temperature_c' | 'max_temperature_c' | 'internal_temperature_c'> {
+  const connected = cellSensors.filter((t): t is number => t !== null);
+  return {
+    cell_temperatures_c: [...cellSensors],
+    temperatures_c: connected,
+    temp_sensor_count: connected.length,
+    min_temperature_c: connected.length ? Math.min(...connected) : NaN,
+    max_temperature_c: connected.length ? Math.max(...connected) : NaN,
+    internal_temperature_c: internal,
+  };
 }
 
 /**
@@ -85,13 +103,8 @@ export function liveDataFromRegisters(registers: RegisterSource, timestampMs: nu
   const current = wordsToFloat32(read(38), read(39));
   const minCell = read(40);
   const maxCell = read(41);
-  const internal = toInt16(read(48)) / 10;
-  const temperatures: number[] = [];
-  for (const address of [42, 43]) {
-    const value = temperature(read(address));
-    if (value !== undefined) temperatures.push(value);
-  }
-  temperatures.push(internal);
+  // The board sensor (48) is never a cell temperature; each sensor fails alone (issue 12 items 2, 3).
+  const temperatures = temperatureFields([sensorTemperature(read(42)), sensorTemperature(read(43))], sensorTemperature(read(48)));
   const statusCode = read(50);
   const balancing = read(52);
 
@@ -108,11 +121,7 @@ export function liveDataFromRegisters(registers: RegisterSource, timestampMs: nu
     min_cell_voltage_mv: minCell,
     max_cell_voltage_mv: maxCell,
     cell_delta_mv: Math.max(0, maxCell - minCell),
-    temperatures_c: temperatures,
-    temp_sensor_count: temperatures.length,
-    min_temperature_c: Math.min(...temperatures),
-    max_temperature_c: Math.max(...temperatures),
-    internal_temperature_c: internal,
+    ...temperatures,
     online_status: onlineStatusName(statusCode),
     online_status_code: statusCode,
     balancing_cells: bitsToCells(balancing),

@@ -9,14 +9,15 @@ import type { TimerHandle } from '../../hosts/ports/clock';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
-import type { ControlOption } from './commands';
+import type { ControlOption, SettingsOption } from './commands';
+import type { BmsEvent } from './responses';
 import { SettingsRejectedError, UartRequestError, UartStoppedError } from './errors';
 import { UartLink, type Transaction } from './link';
 import { liveDataFromRegisters } from './live_decode';
 import type { LiveData } from './live_data';
 import { LIVE_COUNT, LIVE_FIRST, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, registerCovering } from './registers';
 import { checkSettingsWrite } from './settings';
-import { controlTransaction, readHoldingTransaction, writeMultipleTransaction } from './transactions';
+import { controlTransaction, eventsTransaction, readHoldingTransaction, settingsValuesTransaction, writeMultipleTransaction } from './transactions';
 import { versionFromRegisters, type BmsVersion } from './version';
 import { toInt16 } from './words';
 
@@ -147,6 +148,16 @@ export class UartBmsPoller implements GatewayModule {
     const settings = new Map<number, number>();
     words.forEach((word, i) => settings.set(SETTINGS_FIRST + i, registerCovering(SETTINGS_FIRST + i)?.type === 'int16' ? toInt16(word) : word));
     return settings;
+  }
+
+  /** Command 0x11 (events since the last 0x11) or 0x12 (the whole log): BMS time now and the events. */
+  readEvents(which: 'newest' | 'all'): Promise<{ bmsTimeS: number; events: BmsEvent[] }> {
+    return this.#transact(eventsTransaction(which));
+  }
+
+  /** Command 0x1D: the BMS's live min or max (or default, current) for `count` settings from register 300. */
+  readSettingsValues(option: SettingsOption, count: number): Promise<number[]> {
+    return this.#transact(settingsValuesTransaction(option, count));
   }
 
   /** Version registers 500–509. */

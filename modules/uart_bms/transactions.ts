@@ -1,5 +1,6 @@
 /** The transactions the poller runs: what to send and which answer completes it. */
-import type { ControlOption } from './commands';
+import type { ControlOption, SettingsOption } from './commands';
+import type { BmsEvent } from './responses';
 import type { Transaction } from './link';
 
 /** Modbus 0x03 read; the answer must carry exactly `count` words. */
@@ -35,5 +36,26 @@ export function controlTransaction(option: ControlOption): Transaction<void> {
     request: { kind: 'control', option },
     responseLength: 5,
     accept: (response) => (response.kind === 'ack' ? { ok: true, value: undefined } : { ok: false, reason: 'expected an ACK' }),
+  };
+}
+
+/** Command 0x11 (newest events) or 0x12 (all events): the BMS time now and the events, oldest first as sent. */
+export function eventsTransaction(which: 'newest' | 'all'): Transaction<{ bmsTimeS: number; events: BmsEvent[] }> {
+  const kind = which === 'newest' ? 'read_newest_events' : 'read_all_events';
+  return {
+    label: `${which} events`,
+    request: { kind },
+    accept: (response) => (response.kind === kind ? { ok: true, value: { bmsTimeS: response.bmsTimeS, events: response.events } } : { ok: false, reason: `expected ${kind}` }),
+  };
+}
+
+/** Command 0x1D: `count` settings words from register 300 — the BMS's live min, max, factory default or current values. */
+export function settingsValuesTransaction(option: SettingsOption, count: number): Transaction<number[]> {
+  return {
+    label: `settings ${option} 300+${count}`,
+    request: { kind: 'read_settings_values', option, count },
+    responseLength: 5 + 2 * count,
+    accept: (response) =>
+      response.kind === 'read_settings_values' && response.values.length === count ? { ok: true, value: response.values } : { ok: false, reason: `expected ${count} settings words` },
   };
 }

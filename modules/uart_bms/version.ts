@@ -42,3 +42,20 @@ export function versionFromRegisters(registers: RegisterSource, base = 0): BmsVe
     serial_number: serial,
   };
 }
+
+/**
+ * The serial as text for 0x380/0x381 (16 characters at most): the 12 bytes as ASCII when every
+ * byte is printable (trailing NULs and spaces dropped), else the first 16 of serial_number's hex
+ * digits (registers 504–507). RevD documents no encoding, so this is the gateway's choice.
+ */
+export function serialText(words: readonly number[]): string {
+  const bytes: number[] = [];
+  for (const word of words) bytes.push((word >>> 8) & 0xff, word & 0xff);
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  const body = bytes.slice(0, end);
+  if (body.length > 0 && body.every((b) => b >= 0x20 && b <= 0x7e)) return String.fromCharCode(...body);
+  let hex = '';
+  for (const word of words.slice(0, 4)) hex += (word & 0xffff).toString(16).toUpperCase().padStart(4, '0');
+  return hex;
+}

@@ -26,6 +26,8 @@ export interface ConfigService {
   import(json: string): ConfigResult;
   verifyWebPassword(user: string, password: string): boolean;
   setWebPassword(password: string): ConfigResult;
+  /** What the last load did about an unusable stored config (for /api/status and the UI banner). */
+  recoveryStatus?(): { recovery: 'none' | 'recovered' | 'reset'; cause: string; problem: string; damaged_kept: boolean };
   /** True while the documented first-boot password is accepted (the UI's banner). */
   usesDefaultPassword?(): boolean;
 }

@@ -18,6 +18,8 @@ declare module 'mc/ffi' {
     gw_ota_pending_verify(): number;
     gw_ota_running_label(): string;
     gw_wifi_set_hostname(arg0: string): number;
+    gw_watchdog_start(arg0: number): number;
+    gw_watchdog_feed(): number;
     /** Simulator only (hosts/sim/native/sim_random.c). */
     gw_sim_random_fill(arg0: ArrayBuffer, arg1: number, arg2: number): number;
   }

@@ -62,7 +62,8 @@ class SdkMqttConnection implements MqttConnection {
       this.#later(() => this.#handlers.onConnect());
     };
     client.onMessage = (topic, payload) => this.#later(() => this.#handlers.onMessage?.(topic, new Uint8Array(payload)));
-    client.onClose = () => this.#end(this.#ready ? 'the broker connection was lost' : 'the broker could not be reached or refused the session');
+    // The SDK client gives no reason; an accepted session that ends is reported as closed by the broker (a takeover looks like this).
+    client.onClose = () => this.#end(this.#ready ? 'the broker connection was lost' : 'the broker could not be reached or refused the session', this.#ready);
   }
 
   publish(topic: string, payload: string | Uint8Array, options: MqttPublishOptions, settled?: MqttPublishSettled): void {
@@ -95,11 +96,11 @@ class SdkMqttConnection implements MqttConnection {
     }
   }
 
-  #end(reason: string): void {
+  #end(reason: string, closedByBroker = false): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#ready = false;
-    this.#later(() => this.#handlers.onClose(reason));
+    this.#later(() => this.#handlers.onClose(reason, closedByBroker));
   }
 
   #later(fn: () => void): void {

@@ -77,6 +77,14 @@ export class SdkWifiRadio implements WifiPort {
     }
   }
 
+  macAddress(): string | undefined {
+    try {
+      return Net.get('MAC', 'station') || Net.get('MAC') || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   #listen(): void {
     if (this.#monitor) return;
     this.#monitor = new WiFi(undefined, (message) => {

@@ -1,14 +1,17 @@
 /*
  * Small ESP-IDF calls the gateway needs from JS, bound with XS FFI (ffi.functions in
  * hosts/esp32/manifest_esp32.json; mcconfig generates the glue and mc.ffi.d.ts).
- * Plain C types only. Not compiled in CI (no ESP-IDF).
+ * Plain C types only. Includes are checked against mcconfig's include list by
+ * `npx tsx scripts/moddable.ts check-native` (IDF_PATH and MODDABLE set).
  */
 
 #include <stdint.h>
 #include "esp_system.h"
 #include "esp_heap_caps.h"
 #include "esp_random.h"
-#include "esp_ota_ops.h"
+/* mcconfig's -I list lacks app_update/include: reach it from components/, as the SDK's update-esp32.c does. */
+#include "app_update/include/esp_ota_ops.h"
+#include "esp_task_wdt.h"
 #include "esp_netif.h"
 
 uint32_t gw_heap_free(void) { return esp_get_free_heap_size(); }
@@ -35,6 +38,11 @@ const char *gw_reset_reason(void)
 		case ESP_RST_DEEPSLEEP: return "deep sleep wake";
 		case ESP_RST_BROWNOUT: return "brownout";
 		case ESP_RST_SDIO: return "SDIO";
+		case ESP_RST_USB: return "USB";
+		case ESP_RST_JTAG: return "JTAG";
+		case ESP_RST_EFUSE: return "efuse error";
+		case ESP_RST_PWR_GLITCH: return "power glitch";
+		case ESP_RST_CPU_LOCKUP: return "CPU lock-up";
 		default: return "unknown";
 	}
 }
@@ -68,3 +76,23 @@ int32_t gw_wifi_set_hostname(char *name)
 		return -1;
 	return esp_netif_set_hostname(station, name);
 }
+
+/*
+ * Task watchdog on the XS task (the one calling this): a turn of the event loop that runs longer
+ * than `timeout_ms` — or a loop that stops turning — panics and reboots, and the next boot
+ * reports "task watchdog". Returns 0 or the esp_err_t of the step that failed.
+ */
+int32_t gw_watchdog_start(uint32_t timeout_ms)
+{
+	esp_task_wdt_config_t config = { .timeout_ms = timeout_ms, .idle_core_mask = 0, .trigger_panic = true };
+	esp_err_t err = esp_task_wdt_init(&config);
+	if (ESP_ERR_INVALID_STATE == err)		/* already initialised by the IDF (CONFIG_ESP_TASK_WDT_INIT) */
+		err = esp_task_wdt_reconfigure(&config);
+	if (ESP_OK != err)
+		return err;
+	err = esp_task_wdt_add(NULL);
+	return (ESP_ERR_INVALID_ARG == err) ? ESP_OK : err;	/* INVALID_ARG: this task is already subscribed */
+}
+
+/* Called from a timer on the XS task: proves the event loop still turns. */
+int32_t gw_watchdog_feed(void) { return esp_task_wdt_reset(); }

@@ -7,8 +7,9 @@ import { decodeCan } from './decode_can';
 import { decodeUart } from './decode_uart';
 import { encodeVictron } from './encode_victron';
 import { resetPassword } from './reset_password';
+import { simulate } from './simulate';
 
-export const SUBCOMMANDS: readonly Subcommand[] = [decodeUart, decodeCan, encodeVictron, resetPassword];
+export const SUBCOMMANDS: readonly Subcommand[] = [decodeUart, decodeCan, encodeVictron, resetPassword, simulate];
 
 export function usageText(subcommands: readonly Subcommand[] = SUBCOMMANDS): string {
   const lines = subcommands.map((s) => `  tinybms-gw ${s.path.join(' ')} ${s.usage}\n      ${s.summary}`);

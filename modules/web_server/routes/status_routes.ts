@@ -52,6 +52,9 @@ export function statusRoutes(kit: RouteKit): RouteTable {
             energy: energyFields(services.energy),
           }),
           active_alerts: alerts ? alerts.length : null,
+          // The UI shows a banner when recovery is not 'none' (config_recovered / config_reset).
+          config: services.config.recoveryStatus?.() ?? null,
+          storage_faults: alerts ? alerts.filter((a) => a.code === 'STORAGE_FAULT' && (a as { active?: boolean }).active !== false).map((a) => a.message) : [],
           // The UI's banner; /metrics has it too (web_default_password).
           security: { default_password: services.config.usesDefaultPassword?.() ?? false },
           ota: services.ota?.status?.() ?? null,

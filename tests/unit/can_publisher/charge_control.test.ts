@@ -15,7 +15,8 @@ import { liveData } from '../can_victron/test_context';
 const NOW = 100_000;
 
 function settings(patch: Partial<ChargeConfig> = {}, extra: Partial<ChargeSettings> = {}): ChargeSettings {
-  return { charge: { ...defaultConfig().charge, ...patch }, stale_after_ms: 5000, ...extra };
+  // The CCL slew limit has its own tests (charge_control_v2); here every step may reach its target.
+  return { charge: { ...defaultConfig().charge, ccl_ramp_a_per_s: 1000, ...patch }, stale_after_ms: 5000, ...extra };
 }
 
 /** 16 cells: `others` mV, and cell 5 at `special` mV. */
@@ -56,8 +57,9 @@ function check(decision: ChargeDecision, e: Expect): void {
 }
 
 describe('BMS fault status', () => {
-  it('withdraws charge current while the TinyBMS reports a fault, and gives it back after', () => {
-    check(once(data({ online_status: 'fault', online_status_code: 0x9b })), { ccl: 0, charge: false, dcl: 150, discharge: true, reason: 'bms_fault' });
+  it('takes the safe side for a fault nothing explains, says so, and gives everything back after', () => {
+    // The cause-by-cause table is in charge_scenarios.test.ts.
+    check(once(data({ online_status: 'fault', online_status_code: 0x9b })), { ccl: 0, charge: false, dcl: 0, discharge: false, reason: 'bms_fault_unknown' });
     check(once(data({ online_status: 'idle', online_status_code: 0x97 })), { ccl: 100, charge: true, noReason: 'bms_fault' });
   });
 });
@@ -78,7 +80,8 @@ describe('scenarios from a fresh state', () => {
     ['lowest cell 1 mV above its minimum', { cell_voltage_mv: cells(2901, 2950) }, { dcl: 0.8, discharge: true }],
     ['lowest cell at its minimum', { cell_voltage_mv: cells(2900, 2950) }, { dcl: 0, discharge: false, charge: true }],
     // Temperature: charge 0…50 °C with 10 °C ramps, discharge below 55 °C.
-    ['charge at the low limit', { temperatures_c: [0, 5] }, { ccl: 0, charge: false, dcl: 150, reason: 'charge_temperature_low' }],
+    // 0 °C is also half way up the default discharge curve (−10 °C: 0 … +5 °C: full).
+    ['charge at the low limit', { temperatures_c: [0, 5] }, { ccl: 0, charge: false, dcl: 75, reason: 'charge_temperature_low' }],
     ['charge below the low limit', { temperatures_c: [-5, 3] }, { ccl: 0, charge: false }],
     ['charge just above the low limit', { temperatures_c: [2, 5] }, { ccl: 20, reason: 'charge_temperature_derating' }],
     ['charge at the end of the low ramp', { temperatures_c: [10, 12] }, { ccl: 100 }],
@@ -115,7 +118,7 @@ describe('scenarios from a fresh state', () => {
 
   it('takes the taper ends from the gateway configuration', () => {
     const config = defaultConfig();
-    const fromConfig = chargeSettingsFrom({ ...config, bms: { ...config.bms, soc_full_pct: 92, soc_empty_pct: 12 } });
+    const fromConfig = chargeSettingsFrom({ ...config, charge: { ...config.charge, ccl_ramp_a_per_s: 1000 }, bms: { ...config.bms, soc_full_pct: 92, soc_empty_pct: 12 } });
     expect(fromConfig).toMatchObject({ soc_full_pct: 92, soc_empty_pct: 12 });
     expect(once(data({ state_of_charge_pct: 92 }), fromConfig).limits.charge_current_limit_a).toBe(20);
   });
@@ -143,8 +146,17 @@ describe('unusable data gives no permission and nothing to send', () => {
     ['SOC 140 %', data({ state_of_charge_pct: 140 }), 'implausible_soc'],
     ['min cell above max cell', data({ min_cell_voltage_mv: 3400, max_cell_voltage_mv: 3300 }), 'implausible_cell_voltage'],
     ['a cell of 0 mV', data({ min_cell_voltage_mv: 0 }), 'implausible_cell_voltage'],
-    ['a NaN temperature', data({ max_temperature_c: NaN }), 'implausible_temperature'],
   ];
+
+  it('keeps 0x351 going without a usable cell temperature, with charging stopped and discharge kept', () => {
+    for (const snapshot of [data({ max_temperature_c: NaN }), data({ temperatures_c: [], temp_sensor_count: 0, min_temperature_c: NaN, max_temperature_c: NaN }), data({ max_temperature_c: 400 })]) {
+      const decision = once(snapshot);
+      expect(decision.usable).toBe(true);
+      check(decision, { ccl: 0, charge: false, dcl: 150, discharge: true, reason: 'no_cell_temperature' });
+      expect(decision.limits.limiting?.ccl).toBe('no_cell_temperature');
+      expect(decision.flags.bms_internal).toBe('alarm');
+    }
+  });
 
   it.each(rows)('%s', (_name, snapshot, reason) => {
     const decision = once(snapshot);

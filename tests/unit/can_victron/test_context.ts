@@ -75,6 +75,7 @@ export function liveData(timestamp_ms: number, overrides: Partial<LiveData> = {}
     min_cell_voltage_mv: Math.min(...cells),
     max_cell_voltage_mv: Math.max(...cells),
     cell_delta_mv: Math.max(...cells) - Math.min(...cells),
+    cell_temperatures_c: temperatures,
     temperatures_c: temperatures,
     temp_sensor_count: temperatures.length,
     min_temperature_c: Math.min(...temperatures),

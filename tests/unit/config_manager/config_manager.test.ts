@@ -1,4 +1,6 @@
 import { ConfigManager, CONFIG_STORE_KEY, SECRET_MASK, defaultConfig, type ConfigError } from '../../../modules/config_manager';
+import { CONFIG_DAMAGED_KEY } from '../../../modules/config_manager/config_manager';
+import { DEFAULT_WEB_PASSWORD } from '../../../modules/config_manager/schema';
 import type { GatewayConfig } from '../../../modules/config_manager/config_types';
 import { createGatewayBus, type GatewayEvents } from '../../../modules/event_bus/events';
 import { MemoryStore } from '../../../hosts/mocks/memory_store';
@@ -53,19 +55,48 @@ describe('ConfigManager loading', () => {
     expect(seen).toEqual([['mqtt.topic_prefix']]);
   });
 
-  it.each([
+  const damaged: [string, string][] = [
     ['corrupt', '{"version":1,"mqtt":{'],
     ['invalid', JSON.stringify({ ...defaultConfig(), bms: { ...defaultConfig().bms, poll_interval_ms: 5 } })],
     ['unsupported_version', JSON.stringify({ ...defaultConfig(), version: 99 })],
-  ])('keeps defaults, logs and reports a %s stored config without throwing', (status, text) => {
+  ];
+
+  it.each(damaged)('a %s stored config with no earlier generation: safe defaults, damage kept, factory password NOT re-opened', (status, text) => {
     const { manager, logs, store } = setup(new MemoryStore({ entries: [[CONFIG_STORE_KEY, text]] }));
     expect(manager.loadStatus).toBe(status);
-    expect(manager.get()).toEqual(defaultConfig());
-    expect(manager.metrics().config_load_status).toBe(status);
+    expect(manager.recoveryStatus()).toMatchObject({ recovery: 'reset', cause: status, damaged_kept: true });
+    expect(manager.get().charge).toEqual(defaultConfig().charge);
+    expect(manager.metrics()).toMatchObject({ config_load_status: status, config_recovery: 'reset', web_default_password: false });
     expect(String(manager.metrics().config_load_problem)).not.toBe('');
-    expect(logs.some((l) => l.startsWith('error stored configuration not used'))).toBe(true);
-    // The bad document stays for diagnosis until the user saves.
-    expect(store.get(CONFIG_STORE_KEY)).toBe(text);
+    // The documented factory password and AP passphrase do not work; the random recovery ones are logged.
+    expect(manager.verifyWebPassword('admin', DEFAULT_WEB_PASSWORD)).toBe(false);
+    expect(manager.get().wifi.ap_password).not.toBe(defaultConfig().wifi.ap_password);
+    const line = logs.find((l) => l.startsWith('error stored configuration not used')) ?? '';
+    const recovery = /Recovery login: admin \/ ([0-9a-f]{16})/.exec(line)?.[1] ?? '';
+    expect(manager.verifyWebPassword('admin', recovery)).toBe(true);
+    expect(line).toContain(manager.get().wifi.ap_password);
+    // The damaged bytes are kept for inspection; the safe defaults are stored so the recovery secrets last.
+    expect(store.get(CONFIG_DAMAGED_KEY)).toBe(text);
+    const again = setup(store);
+    expect(again.manager.recoveryStatus().recovery).toBe('none');
+    expect(again.manager.verifyWebPassword('admin', recovery)).toBe(true);
+  });
+
+  it.each(damaged)('a %s stored config with a good previous generation loads that generation', (status, text) => {
+    const { manager: first, store } = setup();
+    expect(first.update({ charge: { max_charge_current_a: 30 } }).ok).toBe(true);
+    expect(first.update({ charge: { max_charge_current_a: 40 } }).ok).toBe(true);
+    expect(first.setWebPassword('my-own-secret').ok).toBe(true);
+    store.put(CONFIG_STORE_KEY, text);
+    const { manager, logs } = setup(store);
+    expect(manager.loadStatus).toBe(status);
+    expect(manager.recoveryStatus()).toMatchObject({ recovery: 'recovered', cause: status, damaged_kept: true });
+    // The generation before the password change: the user's 40 A, never the factory 100 A.
+    expect(manager.get().charge.max_charge_current_a).toBe(40);
+    expect(manager.verifyWebPassword('admin', DEFAULT_WEB_PASSWORD)).toBe(false);
+    expect(logs.some((l) => l.includes('loaded the previous good generation'))).toBe(true);
+    expect(store.get(CONFIG_DAMAGED_KEY)).toBe(text);
+    expect(JSON.parse(store.get(CONFIG_STORE_KEY) ?? '{}').charge.max_charge_current_a).toBe(40);
   });
 
   it('survives a store that throws on read', () => {

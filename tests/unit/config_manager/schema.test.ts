@@ -31,7 +31,7 @@ describe('schema defaults', () => {
     expect(d.mqtt).toMatchObject({ enabled: false, topic_prefix: 'tinybms', keepalive_s: 60 });
     expect(d.can).toMatchObject({ enabled: true, bitrate_kbps: 500, protocol: 'victron' });
     expect(d.web.username).toBe('admin');
-    expect(d.history).toEqual({ sample_interval_s: 5, retention_days: 7 });
+    expect(d.history).toEqual({ sample_interval_s: 5, retention_days: 7, flush_interval_s: 30 });
   });
 
   it('marks passwords, keys and the password hash and salt secret', () => {

@@ -22,8 +22,10 @@ async function textOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-function started(options: { files?: FileStore; interval_s?: number; reserveBytes?: number; retention_days?: number } = {}) {
-  const t = createTestContext({ files: options.files, config: { history: { sample_interval_s: options.interval_s ?? 5, retention_days: options.retention_days ?? 7 } } });
+function started(options: { files?: FileStore; interval_s?: number; reserveBytes?: number; retention_days?: number; flush_s?: number } = {}) {
+  // flush_interval_s 0 (each sample written at once) unless a test is about the flush policy.
+  const history_ = { sample_interval_s: options.interval_s ?? 5, retention_days: options.retention_days ?? 7, flush_interval_s: options.flush_s ?? 0 };
+  const t = createTestContext({ files: options.files, config: { history: history_ } });
   const history = new HistoryLogger(t.ctx, { reserveBytes: options.reserveBytes ?? 0 });
   history.start();
   return { t, history };
@@ -190,7 +192,7 @@ describe('history_logger', () => {
     run(t, 1);
     expect(history.files()).toHaveLength(3);
     expect(history.metrics()).toMatchObject({ samples_dropped_total: 1, day_files_evicted_for_space_total: 0 });
-    expect(t.logs).toContainEqual({ level: 'error', tag: 'history_logger', message: 'history sample not written: EIO' });
+    expect(t.logs).toContainEqual({ level: 'error', tag: 'history_logger', message: 'history samples not written: EIO' });
     history.stop();
   });
 
@@ -318,5 +320,53 @@ describe('history_logger', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('history flush policy', () => {
+  it('keeps samples in RAM until the oldest waited flush_interval_s, then writes them in one append', () => {
+    const files = new MemoryFiles();
+    let appends = 0;
+    const append = files.append.bind(files);
+    files.append = (path: string, text: string) => {
+      appends++;
+      append(path, text);
+    };
+    const { t, history } = started({ files, flush_s: 30 });
+    run(t, 6); // 5 s apart: 0..25 s after the first, all pending
+    expect(appends).toBe(0);
+    expect(history.metrics()).toMatchObject({ samples_pending: 6, samples_written_total: 0 });
+    run(t, 1); // 30 s after the first: flushed with it
+    expect(appends).toBe(1);
+    expect(history.metrics()).toMatchObject({ samples_pending: 0, samples_written_total: 7, flushes_total: 1 });
+  });
+
+  it('flushes before a read and at stop, so what the API shows is what is on flash', () => {
+    const files = new MemoryFiles();
+    const { t, history } = started({ files, flush_s: 60 });
+    const expected = run(t, 3);
+    const date = history.files()[0]?.date ?? '';
+    expect(daySamples(history, date)).toEqual(expected);
+    run(t, 2);
+    history.stop();
+    expect(files.read(`history/${date}.csv`)?.trim().split('\n')).toHaveLength(1 + 5);
+  });
+
+  it('reports a failing flush as a storage fault once, and its end', () => {
+    const files = new MemoryFiles();
+    const { t, history } = started({ files, flush_s: 0 });
+    const faults: string[] = [];
+    t.ctx.bus.subscribe('storage.fault', ({ area, ok }) => faults.push(`${area}:${ok}`));
+    const append = files.append.bind(files);
+    files.append = () => {
+      throw new Error('I/O error');
+    };
+    run(t, 3);
+    t.clock.runDue();
+    expect(history.writeFailing).toBe(true);
+    files.append = append;
+    run(t, 1);
+    t.clock.runDue();
+    expect(faults).toEqual(['history:false', 'history:true']);
   });
 });

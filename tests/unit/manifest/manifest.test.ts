@@ -260,7 +260,9 @@ describe('ESP32 pieces', () => {
 
   it('pulls the ESP-IDF components the native code uses', () => {
     const dependencies = (esp32.platforms?.esp32 as Manifest & { dependency?: { idf: string }[] }).dependency ?? [];
-    expect(dependencies.map((d) => d.idf)).toEqual(expect.arrayContaining(['driver', 'app_update']));
+    expect(dependencies.map((d) => d.idf)).toEqual(expect.arrayContaining(['esp_driver_twai', 'app_update', 'esp_netif']));
+    // The legacy TWAI driver (component 'driver', driver/twai.h) is deprecated in IDF v6.0.
+    expect(dependencies.map((d) => d.idf)).not.toContain('driver');
   });
 });
 

@@ -1,9 +1,9 @@
 /** scripts/moddable.ts: what it runs with the SDK, and what it says without it (CI never has the SDK). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOARD_DIR, REPO_ROOT, SetupError, planBuild } from '../../../scripts/moddable';
+import { BOARD_DIR, REPO_ROOT, SetupError, isDevelopmentOtaKey, planBuild, reachableBoardDir } from '../../../scripts/moddable';
 
 describe('scripts/moddable.ts', () => {
   let sdk: string;
@@ -29,7 +29,7 @@ describe('scripts/moddable.ts', () => {
 
   it('builds the ESP32 board without flashing unless asked, and passes the serial port and config through', () => {
     const env = { MODDABLE: sdk, IDF_PATH: '/opt/esp-idf', PATH: '/usr/bin' };
-    const build = planBuild('esp32', ['ssid=Home'], env);
+    const build = planBuild('esp32', ['ssid=Home', '--allow-dev-ota-key'], env);
     expect(build.command).toBe('mcconfig');
     expect(build.args.slice(0, 5)).toEqual(['-m', '-t', 'build', '-p', `esp32:${BOARD_DIR}`]);
     expect(build.args).toContain('ssid=Home');
@@ -40,10 +40,35 @@ describe('scripts/moddable.ts', () => {
     expect(flash.env.UPLOAD_PORT).toBe('/dev/ttyACM0');
   });
 
-  it('runs the simulator for the desktop platform, debug unless --release', () => {
-    expect(planBuild('sim', [], { MODDABLE: sdk }, 'linux').args.slice(0, 4)).toEqual(['-d', '-m', '-p', 'lin']);
-    expect(planBuild('sim', ['--release'], { MODDABLE: sdk }, 'darwin').args.slice(0, 3)).toEqual(['-m', '-p', 'mac']);
+  it('builds the simulator for the desktop platform with -t build (no SDK pkill/launch step), debug unless --release, then opens mcsim itself', () => {
+    const debug = planBuild('sim', [], { MODDABLE: sdk }, 'linux');
+    expect(debug.args.slice(0, 6)).toEqual(['-d', '-m', '-t', 'build', '-p', 'lin']);
+    expect(debug.outputDir).toBe(join(REPO_ROOT, 'build', 'moddable'));
+    expect(debug.launch).toEqual({ command: 'mcsim', args: [join(REPO_ROOT, 'build/moddable/bin/lin/mc/debug/tinybms-gw/mc.so')] });
+    const release = planBuild('sim', ['--release'], { MODDABLE: sdk }, 'darwin');
+    expect(release.args.slice(0, 5)).toEqual(['-m', '-t', 'build', '-p', 'mac']);
+    expect(release.launch?.args[0]).toBe(join(REPO_ROOT, 'build/moddable/bin/mac/mc/release/tinybms-gw/mc.so'));
     expect(planBuild('sim', [], { MODDABLE: sdk }, 'win32').args).toContain('win');
+    expect(planBuild('sim', ['--no-launch'], { MODDABLE: sdk }, 'linux').launch).toBeUndefined();
+  });
+
+  it('refuses a release ESP32 build that still embeds the development OTA public key', () => {
+    const env = { MODDABLE: sdk, IDF_PATH: '/opt/esp-idf' };
+    expect(isDevelopmentOtaKey(readFileSync(join(REPO_ROOT, 'certs/ota-public.pem'), 'utf8'))).toBe(true);
+    expect(isDevelopmentOtaKey(readFileSync(join(REPO_ROOT, 'certs/ota-public.pem'), 'utf8').replace(/\n/g, '\r\n') + '\n')).toBe(true);
+    expect(isDevelopmentOtaKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')).toBe(false);
+    expect(() => planBuild('esp32', [], env)).toThrow(/development OTA public key[\s\S]*make-ota-keys\.sh/);
+    expect(planBuild('esp32', ['--debug'], env).args).toContain('-d');
+    expect(planBuild('esp32', ['--allow-dev-ota-key'], env).command).toBe('mcconfig');
+  });
+
+  it('reaches a board folder with capital letters through a lower-case link (mcconfig lower-cases -p esp32:<path>)', () => {
+    expect(reachableBoardDir('/home/alice/gw/hosts/esp32/board', '/tmp')).toEqual({ path: '/home/alice/gw/hosts/esp32/board' });
+    const upper = reachableBoardDir('/home/Alice/gw/hosts/esp32/board', '/tmp');
+    expect(upper.path).toMatch(/^\/tmp\/tinybms-gw-board-[0-9a-f]{12}$/);
+    expect(upper.path).toBe(upper.path.toLowerCase());
+    expect(upper.link).toEqual([upper.path, '/home/Alice/gw/hosts/esp32/board']);
+    expect(reachableBoardDir('/home/Bob/board', '/tmp').path).not.toBe(upper.path);
   });
 
   it('refuses unknown options', () => {

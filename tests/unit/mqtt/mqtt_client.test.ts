@@ -25,14 +25,44 @@ describe('backoffDelayMs', () => {
 });
 
 describe('BoundedOutbox', () => {
-  it('drops and counts the oldest when full', () => {
-    const box = new BoundedOutbox<number>(3);
-    expect([1, 2, 3].map((n) => box.push(n))).toEqual([undefined, undefined, undefined]);
-    expect(box.push(4)).toBe(1);
+  const m = (n: number, key?: string) => ({ n, key });
+  const ns = (box: BoundedOutbox<{ n: number; key?: string }>) => {
+    const out: number[] = [];
+    for (let item = box.shift(); item; item = box.shift()) out.push(item.n);
+    return out;
+  };
+
+  it('drops and counts the oldest unkeyed message when full', () => {
+    const box = new BoundedOutbox<{ n: number; key?: string }>(3);
+    expect([1, 2, 3].map((n) => box.push(m(n)))).toEqual([undefined, undefined, undefined]);
+    expect(box.push(m(4))?.n).toBe(1);
     expect(box.dropped).toBe(1);
-    expect(box.requeueAtFront([10, 11])).toEqual([10, 11]);
+    expect(box.requeueAtFront([m(10), m(11)]).map((x) => x.n)).toEqual([10, 11]);
     expect(box.dropped).toBe(3);
-    expect([box.shift(), box.shift(), box.shift(), box.shift()]).toEqual([2, 3, 4, undefined]);
+    expect(ns(box)).toEqual([2, 3, 4]);
+  });
+
+  it('keeps the first and the newest message of each key, coalescing the repeats between', () => {
+    const box = new BoundedOutbox<{ n: number; key?: string }>(10);
+    for (let n = 1; n <= 5; n++) box.push(m(n, 'OVER_TEMP'));
+    box.push(m(6, 'UNDER_VOLTAGE'));
+    box.push(m(7, 'OVER_TEMP'));
+    expect(box.coalesced).toBe(4);
+    expect(box.dropped).toBe(0);
+    expect(ns(box)).toEqual([1, 6, 7]);
+  });
+
+  it('when full, drops repeats and unkeyed messages before any first raise, and a new first only when all are firsts', () => {
+    const box = new BoundedOutbox<{ n: number; key?: string }>(4);
+    box.push(m(1, 'A'));
+    box.push(m(2));
+    box.push(m(3, 'A'));
+    box.push(m(4, 'B'));
+    expect(box.push(m(5, 'C'))?.n).toBe(2);
+    expect(box.push(m(6, 'D'))?.n).toBe(3);
+    expect(box.push(m(7, 'E'))?.n).toBe(7);
+    expect(box.dropped).toBe(3);
+    expect(ns(box)).toEqual([1, 4, 5, 6]);
   });
 });
 
@@ -40,26 +70,26 @@ describe('sessionOptions', () => {
   const mqtt = { ...defaultConfig().mqtt, enabled: true };
 
   it('explains a missing or malformed URI', () => {
-    expect(sessionOptions({ ...mqtt, broker_uri: '' })).toEqual({ ok: false, error: 'no broker URI configured' });
-    const bad = sessionOptions({ ...mqtt, broker_uri: 'http://x' });
+    expect(sessionOptions({ ...mqtt, broker_uri: '' }, 'gw')).toEqual({ ok: false, error: 'no broker URI configured' });
+    const bad = sessionOptions({ ...mqtt, broker_uri: 'http://x' }, 'gw');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error).toContain('mqtt://host[:port]');
   });
 
   it('adds TLS material only for mqtts:// and insists on cert and key together', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n';
-    const plain = sessionOptions({ ...mqtt, broker_uri: 'mqtt://b', ca_cert: pem });
+    const plain = sessionOptions({ ...mqtt, broker_uri: 'mqtt://b', ca_cert: pem }, 'gw');
     expect(plain.ok && plain.options.tls).toBeUndefined();
-    const secure = sessionOptions({ ...mqtt, broker_uri: 'mqtts://b:8883', ca_cert: pem, client_cert: pem, client_key: 'key' });
+    const secure = sessionOptions({ ...mqtt, broker_uri: 'mqtts://b:8883', ca_cert: pem, client_cert: pem, client_key: 'key' }, 'gw');
     expect(secure.ok && secure.options.tls).toEqual({ ca: pem, cert: pem, key: 'key' });
-    const half = sessionOptions({ ...mqtt, broker_uri: 'mqtts://b', client_cert: pem });
+    const half = sessionOptions({ ...mqtt, broker_uri: 'mqtts://b', client_cert: pem }, 'gw');
     expect(half).toEqual({ ok: false, error: 'a client certificate needs its private key (and a key its certificate)' });
   });
 
   it('sends credentials only with a user name', () => {
-    const anonymous = sessionOptions({ ...mqtt, broker_uri: 'mqtt://b', password: 'secret' });
+    const anonymous = sessionOptions({ ...mqtt, broker_uri: 'mqtt://b', password: 'secret' }, 'gw');
     expect(anonymous.ok && anonymous.options.password).toBeUndefined();
-    const user = sessionOptions({ ...mqtt, broker_uri: 'mqtt://b', username: 'u', password: 'p', keepalive_s: 30 });
+    const user = sessionOptions({ ...mqtt, broker_uri: 'mqtt://b', username: 'u', password: 'p', keepalive_s: 30 }, 'gw');
     expect(user.ok && [user.options.username, user.options.password, user.options.keepaliveS]).toEqual(['u', 'p', 30]);
   });
 });
@@ -134,6 +164,68 @@ describe('MqttClient reconnect policy', () => {
       password: 'p',
       will: { ...will, topic: 'tinybms/availability' },
     });
+  });
+});
+
+describe('MqttClient status and identity', () => {
+  it('clears last_error once a session is up again, and keeps the last disconnect reason', () => {
+    const t = createTestContext();
+    t.transport.behaviour = 'refuse';
+    const client = startClient(t);
+    expect(client.status().last_error).toBe('connection refused by 127.0.0.1:1883');
+    t.transport.behaviour = 'accept';
+    t.clock.advance(1000);
+    t.clock.runDue();
+    expect(client.status()).toEqual(expect.objectContaining({ state: 'connected', last_error: '', last_disconnect_reason: '' }));
+    t.clock.advance(60_000);
+    t.transport.last.drop('no answer from the broker within the keepalive (60 s)');
+    t.clock.runDue();
+    t.clock.advance(1000);
+    t.clock.runDue();
+    expect(client.status()).toEqual(
+      expect.objectContaining({ state: 'connected', last_error: '', last_disconnect_reason: 'no answer from the broker within the keepalive (60 s)' }),
+    );
+  });
+
+  it('names a session takeover when the broker closes a session soon after accepting it', () => {
+    const t = createTestContext({ client_id: 'shared' });
+    const client = startClient(t);
+    t.clock.runDue();
+    t.clock.advance(300);
+    t.transport.last.drop('connection closed by the broker', true);
+    t.clock.runDue();
+    expect(client.status().last_error).toBe(
+      'the broker closed the session 0.3 s after accepting it: another client with the same id "shared" is probably connected (give each gateway its own client id)',
+    );
+    expect(client.metrics().session_takeovers_total).toBe(1);
+    // A long session closed by the broker (a broker restart) is not called a takeover.
+    t.clock.advance(1000);
+    t.clock.runDue();
+    t.clock.advance(60_000);
+    t.transport.last.drop('connection closed by the broker', true);
+    t.clock.runDue();
+    expect(client.status().last_error).toBe('connection closed by the broker');
+  });
+
+  it('defaults the client id to tinybms-gw-<device id>, and a configured id wins', () => {
+    const t = createTestContext({ client_id: '' });
+    const client = startClient(t, { deviceId: () => 'a1b2c3d4e5f6' });
+    expect(t.transport.last.options.clientId).toBe('tinybms-gw-a1b2c3d4e5f6');
+    expect(client.status().client_id).toBe('tinybms-gw-a1b2c3d4e5f6');
+    t.updateMqtt({ client_id: 'garage' });
+    t.clock.runDue();
+    expect(t.transport.last.options.clientId).toBe('garage');
+  });
+
+  it('opens no throw-away session when the configuration it already uses is announced (boot)', () => {
+    const t = createTestContext();
+    startClient(t);
+    t.clock.runDue();
+    // config_manager announces the stored configuration after modules started with it.
+    t.bus.publish('config.updated', { config: t.ctx.config(), changed: ['mqtt.enabled', 'mqtt.broker_uri'] });
+    t.clock.runDue();
+    expect(t.transport.connections).toHaveLength(1);
+    expect(t.transport.last.closedByClient).toBe(false);
   });
 });
 

@@ -67,8 +67,8 @@ describe('MqttGateway value topics', () => {
     expect([status.qos, status.retain]).toEqual([0, true]);
     expect(JSON.parse(status.payload)).toEqual({
       timestamp: t.clock.wallTime() - 5000,
-      battery: { voltage: 52.81, current: -12.35, power: -652, soc: 76.5, soh: 98 },
-      cells: { count: 16, voltage_max: 3.31, voltage_min: 3.296, voltage_delta: 0.014 },
+      battery: { voltage: 52.81, current: -12.35, power: -652, soc: 76.5, soh: 98, remaining_ah: null, time_left_s: 3600, online_status: 'discharging' },
+      cells: { count: 16, voltage_max: 3.31, voltage_min: 3.296, voltage_delta: 0.014, max_cell: 4, min_cell: 16, balancing: true },
       temperature: { sensor_count: 2, max: 23.3, min: 21.5, avg: 22.4 },
     });
     expect(JSON.parse(lastOn(t, 'tinybms/cells').payload)).toEqual({ count: 16, voltages: data.cell_voltage_mv.map((mv) => mv / 1000), balancing: [4] });
@@ -240,7 +240,7 @@ describe('Home Assistant discovery', () => {
     expect(t.transport.connections).toHaveLength(1);
   });
 
-  it("announces again when Home Assistant says it is back online", () => {
+  it('announces again when Home Assistant says it is back online, once per burst of births and at most every 30 s', () => {
     const t = createTestContext();
     const { gateway } = startGateway(t);
     const voltageConfig = 'homeassistant/sensor/tinybms-gw/pack_voltage/config';
@@ -248,10 +248,20 @@ describe('Home Assistant discovery', () => {
     t.transport.last.deliver('homeassistant/status', 'offline');
     t.clock.runDue();
     expect(onTopic(t, voltageConfig)).toHaveLength(1);
+    t.clock.advance(60_000);
     t.transport.last.deliver('homeassistant/status', 'online');
     t.clock.runDue();
+    expect(onTopic(t, voltageConfig)).toHaveLength(1); // HA gets 2 s to subscribe
+    t.clock.advance(2000);
     expect(onTopic(t, voltageConfig)).toHaveLength(2);
-    expect(gateway.metrics().home_assistant_restarts_total).toBe(1);
+    // 50 births in the next 25 s (a flapping HA): one more round, 30 s after the previous one.
+    for (let i = 0; i < 50; i++) {
+      t.transport.last.deliver('homeassistant/status', 'online');
+      t.clock.advance(500);
+    }
+    t.clock.advance(10_000);
+    expect(onTopic(t, voltageConfig)).toHaveLength(3);
+    expect(gateway.metrics()).toEqual(expect.objectContaining({ home_assistant_restarts_total: 51, home_assistant_births_coalesced_total: 49, discovery_rounds_total: 3 }));
   });
 
   it('builds node ids HA accepts from any client id', () => {

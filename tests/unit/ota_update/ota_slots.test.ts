@@ -1,9 +1,9 @@
 /** The Node host's firmware slots: files in a folder and a state file standing in for otadata. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
-import { NodeOtaSlots, OtaSlotError } from '../../../hosts/node/ota_slots';
+import { NodeOtaSlots, OTA_STATE_FILES, OtaSlotError } from '../../../hosts/node/ota_slots';
 
 let dir: string;
 let clock: VirtualClock;
@@ -73,16 +73,79 @@ describe('NodeOtaSlots', () => {
     expect(slots.info().running).toBe('1.0.0');
   });
 
-  it('refuses an unreadable state file with its path', () => {
-    writeFileSync(join(dir, 'ota-state.json'), '{ torn');
-    expect(() => boot()).toThrow(/ota-state.json is unreadable/);
+  it.each([
+    ['torn JSON', '{ torn'],
+    ['a state naming a slot that does not exist', '{"running":"c"}'],
+    ['an empty file', ''],
+    ['a copy whose checksum fails', JSON.stringify({ seq: 9, checksum: 1, state: { running: 'b' } })],
+  ])('boots the factory slot on %s in the only state copy, and says so', (_what, text) => {
+    writeFileSync(join(dir, 'ota-state.json'), text);
+    const slots = boot();
+    expect(slots.info()).toMatchObject({ running: '1.0.0', pendingVerify: false });
+    expect(slots.problem).toBeUndefined();
+    expect(slots.bootNotes.join('\n')).toMatch(/ota-state\.json (is not valid JSON|holds an unusable state|fails its checksum)[\s\S]*booted the factory slot/);
+    install(slots, '2.0.0'); // updates still work
+    expect(boot().info()).toMatchObject({ running: '2.0.0', pendingVerify: true });
+  });
+
+  it('falls back to the other copy when the newer one is damaged (double otadata)', () => {
+    let slots = boot();
+    install(slots, '2.0.0');
+    slots = boot();
+    slots.markValid(); // confirmed 2.0.0, written to one copy; the other holds the state before
+    const copies = OTA_STATE_FILES.map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as { seq: number });
+    const newer = copies[0].seq > copies[1].seq ? 0 : 1;
+    writeFileSync(join(dir, OTA_STATE_FILES[newer]), readFileSync(join(dir, OTA_STATE_FILES[newer]), 'utf8').replace('"pendingVerify":false', '"pendingVerify":true '));
+    slots = boot();
+    expect(slots.bootNotes.join('\n')).toMatch(/fails its checksum[\s\S]*other, valid copy/);
+    // The older copy: 2.0.0 booted and pending (one boot already), so this boot gives it up as ESP-IDF would.
+    expect(slots.info().running).toBe('1.0.0');
+    expect(slots.info().lastRollback).toMatchObject({ version: '2.0.0', atThisBoot: true });
+  });
+
+  it('boots without OTA when a file sits where the folder belongs, and refuses uploads with the path and fix', () => {
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'not a folder');
+    try {
+      const slots = boot();
+      expect(slots.info()).toMatchObject({ running: '1.0.0', unavailable: expect.stringContaining(dir) });
+      expect(slots.problem).toMatch(/make it a writable folder/);
+      expect(() => slots.begin()).toThrow(/updates are unavailable/);
+    } finally {
+      rmSync(dir, { force: true });
+      mkdirSync(dir);
+    }
+  });
+
+  it('sweeps an upload .part left by a crash', () => {
+    const slots = boot();
+    slots.begin();
+    slots.write(bytes(10));
+    // (crash: no abort, no activate)
+    expect(readdirSync(dir)).toContain('slot-b.bin.part');
+    const next = boot();
+    expect(readdirSync(dir)).not.toContain('slot-b.bin.part');
+    expect(next.bootNotes).toContain('removed slot-b.bin.part left by an interrupted write');
+  });
+
+  it('raises the security floor when an image is confirmed, not before', () => {
+    let slots = boot();
+    slots.begin();
+    slots.write(bytes(10));
+    slots.end();
+    slots.activate('2.0.0', 3);
+    slots = boot();
+    expect(slots.info().securityFloor).toBeUndefined();
+    slots.markValid();
+    expect(slots.info().securityFloor).toBe(3);
+    expect(boot().info().securityFloor).toBe(3);
   });
 
   it('keeps the state file whole: no temporary file left after saves', () => {
     const slots = boot();
     install(slots, '2.0.0');
     boot().rollback();
-    expect(readdirSync(dir).sort()).toEqual(['ota-state.json', 'slot-b.bin']);
+    expect(readdirSync(dir).sort()).toEqual(['ota-state-b.json', 'ota-state.json', 'slot-b.bin']);
     expect(boot().info()).toMatchObject({ running: '1.0.0', pendingVerify: false });
   });
 });

@@ -117,6 +117,7 @@ export function liveData(timestamp_ms: number, overrides: Partial<LiveData> = {}
     min_cell_voltage_mv: min,
     max_cell_voltage_mv: max,
     cell_delta_mv: max - min,
+    cell_temperatures_c: temperatures_c,
     temperatures_c,
     temp_sensor_count: temperatures_c.length,
     min_temperature_c: Math.min(...temperatures_c),

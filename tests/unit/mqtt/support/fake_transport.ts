@@ -62,10 +62,10 @@ export class FakeConnection implements MqttConnection {
     this.#later(() => this.handlers.onConnect());
   }
 
-  /** The broker or network ends the connection. */
-  drop(reason: string): void {
+  /** The broker or network ends the connection (`closedByBroker`: the broker closed an accepted session). */
+  drop(reason: string, closedByBroker = false): void {
     if (this.ended) return;
-    this.#end(reason);
+    this.#end(reason, closedByBroker);
   }
 
   /** The broker forwards a message to us. */
@@ -88,11 +88,11 @@ export class FakeConnection implements MqttConnection {
     this.#later(() => message.settled?.());
   }
 
-  #end(reason: string): void {
+  #end(reason: string, closedByBroker = false): void {
     this.ended = true;
     this.#later(() => {
       for (const message of this.sent) if (message.qos === 1 && !message.acked) message.settled?.(`connection closed: ${reason}`);
-      this.handlers.onClose(reason);
+      this.handlers.onClose(reason, closedByBroker);
     });
   }
 

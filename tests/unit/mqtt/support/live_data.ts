@@ -16,6 +16,7 @@ export function sampleLiveData(timestampMs: number, overrides: Partial<LiveData>
     min_cell_voltage_mv: 3296,
     max_cell_voltage_mv: 3310,
     cell_delta_mv: 14,
+    cell_temperatures_c: [21.5, 23.25],
     temperatures_c: [21.5, 23.25],
     temp_sensor_count: 2,
     min_temperature_c: 21.5,

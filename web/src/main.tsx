@@ -5,11 +5,12 @@ import { render } from 'preact';
 import { App } from './app';
 import { startAlerts } from './state/alerts';
 import { startLiveData } from './state/live';
-import { initRouter } from './state/router';
+import { initRouter, probeOptionalPages } from './state/router';
 import { initTheme } from './state/theme';
 
 initTheme();
 initRouter();
+void probeOptionalPages();
 startLiveData();
 startAlerts();
 render(<App />, document.getElementById('app')!);

@@ -22,6 +22,16 @@ describe('/api/sim routes over HTTP', () => {
     expect(status).toMatchObject({ mode: 'test', speed: 1 });
   });
 
+  it('lists every fault kind the simulator exports, with parameters, plus modes and the speed range', async () => {
+    const { FAULT_KINDS } = await import('../../../hosts/mocks/tinybms/faults');
+    const controls = await jsonOf(await fetch(`${gw.base}/api/sim/controls`));
+    expect(controls.modes).toEqual(['realistic', 'test', 'demo']);
+    expect(controls.max_speed).toBeGreaterThan(1);
+    expect(controls.fault_kinds.map((k: { kind: string }) => k.kind)).toEqual([...FAULT_KINDS]);
+    const overVoltage = controls.fault_kinds.find((k: { kind: string }) => k.kind === 'cell_overvoltage');
+    expect(overVoltage.parameters.map((p: { name: string }) => p.name)).toEqual(['cell', 'voltage_mv', 'duration_s']);
+  });
+
   it('needs login and a CSRF token to change anything', async () => {
     const anonymous = await fetch(`${gw.base}/api/sim/speed`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"speed":10}' });
     expect(anonymous.status).toBe(401);

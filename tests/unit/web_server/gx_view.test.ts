@@ -10,7 +10,7 @@ function setup() {
   const bus = createGatewayBus({ defer: (fn) => void clock.setTimer(0, fn) });
   const gx = new GxView(clock);
   gx.start(bus);
-  const send = (id: number, direction: 'tx' | 'rx' = 'tx') => bus.publish('can.frame', { direction, frame: { id, extended: false, data: new Uint8Array(8) }, timestamp_ms: clock.now() });
+  const send = (id: number, direction: 'tx' | 'rx' = 'tx') => bus.publish('can.frame', { direction, frame: { id, data: new Uint8Array(8) }, timestamp_ms: clock.now() });
   return { clock, gx, send };
 }
 

@@ -119,7 +119,7 @@ describe('other pages', () => {
   it('diagnostics shows the health metrics', async () => {
     const { page, problems } = await suite.browser.newPage();
     await page.goto(`${suite.gateway.url}/#/diagnostics`);
-    await eventually(() => page.getByTestId('diagnostics').locator('.kv-row').count(), (n) => n > 0);
+    await eventually(() => page.getByTestId('diagnostics').locator('.check').count(), (n) => n > 0);
     expectNoProblems(problems);
   });
 

@@ -10,6 +10,7 @@ interface Bucket {
 }
 interface EnergyReport {
   today: Bucket & { date: string };
+  this_month: Bucket & { month: string };
   days: (Bucket & { date: string })[];
   months: (Bucket & { month: string })[];
   equivalent_full_cycles: number | null;
@@ -28,7 +29,7 @@ export function timeToGo(seconds: unknown, currentA: unknown): string {
 export function EnergyCard(props: { timeLeftS?: number; currentA?: number; stale: boolean }) {
   const energy = useApi<EnergyReport>('/api/energy', { intervalMs: 60_000 });
   const e = energy.data;
-  const month = e?.months.at(-1);
+  const month = e?.this_month;
   const lastDays = (e?.days ?? []).slice(-7);
   const peak = Math.max(1, ...lastDays.map((d) => Math.max(d.charged_wh, d.discharged_wh)));
   return (

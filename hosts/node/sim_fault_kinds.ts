@@ -31,7 +31,7 @@ export interface FaultKindInfo {
 }
 
 const SENSORS = ['internal', 'external1', 'external2'];
-const DURATION: FaultParameter = { name: 'duration_s', label: 'Duration', kind: 'number', unit: 's', min: 1, max: 86_400, hint: 'empty = until cleared' };
+const DURATION: FaultParameter = { name: 'duration_s', label: 'Duration', kind: 'number', unit: 's', min: 1, max: 86_400, hint: 'until cleared' };
 const CELL: FaultParameter = { name: 'cell', label: 'Cell', kind: 'integer', min: 1, max: CELL_COUNT, required: true };
 
 const DESCRIBED: Readonly<Record<string, Omit<FaultKindInfo, 'kind' | 'described'>>> = Object.freeze({

@@ -21,6 +21,7 @@ const SIZES = [
 async function screenshotsAtBothSizes(page: Page, name: string): Promise<void> {
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(300);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect({ page: name, size: size.name, overflowPx: Math.max(0, overflow) }).toEqual({ page: name, size: size.name, overflowPx: 0 });
@@ -94,7 +95,6 @@ describe('dashboard additions', () => {
     await eventually(() => page.getByTestId('gx-frames').locator('tr').count(), (n) => n > 3, 15_000);
     await expect(page.getByTestId('gx-frames').innerText()).resolves.toMatch(/0x351[\s\S]*Charge limits/);
     await eventually(() => text(page, 'gx-limits'), (v) => /charge ≤ \d/.test(v), 15_000);
-    await page.getByTestId('gx-panel').scrollIntoViewIfNeeded();
     await screenshotsAtBothSizes(page, 'gx-panel');
     expectNoProblems(problems);
   });

@@ -37,7 +37,7 @@ export function EnergyCard(props: { timeLeftS?: number; currentA?: number; stale
       <div class={`stats ${props.stale ? 'is-stale' : ''}`}>
         <Stat label="Time to go" value={timeToGo(props.timeLeftS, props.currentA)} hint="The BMS's estimate at the present current" testId="time-to-go" />
         <Stat label="Today in / out" value={`${kwh(e?.today.charged_wh)} / ${kwh(e?.today.discharged_wh)}`} testId="energy-today" />
-        <Stat label={`${month?.month ?? 'This month'} in / out`} value={`${kwh(month?.charged_wh)} / ${kwh(month?.discharged_wh)}`} testId="energy-month" />
+        <Stat label="Month in / out" hint={month?.month} value={`${kwh(month?.charged_wh)} / ${kwh(month?.discharged_wh)}`} testId="energy-month" />
         <Stat label="Cycles" value={e?.equivalent_full_cycles === null || e === null ? '—' : fixed(e.equivalent_full_cycles, 1)} hint={e?.cycle_basis ?? 'Equivalent full cycles'} testId="cycle-count" />
       </div>
       {lastDays.length > 0 && (

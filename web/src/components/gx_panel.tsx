@@ -16,6 +16,8 @@ interface GxReport {
   frames: { id: string; direction: 'tx' | 'rx'; age_s: number; count: number }[];
 }
 
+/** Some frames go out every 10 s (victron-can.md §4); older than this one was missed. */
+const STALE_FRAME_S = 12;
 const VERDICT_TONE = { yes: 'good', no: 'bad', unknown: 'warn' } as const;
 const FRAME_NAMES: Record<string, string> = {
   '0x305': 'GX keep-alive',
@@ -93,7 +95,7 @@ export function GxPanel() {
                 </thead>
                 <tbody>
                   {r.frames.map((f) => (
-                    <tr key={`${f.direction}${f.id}`} class={f.age_s > 5 ? 'is-stale' : ''}>
+                    <tr key={`${f.direction}${f.id}`} class={f.age_s > STALE_FRAME_S ? 'is-stale' : ''}>
                       <td class="mono">
                         {f.direction === 'rx' ? '← ' : '→ '}
                         {f.id}

@@ -14,12 +14,16 @@ import type { OtaPort } from './ports/ota';
 import type { SerialPort } from './ports/serial';
 import type { KeyValueStore } from './ports/store';
 import type { SystemPort } from './ports/system';
+import type { TextEncoderPort } from './ports/text';
 import type { WifiPort } from './ports/wifi';
 
 export interface Host {
   clock: ClockPort;
   log: LogPort;
+  /** The TinyBMS UART (pack 1 of a bank). */
   serial: SerialPort;
+  /** Several TinyBMS in parallel: the UARTs of packs 2…N (ESP32-S3: at most one more, UART2). */
+  extraSerials?: readonly SerialPort[];
   can: CanPort;
   store: KeyValueStore;
   files: FileStore;
@@ -29,6 +33,8 @@ export interface Host {
   http?: HttpPort;
   wifi?: WifiPort;
   ota?: OtaPort;
+  /** The platform's UTF-8 encoder; without it the core encodes in JavaScript (slow on XS). */
+  text?: TextEncoderPort;
 }
 
-export type { CanPort, ClockPort, CryptoPort, FileStore, HttpPort, LogPort, MqttPort, OtaPort, SerialPort, KeyValueStore, SystemPort, WifiPort };
+export type { CanPort, ClockPort, CryptoPort, FileStore, HttpPort, LogPort, MqttPort, OtaPort, SerialPort, KeyValueStore, SystemPort, TextEncoderPort, WifiPort };

@@ -24,6 +24,8 @@ export class VirtualClock implements ClockPort {
   #nextId = 1;
   #sequence = 0;
   #cancelled = 0;
+  /** Called when time is about to move past an instant at which timers fired (the bench's latency probe). */
+  onInstantEnd: ((now: number) => void) | undefined;
 
   constructor(startMs = 0, wallOriginMs = Date.UTC(2026, 0, 1)) {
     this.#now = startMs;
@@ -64,9 +66,10 @@ export class VirtualClock implements ClockPort {
   /** Move time forward by `ms`, firing every timer that falls due on the way. */
   advance(ms: number): void {
     const target = this.#now + Math.max(0, ms);
-    const heap = this.#heap;
-    while (heap.length) {
-      const next = heap[0];
+    let fired = false;
+    // this.#heap, not a local: a timer's callback may clear timers and so rebuild the heap.
+    while (this.#heap.length) {
+      const next = this.#heap[0];
       if (next.cancelled) {
         this.#pop();
         this.#cancelled--;
@@ -74,7 +77,11 @@ export class VirtualClock implements ClockPort {
       }
       if (next.due > target) break;
       this.#pop();
-      if (next.due > this.#now) this.#now = next.due;
+      if (next.due > this.#now) {
+        if (fired) this.onInstantEnd?.(this.#now);
+        this.#now = next.due;
+      }
+      fired = true;
       if (next.period === undefined) this.#live.delete(next.id);
       else {
         next.due += next.period;
@@ -83,6 +90,7 @@ export class VirtualClock implements ClockPort {
       }
       next.fn();
     }
+    if (fired) this.onInstantEnd?.(this.#now);
     this.#now = target;
   }
 

@@ -2,7 +2,8 @@
  * `npm start`: the gateway with the simulated TinyBMS behind it, the web UI on PORT (3000), and
  * a live line every second. Settings: PORT, SIMULATION_MODE (realistic|test|demo),
  * SIMULATION_SPEED, SIMULATION_SEED, LOG_LEVEL, DATA_DIR — from the environment or `.env`.
- * SERIAL_PORT=/dev/ttyUSB0 runs against a real TinyBMS on that serial device instead.
+ * SERIAL_PORT=/dev/ttyUSB0 (SERIAL_PORT_2, … for more packs) runs against real TinyBMS devices
+ * instead; SIMULATION_PACKS=N simulates N packs in parallel, presented as one battery.
  *
  * `npm start` runs `node --import tsx` (no tsx CLI child), so SIGTERM/SIGINT from npm, Docker or
  * systemd reach this process: the gateway stops, publishes MQTT `offline`, disconnects, then exits.
@@ -47,8 +48,8 @@ async function main(): Promise<void> {
   };
   const serialPath = settings.serialPorts?.[0];
   const app = serialPath
-    ? startSerialGateway({ ...common, serialPath })
-    : startSimulatedGateway({ ...common, mode: settings.mode, speed: settings.speed, seed: settings.seed });
+    ? startSerialGateway({ ...common, serialPath, extraSerialPaths: settings.serialPorts?.slice(1) })
+    : startSimulatedGateway({ ...common, mode: settings.mode, speed: settings.speed, seed: settings.seed, packs: settings.simulationPacks });
   const simulator = 'simulator' in app ? app.simulator : undefined;
   const { gateway, can } = app;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -67,7 +68,11 @@ async function main(): Promise<void> {
   gateway.bus.subscribe('charge.limits', (l) => (limits = l));
 
   const port = await gateway.web?.whenListening();
-  const source = simulator ? `simulator: http://localhost:${port}/  (mode ${simulator.mode}, speed ×${simulator.speed}` : `on ${serialPath}: http://localhost:${port}/  (real TinyBMS, 115200 8N1`;
+  const packs = gateway.packPollers.length;
+  const bankNote = packs > 1 ? `, ${packs} packs as one battery` : '';
+  const source = simulator
+    ? `simulator: http://localhost:${port}/  (mode ${simulator.mode}, speed ×${simulator.speed}${bankNote}`
+    : `on ${settings.serialPorts?.join(', ')}: http://localhost:${port}/  (real TinyBMS, 115200 8N1${bankNote}`;
   console.log(`TinyBMS-GW ${source}; login admin / tinybms-gw)`);
 
   let seconds = 0;
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
     seconds++;
     const current = limits ?? gateway.canPublisher.currentLimits();
     const phase = simulator?.snapshot().phase ?? '';
-    console.log(batteryLine(gateway.uart.latest(), phase, current, simulator ? undefined : serialPath));
+    console.log(batteryLine(gateway.bank?.latest() ?? gateway.uart.latest(), phase, current, simulator ? undefined : serialPath));
     if (seconds % CAN_PRINT_EVERY_S === 0) console.log(['CAN frames (newest per id):', ...canLines(can.sent)].join('\n'));
   }, 1000);
 }

@@ -28,6 +28,8 @@ import { createNodeSystem } from './system';
 
 export interface NodeHostOptions {
   serial: SerialPort;
+  /** UARTs of packs 2…N (several TinyBMS in parallel). */
+  extraSerials?: readonly SerialPort[];
   can: CanPort;
   dataDir: string;
   logLevel?: LogLevel;
@@ -82,6 +84,7 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     clock,
     log,
     serial: options.serial,
+    extraSerials: options.extraSerials,
     can: options.can,
     store,
     files,
@@ -91,6 +94,7 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     http: options.http,
     wifi: options.wifi,
     ota: options.ota,
+    text: new TextEncoder(),
     close: () => ownClock?.clearAll(),
   };
 }

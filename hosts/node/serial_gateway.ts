@@ -9,30 +9,35 @@ import { type NodeGatewayParts, type SimulatedGatewayOptions, assembleNodeGatewa
 import { type NodeSerial, openNodeSerial } from './serial_port';
 
 export interface SerialGatewayOptions extends Omit<SimulatedGatewayOptions, 'mode' | 'speed' | 'seed'> {
-  /** The TinyBMS's serial device, e.g. /dev/ttyUSB0. */
+  /** The TinyBMS's serial device, e.g. /dev/ttyUSB0 (pack 1 of a bank). */
   serialPath: string;
+  /** Several TinyBMS in parallel: the devices of packs 2…N (SERIAL_PORT_2, …). */
+  extraSerialPaths?: string[];
 }
 
 export interface SerialGateway extends NodeGatewayParts {
+  /** Pack 1's device. */
   serial: NodeSerial;
+  /** Every pack's device, pack 1 first. */
+  serials: NodeSerial[];
 }
 
 export function startSerialGateway(options: SerialGatewayOptions): SerialGateway {
-  let serial: NodeSerial | undefined;
+  const serials: NodeSerial[] = [];
   let report: (error: Error) => void = () => undefined;
   const app = assembleNodeGateway(options, () => {
-    serial = openNodeSerial({ path: options.serialPath, onError: (error) => report(error) });
-    return { serial };
+    for (const path of [options.serialPath, ...(options.extraSerialPaths ?? [])]) serials.push(openNodeSerial({ path, onError: (error) => report(error) }));
+    return { serial: serials[0], extraSerials: serials.slice(1) };
   });
   report = (error) => app.host.log.log('error', 'serial', error.message);
   app.start();
-  const port = serial as NodeSerial;
   return {
     ...app,
-    serial: port,
+    serial: serials[0],
+    serials,
     async stop() {
       await app.stop();
-      await port.close();
+      await Promise.all(serials.map((port) => port.close()));
     },
   };
 }

@@ -22,6 +22,8 @@ import { loadWebAssets } from './web_assets';
 
 export interface SimulatedGatewayOptions {
   dataDir: string;
+  /** Simulated packs in parallel (default 1), each with its own seed (seed, seed+1, …), ageing and faults. */
+  packs?: number;
   port: number;
   mode?: SimMode;
   speed?: number;
@@ -43,7 +45,10 @@ export interface SimulatedGatewayOptions {
 
 export interface SimulatedGateway {
   gateway: Gateway;
+  /** Pack 1's simulator. */
   simulator: TinyBmsSimulator;
+  /** Every pack's simulator, pack 1 first. */
+  simulators: TinyBmsSimulator[];
   can: VirtualCanBus;
   host: NodeHost;
   stop(): Promise<void>;
@@ -63,25 +68,31 @@ function defaultOtaKey(): string | undefined {
 }
 
 export function startSimulatedGateway(options: SimulatedGatewayOptions): SimulatedGateway {
-  let simulator: TinyBmsSimulator | undefined;
+  const simulators: TinyBmsSimulator[] = [];
+  const packs = Math.max(1, options.packs ?? 1);
   const app = assembleNodeGateway(options, (clock) => {
-    const link = createSerialLink({ clock });
+    const links = Array.from({ length: packs }, () => createSerialLink({ clock }));
     return {
-      serial: link.gateway,
+      serial: links[0].gateway,
+      extraSerials: links.slice(1).map((link) => link.gateway),
       extraRoutes: (host) => {
-        simulator = new TinyBmsSimulator({ clock: host.clock, serial: link.device, mode: options.mode, speed: options.speed, seed: options.seed });
-        return [simulationRoutes(simulator)];
+        links.forEach((link, i) => {
+          // Pack 1 keeps the single-pack seed; the others get their own, so they age and drift apart.
+          const seed = options.seed === undefined ? (i === 0 ? undefined : i + 1) : options.seed + i;
+          simulators.push(new TinyBmsSimulator({ clock: host.clock, serial: link.device, mode: options.mode, speed: options.speed, seed }));
+        });
+        return [simulationRoutes(simulators)];
       },
     };
   });
-  const sim = simulator as unknown as TinyBmsSimulator;
-  sim.start();
+  for (const simulator of simulators) simulator.start();
   app.start();
   return {
     ...app,
-    simulator: sim,
+    simulator: simulators[0],
+    simulators,
     async stop() {
-      sim.stop();
+      for (const simulator of simulators) simulator.stop();
       await app.stop();
     },
   };
@@ -105,7 +116,7 @@ export interface NodeGatewayParts {
  */
 export function assembleNodeGateway(
   options: Omit<SimulatedGatewayOptions, 'mode' | 'speed' | 'seed'>,
-  uart: (clock: ClockPort) => { serial: SerialPort; extraRoutes?: (host: NodeHost) => RouteTable[] },
+  uart: (clock: ClockPort) => { serial: SerialPort; extraSerials?: SerialPort[]; extraRoutes?: (host: NodeHost) => RouteTable[] },
 ): NodeGatewayParts {
   const log = options.log;
   // The clock comes from the host when none is given, so build the host first around the links.
@@ -128,6 +139,7 @@ export function assembleNodeGateway(
   const ota = slots;
   const host = createNodeHost({
     serial: link.serial,
+    extraSerials: link.extraSerials?.length ? link.extraSerials : undefined,
     can,
     dataDir: options.dataDir,
     logLevel: options.logLevel,

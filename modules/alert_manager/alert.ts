@@ -6,6 +6,8 @@ export type AlertCode =
   | 'OVER_TEMP'
   | 'OVER_CURRENT'
   | 'CELL_IMBALANCE'
+  /** No cell temperature sensor reads (the board sensor never counts): charging is stopped. */
+  | 'NO_CELL_TEMPERATURE'
   | 'BMS_COMM_LOST'
   | 'MQTT_DISCONNECTED'
   | 'WIFI_DISCONNECTED'
@@ -33,6 +35,7 @@ export const ALERT_CODES: readonly AlertCode[] = Object.freeze([
   'OVER_TEMP',
   'OVER_CURRENT',
   'CELL_IMBALANCE',
+  'NO_CELL_TEMPERATURE',
   'BMS_COMM_LOST',
   'MQTT_DISCONNECTED',
   'WIFI_DISCONNECTED',
@@ -49,6 +52,7 @@ export const ALERT_LEVELS: Readonly<Record<AlertCode, AlertLevel>> = Object.free
   OVER_TEMP: 'error',
   OVER_CURRENT: 'warning',
   CELL_IMBALANCE: 'warning',
+  NO_CELL_TEMPERATURE: 'error',
   BMS_COMM_LOST: 'error',
   MQTT_DISCONNECTED: 'warning',
   WIFI_DISCONNECTED: 'warning',

@@ -7,7 +7,7 @@ import type { AlertThresholds } from '../config_manager/config_types';
 import type { LiveData } from '../uart_bms/live_data';
 import type { AlertCode } from './alert';
 
-export type MeasuredAlertCode = Extract<AlertCode, 'OVER_VOLTAGE' | 'UNDER_VOLTAGE' | 'OVER_TEMP' | 'OVER_CURRENT' | 'CELL_IMBALANCE'>;
+export type MeasuredAlertCode = Extract<AlertCode, 'OVER_VOLTAGE' | 'UNDER_VOLTAGE' | 'OVER_TEMP' | 'OVER_CURRENT' | 'CELL_IMBALANCE' | 'NO_CELL_TEMPERATURE'>;
 
 export const MEASURED_ALERT_CODES: readonly MeasuredAlertCode[] = Object.freeze([
   'OVER_VOLTAGE',
@@ -15,6 +15,7 @@ export const MEASURED_ALERT_CODES: readonly MeasuredAlertCode[] = Object.freeze(
   'OVER_TEMP',
   'OVER_CURRENT',
   'CELL_IMBALANCE',
+  'NO_CELL_TEMPERATURE',
 ]);
 
 export interface LimitReading {
@@ -111,12 +112,25 @@ function cellImbalance(data: LiveData, t: AlertThresholds): LimitReading | undef
   };
 }
 
+/** Both cell sensors lost (or never fitted): charge control stops charging; the board sensor is no substitute. */
+function noCellTemperature(data: LiveData): LimitReading {
+  const none = !(data.temp_sensor_count > 0);
+  const board = typeof data.internal_temperature_c === 'number' ? ` (BMS board ${celsius(data.internal_temperature_c)}, not a cell temperature)` : '';
+  return {
+    beyond: none,
+    backInside: !none,
+    message: `No cell temperature sensor reads${board}: charging stopped`,
+    clearMessage: `Cell temperature back (${data.temp_sensor_count} sensor${data.temp_sensor_count === 1 ? '' : 's'})`,
+  };
+}
+
 const CHECKS: Readonly<Record<MeasuredAlertCode, (data: LiveData, t: AlertThresholds) => LimitReading | undefined>> = Object.freeze({
   OVER_VOLTAGE: overVoltage,
   UNDER_VOLTAGE: underVoltage,
   OVER_TEMP: overTemperature,
   OVER_CURRENT: overCurrent,
   CELL_IMBALANCE: cellImbalance,
+  NO_CELL_TEMPERATURE: noCellTemperature,
 });
 
 /** Reads one limit from a snapshot; undefined when the snapshot does not carry the value. */

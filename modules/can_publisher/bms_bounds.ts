@@ -43,6 +43,9 @@ export interface BoundedCharge {
   active: BmsBoundName[];
 }
 
+/** The narrowest CCL taper (protection start → maximum) left when the over-voltage cut-off squeezes it. */
+export const MIN_TAPER_MV = 50;
+
 const known = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 export function boundByBms(c: ChargeConfig, cutoffs: BmsCutoffs | undefined): BoundedCharge {
@@ -58,10 +61,9 @@ export function boundByBms(c: ChargeConfig, cutoffs: BmsCutoffs | undefined): Bo
     const cap = cutoffs.overvoltage_mv - vMargin;
     out.cvl_cell_cap_mv = cap;
     if (b.cell_max_mv > cap) {
-      // Keep the taper's width: the protection starts as far below the new maximum as before.
-      const shift = b.cell_max_mv - cap;
+      // The CCL taper ends at the new maximum and starts at most MIN_TAPER_MV below it.
       b.cell_max_mv = cap;
-      b.cell_protect_start_mv -= shift;
+      b.cell_protect_start_mv = Math.min(b.cell_protect_start_mv, cap - MIN_TAPER_MV);
       b.bulk_cell_mv = Math.min(b.bulk_cell_mv, b.cell_protect_start_mv);
       b.float_cell_mv = Math.min(b.float_cell_mv, b.bulk_cell_mv);
       active.push('bms_overvoltage_cutoff');

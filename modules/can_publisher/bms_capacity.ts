@@ -9,6 +9,7 @@
 import type { TimerHandle } from '../../hosts/ports/clock';
 import type { GatewayContext, ModuleMetrics } from '../gateway/context';
 import type { Logger } from '../util/logger';
+import { subscribeBms } from './bms_source';
 
 export const CAPACITY_REGISTER = 306;
 /** Register 306's range (0.1–655 Ah) in its raw 0.01 Ah steps (tinybms-uart.md §4.4). */
@@ -41,23 +42,27 @@ export class BmsCapacity {
   #unsubscribes: (() => void)[] = [];
   #counters = { capacity_reads: 0, capacity_read_failures: 0, capacity_rejected: 0 };
 
-  constructor(ctx: GatewayContext, reader: SettingsReader | undefined, log: Logger) {
+  #pack: number | undefined;
+
+  /** `pack`: one pack of a bank (follows that pack's 'bms.pack_link' and settings only). */
+  constructor(ctx: GatewayContext, reader: SettingsReader | undefined, log: Logger, pack?: number) {
     this.#ctx = ctx;
     this.#reader = reader;
     this.#log = log;
+    this.#pack = pack;
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
     const bus = this.#ctx.bus;
-    this.#unsubscribes = [
-      bus.subscribe('bms.settings', ({ address, words }) => this.#take(address, words)),
-      bus.subscribe('bms.link', ({ online }) => {
+    this.#unsubscribes = subscribeBms(bus, this.#pack, {
+      settings: (address, words) => this.#take(address, words),
+      link: (online) => {
         this.#linkUp = online;
         if (online) this.#read();
-      }),
-    ];
+      },
+    });
   }
 
   stop(): void {
@@ -100,7 +105,7 @@ export class BmsCapacity {
       this.#log.warn(`BMS capacity register ${CAPACITY_REGISTER} reads ${words[CAPACITY_REGISTER - address]}, outside 0.1–655 Ah: ignored`);
       return;
     }
-    if (capacity !== this.#capacityAh) this.#log.info(`installed capacity from the BMS: ${capacity} Ah (register ${CAPACITY_REGISTER})`);
+    if (capacity !== this.#capacityAh) this.#log.info(`installed capacity from the ${this.#pack ? `pack ${this.#pack} ` : ''}BMS: ${capacity} Ah (register ${CAPACITY_REGISTER})`);
     this.#capacityAh = capacity;
   }
 }

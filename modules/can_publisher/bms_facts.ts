@@ -15,6 +15,7 @@ import { toInt16 } from '../uart_bms/words';
 import type { Logger } from '../util/logger';
 import type { BmsCutoffs } from './bms_bounds';
 import type { SettingsReader } from './bms_capacity';
+import { subscribeBms } from './bms_source';
 import { type FaultCause, openFaultCauses } from './fault_causes';
 
 /** Registers 300–320 in one read: fully charged (300) and the cut-offs 315–320. */
@@ -72,35 +73,39 @@ export class BmsFacts {
   #unsubscribes: (() => void)[] = [];
   #counters = { facts_reads: 0, facts_read_failures: 0, event_reads: 0, event_read_failures: 0 };
 
-  constructor(ctx: GatewayContext, reader: BmsFactsReader | undefined, log: Logger) {
+  #pack: number | undefined;
+
+  /** `pack`: one pack of a bank (follows that pack's link, data and settings only). */
+  constructor(ctx: GatewayContext, reader: BmsFactsReader | undefined, log: Logger, pack?: number) {
     this.#ctx = ctx;
     this.#reader = reader;
     this.#log = log;
+    this.#pack = pack;
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
     const bus = this.#ctx.bus;
-    this.#unsubscribes = [
-      bus.subscribe('bms.settings', ({ address, words }) => {
+    this.#unsubscribes = subscribeBms(bus, this.#pack, {
+      settings: (address, words) => {
         if (address <= 320 && address + words.length > CUTOFF_FIRST) this.#cutoffs = cutoffsFromSettings(this.#cutoffs, address, words);
-      }),
-      bus.subscribe('bms.link', ({ online }) => {
+      },
+      link: (online) => {
         this.#linkUp = online;
         if (online) {
           this.#readFacts();
           this.#readEvents('all');
         }
-      }),
-      bus.subscribe('bms.data', (data) => {
+      },
+      data: (data) => {
         if (!data.data_valid) return;
         const fault = data.online_status === 'fault';
         if (fault && !this.#inFault) this.#readEvents('newest');
         this.#inFault = fault;
         this.#armFaultPoll();
-      }),
-    ];
+      },
+    });
   }
 
   stop(): void {
@@ -144,8 +149,9 @@ export class BmsFacts {
     this.#ctx.host.clock.clear(this.#retry);
     this.#retry = undefined;
     this.#counters.facts_reads++;
-    // The cut-offs arrive through 'bms.settings' (the poller shares every settings read).
-    const cutoffs = reader.readRegisters(CUTOFF_FIRST, CUTOFF_COUNT);
+    // The cut-offs arrive through 'bms.settings' (the poller shares every settings read). Two
+    // reads, 300 and 315–320, leave register 306 to the capacity reader.
+    const cutoffs = Promise.all([reader.readRegisters(CUTOFF_FIRST, 1), reader.readRegisters(315, CUTOFF_FIRST + CUTOFF_COUNT - 315)]);
     const serial = reader.readRegisters(SERIAL_FIRST, SERIAL_COUNT).then((words) => {
       this.#serial = serialText(words);
     });

@@ -130,8 +130,8 @@ const TEMPERATURE_C_RANGE = [-60, 150] as const;
 /** The cell temperatures charge control can trust: the board sensor is never one of them. */
 function cellTemperatureRange(d: LiveData): { min: number; max: number } | undefined {
   const ok = (t: number) => Number.isFinite(t) && t >= TEMPERATURE_C_RANGE[0] && t <= TEMPERATURE_C_RANGE[1];
-  if (!(d.temp_sensor_count > 0) || !ok(d.min_temperature_c) || !ok(d.max_temperature_c) || d.min_temperature_c > d.max_temperature_c) return undefined;
-  return { min: d.min_temperature_c, max: d.max_temperature_c };
+  if (!(d.temp_sensor_count > 0) || !ok(d.min_temperature_c) || !ok(d.max_temperature_c)) return undefined;
+  return { min: Math.min(d.min_temperature_c, d.max_temperature_c), max: Math.max(d.min_temperature_c, d.max_temperature_c) };
 }
 
 function unusable(reason: string, state: ChargeState, settings: ChargeSettings, nowMs: number): ChargeDecision {
@@ -208,7 +208,10 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   const phaseCellMv = phase.phase === 'float' ? c.float_cell_mv : phase.full_charge ? fullChargeCellMv : c.bulk_cell_mv;
   const phaseCvl = (phaseCellMv * n) / 1000;
   const cvl = new Tightest();
-  cvl.offer(phaseCvl, phase.full_charge && phase.phase !== 'float' ? 'full_charge' : phase.phase);
+  const phaseName = phase.full_charge && phase.phase !== 'float' ? 'full_charge' : phase.phase;
+  // A phase voltage the over-voltage cut-off pulled down is that bound's doing.
+  const loweredByBms = bounded.active.includes('bms_overvoltage_cutoff') && (c.bulk_cell_mv < configured.bulk_cell_mv || c.float_cell_mv < configured.float_cell_mv);
+  cvl.offer(phaseCvl, loweredByBms ? 'bms_overvoltage_cutoff' : phaseName);
   const ceiling = overvoltageCvlCeiling(data.cell_voltage_mv, n, maxCell, data.pack_voltage_v, c);
   if (ceiling !== undefined) cvl.offer(tenthsDown(ceiling), 'cell_overvoltage');
   if (imbalance) cvl.offer((c.float_cell_mv * n) / 1000, 'imbalance_hold');
@@ -292,10 +295,11 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   const prevFlag = (flag: AlarmFlagName) => previous.flags[flag]?.level;
   const h = FLAG_HYSTERESIS;
   const currentAlarm = (cut: number | undefined) => Math.min(settings.current_alarm_a ?? Infinity, cut ?? Infinity);
-  const currentFlag = (flag: AlarmFlagName, flowing: number, limit: number, cut: number | undefined, forced: boolean) => {
+  // Current flags: alarm at the alert level or the BMS's over-current cut-off (whichever is lower), warning from 80 % of it.
+  const currentFlag = (flag: AlarmFlagName, flowing: number, cut: number | undefined, forced: boolean) => {
     const alarmAt = currentAlarm(cut);
-    const warnAt = Math.min(limit * 1.1 + 2, Number.isFinite(alarmAt) ? alarmAt * 0.8 : Infinity);
-    return banded(flowing, warnAt, Number.isFinite(alarmAt) ? alarmAt : undefined, Math.max(1, (Number.isFinite(alarmAt) ? alarmAt : limit) * h.current_share), prevFlag(flag), forced);
+    if (!Number.isFinite(alarmAt)) return forced ? 'alarm' : 'ok';
+    return banded(flowing, alarmAt * 0.8, alarmAt, Math.max(1, alarmAt * h.current_share), prevFlag(flag), forced);
   };
   const tMax = temps?.max ?? NaN;
   const tMin = temps?.min ?? NaN;
@@ -306,8 +310,8 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
     low_temperature: banded(-tMin, -cold.full_from_c + 1e-9, undefined, h.temperature_c, prevFlag('low_temperature'), cold.latched),
     high_temp_charge: banded(tMax, c.high_temp_charge_c - CHARGE_CONSTANTS.temperature_derate_band_c, undefined, h.temperature_c, prevFlag('high_temp_charge'), (chargeTemp.too_hot && !!temps) || has('over_temperature')),
     low_temp_charge: banded(-tMin, -(c.low_temp_charge_c + CHARGE_CONSTANTS.temperature_derate_band_c) + 1e-9, undefined, h.temperature_c, prevFlag('low_temp_charge'), (chargeTemp.too_cold && !!temps) || has('low_temperature')),
-    high_current: currentFlag('high_current', -data.pack_current_a, dclA, bms.cutoffs?.discharge_overcurrent_a, has('discharge_over_current')),
-    high_charge_current: currentFlag('high_charge_current', data.pack_current_a, cclA, bms.cutoffs?.charge_overcurrent_a, has('charge_over_current') || has('regeneration_over_current')),
+    high_current: currentFlag('high_current', -data.pack_current_a, bms.cutoffs?.discharge_overcurrent_a, has('discharge_over_current')),
+    high_charge_current: currentFlag('high_charge_current', data.pack_current_a, bms.cutoffs?.charge_overcurrent_a, has('charge_over_current') || has('regeneration_over_current')),
     bms_internal: !temps || causes.length > 0 ? 'alarm' : 'ok',
     cell_imbalance: banded(spread, imbalance ? -Infinity : (settings.imbalance_alarm_mv ?? Infinity) / 2, settings.imbalance_alarm_mv, h.imbalance_mv, prevFlag('cell_imbalance')),
   };

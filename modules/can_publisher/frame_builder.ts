@@ -14,6 +14,7 @@ import { TEXT_FRAME_LENGTH, encodeText } from '../can_victron/text_frames';
 import type { GatewayConfig } from '../config_manager/config_types';
 import type { LiveData } from '../uart_bms/live_data';
 import { alarmFrameFor } from './alarm_flags';
+import type { BankView } from './bank';
 import type { ChargeDecision } from './charge_control';
 import { CONVERSION_TABLE, type SourceValues } from './conversion_table';
 import type { EnergyTotals } from './energy_counter';
@@ -29,6 +30,8 @@ export interface FrameInputs {
   capacity_ah?: number;
   /** The BMS serial for 0x380/0x381 (serialText of registers 504–509); neither frame is sent without it. */
   serial_number?: string;
+  /** Several packs as one battery (bank.ts): module counts, temperature and extreme ids of the bank (its flags are in the decision). */
+  bank?: Pick<BankView, 'modules' | 'battery_temperature_c' | 'ids'>;
 }
 
 /** Frames that carry battery measurements or limits: never built from unusable data. */
@@ -62,6 +65,7 @@ export function sourceValues(inputs: FrameInputs): SourceValues {
   const d = inputs.data;
   const usable = inputs.decision.usable && d !== undefined;
   const measured = (read: (data: LiveData) => number) => (usable ? read(d) : NaN);
+  const bank = inputs.bank;
   return {
     charge_voltage_limit_v: limits.charge_voltage_limit_v,
     charge_current_limit_a: limits.charge_current_limit_a,
@@ -71,15 +75,15 @@ export function sourceValues(inputs: FrameInputs): SourceValues {
     state_of_health_pct: measured((x) => x.state_of_health_pct),
     pack_voltage_v: measured((x) => x.pack_voltage_v),
     pack_current_a: measured((x) => x.pack_current_a),
-    battery_temperature_c: measured(batteryTemperature),
+    battery_temperature_c: bank ? (usable ? bank.battery_temperature_c : NaN) : measured(batteryTemperature),
     battery_model_id: 0,
     firmware_major: inputs.firmware.major,
     firmware_minor: inputs.firmware.minor,
     capacity_ah: inputs.capacity_ah ?? inputs.config.charge.capacity_ah,
-    modules_ok: usable ? 1 : 0,
-    modules_blocking_charge: limits.charge_allowed ? 0 : 1,
-    modules_blocking_discharge: limits.discharge_allowed ? 0 : 1,
-    modules_offline: usable ? 0 : 1,
+    modules_ok: bank ? bank.modules.online : usable ? 1 : 0,
+    modules_blocking_charge: bank ? bank.modules.blocking_charge : limits.charge_allowed ? 0 : 1,
+    modules_blocking_discharge: bank ? bank.modules.blocking_discharge : limits.discharge_allowed ? 0 : 1,
+    modules_offline: bank ? bank.modules.offline : usable ? 0 : 1,
     min_cell_voltage_mv: measured((x) => x.min_cell_voltage_mv),
     max_cell_voltage_mv: measured((x) => x.max_cell_voltage_mv),
     min_temperature_c: measured((x) => x.min_temperature_c),
@@ -142,6 +146,11 @@ function textFrame(id: number, inputs: FrameInputs): Uint8Array | undefined {
       return serialFrame(id, inputs.serial_number);
   }
   if (!data) return undefined;
+  const ids = inputs.bank?.ids;
+  if (ids) {
+    const bankId = { [CAN_ID.MIN_CELL_VOLTAGE_ID]: ids.min_cell, [CAN_ID.MAX_CELL_VOLTAGE_ID]: ids.max_cell, [CAN_ID.MIN_TEMPERATURE_ID]: ids.min_temperature, [CAN_ID.MAX_TEMPERATURE_ID]: ids.max_temperature }[id];
+    return bankId ? encodeText(bankId) : undefined;
+  }
   const idText =
     id === CAN_ID.MIN_CELL_VOLTAGE_ID
       ? extremeId('CELL', data.cell_voltage_mv, 'min', 2)

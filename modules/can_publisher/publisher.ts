@@ -17,6 +17,7 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { LiveData } from '../uart_bms/live_data';
 import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
+import { type BankView, aggregateBank } from './bank';
 import { BmsCapacity } from './bms_capacity';
 import { BmsFacts, type BmsFactsReader } from './bms_facts';
 import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
@@ -38,6 +39,26 @@ export interface CanPublisherOptions {
    * limits, the serial for 0x380/0x381 and the event log; without it, the configuration alone.
    */
   settingsReader?: BmsFactsReader;
+  /**
+   * Packs in parallel (default 1). With more than one, the publisher follows 'bms.pack', runs charge
+   * control per pack (each with its own BMS facts: cut-offs, fault causes) and sends the bank
+   * (bank.ts); `packCapacityAh` overrides each pack's capacity.
+   */
+  packs?: number;
+  packCapacityAh?(pack: number): number | undefined;
+  /** Several packs: each pack's poller (pack 1 first); capacity, cut-offs and fault causes come from each pack's own BMS. */
+  packReaders?: readonly BmsFactsReader[];
+}
+
+/** One pack of a bank: its latest snapshot, its own charge-control state and what its BMS says. */
+interface PackTrack {
+  pack: number;
+  latest: LiveData | undefined;
+  state: ChargeState;
+  decision: ChargeDecision | undefined;
+  staleTimer: TimerHandle | undefined;
+  capacity: BmsCapacity | undefined;
+  facts: BmsFacts | undefined;
 }
 
 export type PublisherState = 'stopped' | 'running' | 'disabled' | 'refused';
@@ -82,6 +103,10 @@ export class CanPublisher implements GatewayModule {
   #timers: TimerHandle[] = [];
   #staleTimer: TimerHandle | undefined;
   #cycle = 0;
+  /** Bank mode only (packs > 1). */
+  #packs: PackTrack[] = [];
+  #bank: BankView | undefined;
+  #packCapacity: (pack: number) => number | undefined;
   #counts = {
     samples: 0,
     samples_invalid: 0,
@@ -104,6 +129,38 @@ export class CanPublisher implements GatewayModule {
     this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
     this.#facts = new BmsFacts(ctx, options.settingsReader, this.#log);
     this.#cycleTimer = new CycleTimer(this.#clock);
+    const readers = options.packReaders ?? [];
+    const packs = Math.max(options.packs ?? 1, readers.length);
+    if (packs > 1) {
+      for (let pack = 1; pack <= packs; pack++) {
+        const reader = readers[pack - 1];
+        this.#packs.push({
+          pack,
+          latest: undefined,
+          state: initialChargeState(),
+          decision: undefined,
+          staleTimer: undefined,
+          capacity: reader ? new BmsCapacity(ctx, reader, this.#log, pack) : undefined,
+          facts: reader ? new BmsFacts(ctx, reader, this.#log, pack) : undefined,
+        });
+      }
+    }
+    this.#packCapacity = options.packCapacityAh ?? ((pack) => this.#packs[pack - 1]?.capacity?.current().capacity_ah);
+  }
+
+  /** The bank as last aggregated (several packs only). */
+  bank(): BankView | undefined {
+    return this.#bank;
+  }
+
+  /** A pack's capacity (its BMS register 306 when read, else charge.capacity_ah); several packs only. */
+  packCapacityAh(pack: number): number {
+    return this.#packCapacity(pack) ?? this.#ctx.config().charge.capacity_ah;
+  }
+
+  /** Each pack's last charge decision (several packs only), pack 1 first. */
+  packDecisions(): { pack: number; decision: ChargeDecision | undefined }[] {
+    return this.#packs.map((p) => ({ pack: p.pack, decision: p.decision }));
   }
 
   start(): void {
@@ -112,9 +169,16 @@ export class CanPublisher implements GatewayModule {
     if (loaded.problem) this.#log.error(loaded.problem);
     this.#savedEnergy = loaded.totals;
     this.#energy = new EnergyCounter(loaded.totals, this.#ctx.config().bms.stale_after_ms);
-    this.#unsubscribe = this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
+    this.#unsubscribe =
+      this.#packs.length > 0
+        ? this.#ctx.bus.subscribe('bms.pack', ({ pack, data }) => this.#onPackData(pack, data))
+        : this.#ctx.bus.subscribe('bms.data', (data) => this.#onData(data));
     this.#capacity.start();
     this.#facts.start();
+    for (const p of this.#packs) {
+      p.capacity?.start();
+      p.facts?.start();
+    }
     this.#state = 'running';
     this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#cycleTimer.measure(() => this.#runCycle())));
     this.#timers.push(this.#clock.setInterval(this.#saveIntervalMs, () => this.#saveEnergy()));
@@ -126,10 +190,18 @@ export class CanPublisher implements GatewayModule {
     this.#unsubscribe = undefined;
     this.#capacity.stop();
     this.#facts.stop();
+    for (const p of this.#packs) {
+      p.capacity?.stop();
+      p.facts?.stop();
+    }
     for (const timer of this.#timers) this.#clock.clear(timer);
     this.#timers = [];
     this.#clock.clear(this.#staleTimer);
     this.#staleTimer = undefined;
+    for (const p of this.#packs) {
+      this.#clock.clear(p.staleTimer);
+      p.staleTimer = undefined;
+    }
     this.#saveEnergy();
     this.#state = 'stopped';
   }
@@ -208,12 +280,53 @@ export class CanPublisher implements GatewayModule {
     });
   }
 
+  #onPackData(pack: number, data: LiveData): void {
+    const track = this.#packs[pack - 1];
+    if (this.#state === 'stopped' || !track) return;
+    this.#counts.samples++;
+    if (!data.data_valid) {
+      this.#counts.samples_invalid++;
+      return;
+    }
+    track.latest = data;
+    const now = this.#clock.now();
+    this.#clock.clear(track.staleTimer);
+    const staleAt = (Number.isFinite(data.timestamp_ms) ? data.timestamp_ms : now) + this.#ctx.config().bms.stale_after_ms + 1;
+    // A pack going stale leaves the bank at once (its share of the limits goes with it).
+    track.staleTimer = this.#clock.setTimer(Math.max(0, staleAt - now), () => {
+      track.staleTimer = undefined;
+      this.#evaluate();
+    });
+  }
+
+  /** Several packs: each pack's own decision, then the bank's (bank.ts). */
+  #evaluateBank(): ChargeDecision {
+    const config = this.#ctx.config();
+    const settings = chargeSettingsFrom(config);
+    const now = this.#clock.now();
+    const inputs = this.#packs.map((p) => {
+      p.decision = computeChargeLimits(p.latest, now, settings, p.state, { cutoffs: p.facts?.cutoffs(), logged_fault_causes: p.facts?.loggedFaultCauses() });
+      p.state = p.decision.state;
+      return { pack: p.pack, data: p.latest, decision: p.decision, capacity_ah: this.#packCapacity(p.pack) ?? config.charge.capacity_ah };
+    });
+    this.#bank = aggregateBank(inputs, this.#chargeState);
+    const bankData = this.#bank.data;
+    // Energy through the bank's terminals: mean voltage × summed current, sampled once per evaluation.
+    if (bankData && this.#bank.decision.usable) this.#energy?.addSample(bankData.pack_voltage_v, bankData.pack_current_a, now);
+    else this.#energy?.interrupt();
+    this.#latest = bankData;
+    return this.#bank.decision;
+  }
+
   #evaluate(): ChargeDecision {
     const config = this.#ctx.config();
-    const decision = computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState, {
-      cutoffs: this.#facts.cutoffs(),
-      logged_fault_causes: this.#facts.loggedFaultCauses(),
-    });
+    const decision =
+      this.#packs.length > 0
+        ? this.#evaluateBank()
+        : computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState, {
+            cutoffs: this.#facts.cutoffs(),
+            logged_fault_causes: this.#facts.loggedFaultCauses(),
+          });
     this.#chargeState = decision.state;
     if (decision.usable !== this.#decision?.usable) {
       if (decision.usable) this.#log.info('BMS data usable: charge limits active');
@@ -254,8 +367,10 @@ export class CanPublisher implements GatewayModule {
       decision,
       energy: this.energyTotals(),
       firmware: this.#firmware,
-      capacity_ah: this.#capacity.current().capacity_ah,
-      serial_number: this.#facts.serial(),
+      capacity_ah: this.#bank ? this.#bank.capacity_ah : this.#capacity.current().capacity_ah,
+      // A bank has several serials: 0x380/0x381 name none of them.
+      serial_number: this.#bank ? undefined : this.#facts.serial(),
+      bank: this.#bank,
     };
     for (const group of SCHEDULES[config.can.protocol]) {
       if (cycle % group.every_cycles !== 0) continue;

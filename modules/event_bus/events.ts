@@ -30,9 +30,13 @@ export interface GatewayEvents {
   'bms.data': LiveData;
   /** The BMS link went up or down (poll success after failures, or silence). */
   'bms.link': { online: boolean; reason: string };
-  'uart.frame': { direction: 'tx' | 'rx'; bytes: Uint8Array; timestamp_ms: number };
+  /** Several packs (bank): one pack's poll, fresh or marked invalid; 'bms.data' then carries the bank. */
+  'bms.pack': { pack: number; data: LiveData };
+  /** Several packs: one pack's link went up or down. */
+  'bms.pack_link': { pack: number; online: boolean; reason: string };
+  'uart.frame': { direction: 'tx' | 'rx'; bytes: Uint8Array; timestamp_ms: number; /** Several packs: which UART. */ pack?: number };
   /** Settings registers (300–343) as the BMS answered them: a read, or the read-back after a write. Raw words from `address` on. */
-  'bms.settings': { address: number; words: number[] };
+  'bms.settings': { address: number; words: number[]; /** Several packs: whose BMS answered. */ pack?: number };
   'config.updated': { config: GatewayConfig; changed: string[] };
   'wifi.connected': { ssid: string; ip: string };
   'wifi.disconnected': { reason: string };

@@ -7,6 +7,7 @@
 import type { Host } from '../../hosts/host';
 import type { LogLevel } from '../../hosts/ports/log';
 import { AlertManager } from '../alert_manager/alert_manager';
+import { BankFeed } from '../can_publisher/bank_feed';
 import { CanPublisher } from '../can_publisher/publisher';
 import { decodeCanFrame } from '../can_victron/decode';
 import { CanVictronDriver } from '../can_victron/driver';
@@ -22,6 +23,7 @@ import { otaWebService } from '../ota_update/web_service';
 import { describeFrame } from '../uart_bms/describe';
 import { UartBmsPoller } from '../uart_bms/poller';
 import { createLogger } from '../util/logger';
+import { useTextEncoder } from '../util/utf8';
 import type { AssetTable } from '../web_server/assets';
 import type { RouteTable } from '../web_server/router';
 import type { OtaService } from '../web_server/services';
@@ -46,7 +48,12 @@ export class Gateway {
   readonly bus: GatewayBus;
   readonly context: GatewayContext;
   readonly config: ConfigManager;
+  /** The BMS poller (pack 1's when there are several). */
   readonly uart: UartBmsPoller;
+  /** One poller per pack, pack 1 first (one entry for a single BMS). */
+  readonly packPollers: readonly UartBmsPoller[];
+  /** Several packs: the bank's 'bms.data' / 'bms.link' from the packs'. */
+  readonly bank: BankFeed | undefined;
   readonly canDriver: CanVictronDriver;
   readonly canPublisher: CanPublisher;
   readonly alerts: AlertManager;
@@ -62,6 +69,8 @@ export class Gateway {
 
   constructor(readonly host: Host, options: GatewayOptions = {}) {
     const clock = host.clock;
+    // Every body, WebSocket message and credential is encoded through it: natively when the host can.
+    useTextEncoder(host.text);
     const level = options.logLevel ?? (() => 'info' as LogLevel);
     const busLog = createLogger(host.log, 'event_bus', level);
     this.bus = createGatewayBus({
@@ -78,9 +87,22 @@ export class Gateway {
     };
     const ctx = this.context;
 
-    this.uart = new UartBmsPoller(ctx);
+    const extraSerials = host.extraSerials ?? [];
+    this.packPollers =
+      extraSerials.length === 0
+        ? [new UartBmsPoller(ctx)]
+        : [host.serial, ...extraSerials].map((serial, i) => new UartBmsPoller(ctx, { pack: { number: i + 1, serial } }));
+    this.uart = this.packPollers[0];
     this.canDriver = new CanVictronDriver(ctx);
-    this.canPublisher = new CanPublisher(ctx, { transmitter: this.canDriver, firmware: options.firmware, settingsReader: this.uart });
+    const bankMode = this.packPollers.length > 1;
+    this.canPublisher = new CanPublisher(ctx, {
+      transmitter: this.canDriver,
+      firmware: options.firmware,
+      settingsReader: bankMode ? undefined : this.uart,
+      packReaders: bankMode ? this.packPollers : undefined,
+    });
+    const publisher = this.canPublisher;
+    this.bank = bankMode ? new BankFeed(ctx, this.packPollers.length, (pack) => publisher.packCapacityAh(pack)) : undefined;
     this.alerts = new AlertManager(ctx);
     this.history = new HistoryLogger(ctx);
     this.monitoring = new Monitoring(ctx);
@@ -103,7 +125,9 @@ export class Gateway {
 
     const modules: GatewayModule[] = [this.config];
     if (this.wifi) modules.push(this.wifi);
-    modules.push(this.alerts, this.history, this.canDriver, this.canPublisher, this.uart);
+    modules.push(this.alerts, this.history, this.canDriver, this.canPublisher);
+    if (this.bank) modules.push(this.bank);
+    modules.push(...this.packPollers);
     if (this.mqtt) modules.push(this.mqtt.client, this.mqtt.gateway);
     if (this.ota) modules.push(this.ota);
     if (this.web) modules.push(this.web);
@@ -161,6 +185,7 @@ export class Gateway {
         mqtt: mqttClient ? { metrics: () => ({ ...mqttClient.status() }), testConnection: (settings) => mqttClient.testConnection(settings) } : undefined,
         wifi: this.wifi,
         ota: options.ota ?? (this.ota ? otaWebService(this.ota) : undefined),
+        packLimits: this.bank ? (pack) => this.canPublisher.packDecisions()[pack - 1]?.decision?.limits : undefined,
         decoders: {
           uart: (bytes) => {
             const decoded = describeFrame(bytes);

@@ -6,7 +6,7 @@
  */
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from './cycle_timer';
-import { familiesOf, type MetricFamily, renderPrometheus } from './prometheus';
+import { familiesOf, type MetricFamily, MetricNames, renderPrometheus } from './prometheus';
 import { checkBmsLink, checkCanRunning, checkClockSane, checkStoreWritable, messageOf, type SelfTestCheck } from './self_test';
 
 /** Anything with a name and metrics; every GatewayModule is one. */
@@ -54,6 +54,7 @@ export class Monitoring implements GatewayModule {
   #unsubscribe: (() => void) | undefined;
   #collectTimer: CycleTimer;
   #counters = { sourceErrors: 0, reports: 0, skippedSamples: 0, selfTestFailures: 0 };
+  #names = new MetricNames();
 
   constructor(ctx: GatewayContext, options: MonitoringOptions = {}) {
     this.#ctx = ctx;
@@ -139,7 +140,7 @@ export class Monitoring implements GatewayModule {
       families.push(gauge('self_test_passed', 'Self-test result: 1 passed, 0 failed (skipped checks absent)', checks.map((c) => ({ labels: { check: c.name }, value: c.status === 'pass' ? 1 : 0 }))));
       const collected = this.#collect();
       families.push(gauge('metric_source_up', 'Whether the source answered its metrics (1) or threw (0)', collected.map((c) => ({ labels: { source: c.name }, value: 'error' in c ? 0 : 1 }))));
-      for (const entry of collected) if ('metrics' in entry) families.push(...familiesOf(entry.name, entry.metrics));
+      for (const entry of collected) if ('metrics' in entry) families.push(...familiesOf(entry.name, entry.metrics, this.#names.convert));
       const { text, skipped } = renderPrometheus(families);
       this.#counters.skippedSamples += skipped;
       return text;

@@ -86,18 +86,48 @@ export function convertMetricKey(source: string, key: string): ConvertedName {
   return { name, type: counter ? 'counter' : 'gauge', multiply, divide, convertedFrom };
 }
 
+type NameConverter = (source: string, key: string) => ConvertedName;
+
+/**
+ * convertMetricKey remembered per (source, key): the keys a gateway reports are a fixed set, so
+ * after the first scrape no name is worked out again (snakeCase's regular expressions are costly
+ * on XS). Holds at most `limit` names; a source inventing keys cannot grow it without bound.
+ */
+export class MetricNames {
+  #names = new Map<string, ConvertedName>();
+  #limit: number;
+
+  constructor(limit = 2048) {
+    this.#limit = limit;
+  }
+
+  get size(): number {
+    return this.#names.size;
+  }
+
+  readonly convert: NameConverter = (source, key) => {
+    const id = `${source}\u0000${key}`;
+    let converted = this.#names.get(id);
+    if (!converted) {
+      converted = convertMetricKey(source, key);
+      if (this.#names.size < this.#limit) this.#names.set(id, converted);
+    }
+    return converted;
+  };
+}
+
 /** The families one source's metrics give. */
-export function familiesOf(source: string, metrics: ModuleMetrics): MetricFamily[] {
+export function familiesOf(source: string, metrics: ModuleMetrics, convert: NameConverter = convertMetricKey): MetricFamily[] {
   const out: MetricFamily[] = [];
   for (const [key, value] of Object.entries(metrics)) {
-    const family = familyOf(source, key, value);
+    const family = familyOf(source, key, value, convert);
     if (family) out.push(family);
   }
   return out;
 }
 
-function familyOf(source: string, key: string, value: MetricValue): MetricFamily | undefined {
-  const converted = convertMetricKey(source, key);
+function familyOf(source: string, key: string, value: MetricValue, convert: NameConverter): MetricFamily | undefined {
+  const converted = convert(source, key);
   const help = `${source} ${key}${converted.convertedFrom ? `, converted from ${converted.convertedFrom}` : ''}`;
   if (typeof value === 'number') {
     return { name: converted.name, help, type: converted.type, samples: [{ value: (value * converted.multiply) / converted.divide }] };
@@ -127,10 +157,16 @@ export function formatValue(value: number): string {
   return String(value);
 }
 
-function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
+function formatLabels(labels: Readonly<Record<string, string>> | undefined, labelNames: Map<string, string>): string {
   const entries = Object.entries(labels ?? {});
   if (entries.length === 0) return '';
-  return `{${entries.map(([name, value]) => `${snakeCase(name)}="${escapeLabelValue(value)}"`).join(',')}}`;
+  return `{${entries
+    .map(([name, value]) => {
+      let label = labelNames.get(name);
+      if (label === undefined) labelNames.set(name, (label = snakeCase(name)));
+      return `${label}="${escapeLabelValue(value)}"`;
+    })
+    .join(',')}}`;
 }
 
 /**
@@ -140,6 +176,7 @@ function formatLabels(labels: Readonly<Record<string, string>> | undefined): str
  */
 export function renderPrometheus(families: readonly MetricFamily[]): { text: string; skipped: number } {
   const merged = new Map<string, MetricFamily & { seen: Set<string> }>();
+  const labelNames = new Map<string, string>();
   let skipped = 0;
   for (const family of families) {
     let target = merged.get(family.name);
@@ -151,7 +188,7 @@ export function renderPrometheus(families: readonly MetricFamily[]): { text: str
       continue;
     }
     for (const sample of family.samples) {
-      const labels = formatLabels(sample.labels);
+      const labels = formatLabels(sample.labels, labelNames);
       if (target.seen.has(labels)) {
         skipped++;
         continue;
@@ -160,11 +197,13 @@ export function renderPrometheus(families: readonly MetricFamily[]): { text: str
       target.samples.push(sample);
     }
   }
-  let text = '';
+  // Lines joined once: growing one string line by line copies it again for every line on XS.
+  const lines: string[] = [];
   for (const family of merged.values()) {
     if (family.samples.length === 0) continue;
-    text += `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
-    for (const sample of family.samples) text += `${family.name}${formatLabels(sample.labels)} ${formatValue(sample.value)}\n`;
+    lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
+    for (const sample of family.samples) lines.push(`${family.name}${formatLabels(sample.labels, labelNames)} ${formatValue(sample.value)}`);
   }
-  return { text, skipped };
+  lines.push('');
+  return { text: lines.length > 1 ? lines.join('\n') : '', skipped };
 }

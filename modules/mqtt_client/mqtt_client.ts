@@ -57,6 +57,8 @@ export class MqttClient implements GatewayModule {
   #appliedSignature = '';
   #lastDisconnect = '';
   #takeovers = 0;
+  /** Accepted sessions in a row that the broker closed soon after accepting them. */
+  #shortBrokerCloses = 0;
   #unsubscribe: (() => void) | undefined;
   #counters = { published: 0, reconnects: 0, connectFailures: 0, sessionsLost: 0, skippedOffline: 0, notSentDisabled: 0 };
 
@@ -265,6 +267,7 @@ export class MqttClient implements GatewayModule {
       this.#log.warn(`connection lost: ${reason}`);
       this.#ctx.bus.publish('mqtt.disconnected', { reason });
     } else {
+      this.#shortBrokerCloses = 0;
       this.#counters.connectFailures++;
       this.#log.warn(`connection failed: ${reason}`);
     }
@@ -297,12 +300,17 @@ export class MqttClient implements GatewayModule {
    * MQTT 3.1.1 brokers drop the older session when a second client connects with the same id,
    * without saying why. Two gateways sharing an id then take turns: each session is closed by
    * the broker soon after it was accepted. Say so instead of "connection closed by the broker".
+   * Twice in a row, with the reconnect between accepted: once could be a broker shutting down.
    */
   #explainClose(session: Session, reason: string, closedByBroker: boolean): string {
     const connectedAt = session.connectedAt;
-    if (!closedByBroker || connectedAt === undefined) return reason;
+    if (connectedAt === undefined) return reason;
     const lastedMs = this.#ctx.host.clock.now() - connectedAt;
-    if (lastedMs >= this.#stableSessionMs) return reason;
+    if (!closedByBroker || lastedMs >= this.#stableSessionMs) {
+      this.#shortBrokerCloses = 0;
+      return reason;
+    }
+    if (++this.#shortBrokerCloses < 2) return reason;
     this.#takeovers++;
     return `the broker closed the session ${formatSeconds(lastedMs)} after accepting it: another client with the same id "${this.clientId}" is probably connected (give each gateway its own client id)`;
   }

@@ -6,6 +6,7 @@
  * data_valid = false, so stale data can never pass for fresh.
  */
 import type { TimerHandle } from '../../hosts/ports/clock';
+import type { SerialPort } from '../../hosts/ports/serial';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from '../monitoring/cycle_timer';
 import type { Logger } from '../util/logger';
@@ -16,7 +17,8 @@ import { UartLink, type Transaction } from './link';
 import { liveDataFromRegisters } from './live_decode';
 import type { LiveData } from './live_data';
 import { LIVE_COUNT, LIVE_FIRST, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, registerCovering } from './registers';
-import { checkSettingsWrite } from './settings';
+import { checkSettingsWrite, type SettingsError } from './settings';
+import { crossCheckSettings, type PresentReadings } from './settings_cross_check';
 import { controlTransaction, eventsTransaction, readHoldingTransaction, settingsValuesTransaction, writeMultipleTransaction } from './transactions';
 import { versionFromRegisters, type BmsVersion } from './version';
 import { toInt16 } from './words';
@@ -28,10 +30,19 @@ const MAX_READ = 127;
 export interface UartBmsPollerOptions {
   /** Transactions allowed to wait behind the running one (default 16). */
   maxQueued?: number;
+  /**
+   * One pack of a bank (several TinyBMS in parallel): its number (1-based) and UART. Its polls go out
+   * as 'bms.pack' / 'bms.pack_link' (the bank feed turns them into 'bms.data'), its module name is
+   * uart_bms_<pack> (pack 1 keeps uart_bms). Without it: the single BMS on host.serial, as always.
+   */
+  pack?: { number: number; serial: SerialPort };
 }
 
 export class UartBmsPoller implements GatewayModule {
-  readonly name = 'uart_bms';
+  readonly name: string;
+  /** Several packs: this poller's pack number; undefined for the single BMS. */
+  readonly pack: number | undefined;
+  #serial: SerialPort;
   #ctx: GatewayContext;
   #log: Logger;
   #link: UartLink;
@@ -44,6 +55,7 @@ export class UartBmsPoller implements GatewayModule {
   #online: boolean | undefined;
   #latest: LiveData | undefined;
   #lastError = '';
+  #bounds: { min: number[]; max: number[] } | undefined;
   #warnedInterval = -1;
   #counters = { polls: 0, polls_ok: 0, polls_failed: 0, consecutive_failures: 0 };
   /** One poll: request to decoded data (or failure), retries and wake-up included. */
@@ -51,15 +63,19 @@ export class UartBmsPoller implements GatewayModule {
 
   constructor(ctx: GatewayContext, options: UartBmsPollerOptions = {}) {
     this.#ctx = ctx;
-    this.#log = ctx.logger('uart_bms');
+    this.pack = options.pack?.number;
+    this.#serial = options.pack?.serial ?? ctx.host.serial;
+    this.name = this.pack && this.pack > 1 ? `uart_bms_${this.pack}` : 'uart_bms';
+    this.#log = ctx.logger(this.pack ? `uart_bms.pack${this.pack}` : 'uart_bms');
     const clock = ctx.host.clock;
+    const pack = this.pack;
     this.#cycle = new CycleTimer(clock);
     this.#link = new UartLink({
       clock,
-      serial: ctx.host.serial,
+      serial: this.#serial,
       responseTimeoutMs: () => ctx.config().bms.response_timeout_ms,
       retries: () => ctx.config().bms.retries,
-      onFrame: (direction, bytes) => ctx.bus.publish('uart.frame', { direction, bytes, timestamp_ms: clock.now() }),
+      onFrame: (direction, bytes) => ctx.bus.publish('uart.frame', pack ? { direction, bytes, timestamp_ms: clock.now(), pack } : { direction, bytes, timestamp_ms: clock.now() }),
       maxQueued: options.maxQueued,
     });
   }
@@ -70,7 +86,7 @@ export class UartBmsPoller implements GatewayModule {
     if (!this.#serialHooked) {
       // The serial port has no unsubscribe: hook once, ignore bytes while stopped.
       this.#serialHooked = true;
-      this.#ctx.host.serial.onReceive((bytes) => this.#running && this.#link.receive(bytes));
+      this.#serial.onReceive((bytes) => this.#running && this.#link.receive(bytes));
     }
     this.#unsubscribe = this.#ctx.bus.subscribe('config.updated', ({ changed }) => {
       if (changed.some((path) => path === 'bms.poll_interval_ms')) this.#schedulePoll();
@@ -116,7 +132,7 @@ export class UartBmsPoller implements GatewayModule {
     }
     return this.#transact(readHoldingTransaction(`read ${address}+${count}`, address, count)).then((words) => {
       // Settings tell other modules about the pack (capacity for 0x379): share every read of them.
-      if (address <= SETTINGS_LAST && address + count > SETTINGS_FIRST) this.#ctx.bus.publish('bms.settings', { address, words: words.slice() });
+      if (address <= SETTINGS_LAST && address + count > SETTINGS_FIRST) this.#ctx.bus.publish('bms.settings', this.pack ? { address, words: words.slice(), pack: this.pack } : { address, words: words.slice() });
       return words;
     });
   }
@@ -126,15 +142,32 @@ export class UartBmsPoller implements GatewayModule {
    * 0x10 after checking every value against the register map, then reads them back with 0x03 and
    * returns the read-back values (which show what the BMS actually kept).
    */
-  async writeRegisters(address: number, values: readonly number[]): Promise<number[]> {
+  async writeRegisters(address: number, values: readonly number[], options: { crossChecked?: boolean } = {}): Promise<number[]> {
     const check = checkSettingsWrite(address, values);
     if (!check.ok) throw new SettingsRejectedError(check.errors);
+    if (!options.crossChecked) {
+      const errors = await this.checkSettings([{ address, values }]);
+      if (errors.length > 0) throw new SettingsRejectedError(errors);
+    }
     await this.#transact(writeMultipleTransaction(`write ${address}+${values.length}`, address, check.words));
     const readBack = await this.readRegisters(address, values.length);
     const typed = readBack.map((word, i) => (registerCovering(address + i)?.type === 'int16' ? toInt16(word) : word));
     if (typed.some((value, i) => value !== values[i])) this.#log.warn(`write at ${address}: read back ${typed.join(',')} instead of ${values.join(',')}`);
     else this.#log.info(`wrote ${values.length} register(s) at ${address}`);
     return typed;
+  }
+
+  /**
+   * Checks writes together against the BMS as it is now (settings_cross_check.ts): reads the
+   * settings, the live min/max (0x1D, once per link session) and uses the latest fresh live data.
+   * Resolves with the reasons to refuse (empty = fine).
+   */
+  async checkSettings(writes: readonly { address: number; values: readonly number[] }[]): Promise<SettingsError[]> {
+    const map = new Map<number, number>();
+    for (const { address, values } of writes) values.forEach((value, i) => map.set(address + i, value));
+    const current = await this.readSettings();
+    const bounds = await this.#settingsBounds();
+    return crossCheckSettings({ current, writes: map, present: this.#presentReadings(), liveMin: bounds?.min, liveMax: bounds?.max });
   }
 
   /** Command 0x02: clear events, clear statistics or reset the BMS; resolves on the ACK. */
@@ -163,6 +196,27 @@ export class UartBmsPoller implements GatewayModule {
   /** Version registers 500–509. */
   async readVersion(): Promise<BmsVersion> {
     return versionFromRegisters(await this.readRegisters(VERSION_FIRST, VERSION_COUNT), VERSION_FIRST);
+  }
+
+  /** The live min/max of 300–343 (0x1D), read once per link session; undefined when the BMS does not answer it. */
+  async #settingsBounds(): Promise<{ min: number[]; max: number[] } | undefined> {
+    if (this.#bounds) return this.#bounds;
+    const count = SETTINGS_LAST - SETTINGS_FIRST + 1;
+    try {
+      const min = await this.readSettingsValues('min', count);
+      const max = await this.readSettingsValues('max', count);
+      this.#bounds = { min, max };
+    } catch (error) {
+      this.#log.debug(`live settings bounds (0x1D) not read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return this.#bounds;
+  }
+
+  /** The latest live data when valid and fresh, as the cross-check's present readings. */
+  #presentReadings(): PresentReadings | undefined {
+    const d = this.#latest;
+    if (!d || !d.data_valid || this.#ctx.host.clock.now() - d.timestamp_ms > this.#ctx.config().bms.stale_after_ms) return undefined;
+    return { max_cell_mv: d.max_cell_voltage_mv, min_cell_mv: d.min_cell_voltage_mv, max_temperature_c: d.max_temperature_c, current_a: d.pack_current_a };
   }
 
   metrics(): ModuleMetrics {
@@ -216,7 +270,7 @@ export class UartBmsPoller implements GatewayModule {
     this.#counters.polls_ok++;
     this.#counters.consecutive_failures = 0;
     this.#latest = data;
-    this.#ctx.bus.publish('bms.data', data);
+    this.#publishData(data);
     this.#setOnline(true, 'poll answered');
   }
 
@@ -228,7 +282,7 @@ export class UartBmsPoller implements GatewayModule {
     if (this.#latest) {
       // Same values and timestamp, marked invalid: consumers see the data is not fresh.
       this.#latest = { ...this.#latest, data_valid: false };
-      this.#ctx.bus.publish('bms.data', this.#latest);
+      this.#publishData(this.#latest);
     }
     this.#setOnline(false, error.message);
   }
@@ -236,8 +290,16 @@ export class UartBmsPoller implements GatewayModule {
   #setOnline(online: boolean, reason: string): void {
     if (this.#online === online) return;
     this.#online = online;
+    // A BMS that comes back may be another one (or another current sensor): re-read its 0x1D bounds.
+    this.#bounds = undefined;
     if (online) this.#log.info('BMS link up');
     else this.#log.warn(`BMS link down: ${reason}`);
-    this.#ctx.bus.publish('bms.link', { online, reason });
+    if (this.pack) this.#ctx.bus.publish('bms.pack_link', { pack: this.pack, online, reason });
+    else this.#ctx.bus.publish('bms.link', { online, reason });
+  }
+
+  #publishData(data: LiveData): void {
+    if (this.pack) this.#ctx.bus.publish('bms.pack', { pack: this.pack, data });
+    else this.#ctx.bus.publish('bms.data', data);
   }
 }

@@ -23,6 +23,8 @@ export class GatewayState {
   bmsLink: LinkState = { up: false, detail: 'no data yet', since_ms: undefined };
   wifi: LinkState & { ip?: string } = { up: false, detail: 'no event yet', since_ms: undefined };
   mqtt: LinkState = { up: false, detail: 'no event yet', since_ms: undefined };
+  /** Several packs: each pack's latest snapshot and link, pack 1 first (empty for a single BMS). */
+  packs: { data: LiveData | undefined; link: LinkState }[] = [];
 
   constructor(clock: ClockPort, staleAfterMs: () => number) {
     this.#clock = clock;
@@ -34,6 +36,8 @@ export class GatewayState {
     const now = () => this.#clock.now();
     return [
       bus.subscribe('bms.data', (data) => (this.latest = data)),
+      bus.subscribe('bms.pack', (e) => (this.#pack(e.pack).data = e.data)),
+      bus.subscribe('bms.pack_link', (e) => (this.#pack(e.pack).link = { up: e.online, detail: e.reason, since_ms: now() })),
       bus.subscribe('charge.limits', (limits) => (this.limits = limits)),
       bus.subscribe('bms.link', (e) => (this.bmsLink = { up: e.online, detail: e.reason, since_ms: now() })),
       bus.subscribe('wifi.connected', (e) => (this.wifi = { up: true, detail: e.ssid, ip: e.ip, since_ms: now() })),
@@ -43,14 +47,19 @@ export class GatewayState {
     ];
   }
 
-  /** Age of the latest snapshot in ms, undefined before the first one. */
-  dataAgeMs(): number | undefined {
-    return this.latest ? Math.max(0, this.#clock.now() - this.latest.timestamp_ms) : undefined;
+  /** Age of the latest snapshot (or of `data`) in ms, undefined before the first one. */
+  dataAgeMs(data: LiveData | undefined = this.latest): number | undefined {
+    return data ? Math.max(0, this.#clock.now() - data.timestamp_ms) : undefined;
   }
 
-  /** Valid and not older than the stale time. */
-  dataFresh(): boolean {
-    const age = this.dataAgeMs();
-    return this.latest !== undefined && this.latest.data_valid && age !== undefined && age <= this.#staleAfterMs();
+  /** Valid and not older than the stale time (the latest snapshot, or `data`). */
+  dataFresh(data: LiveData | undefined = this.latest): boolean {
+    const age = this.dataAgeMs(data);
+    return data !== undefined && data.data_valid && age !== undefined && age <= this.#staleAfterMs();
+  }
+
+  #pack(pack: number): { data: LiveData | undefined; link: LinkState } {
+    while (this.packs.length < pack) this.packs.push({ data: undefined, link: { up: false, detail: 'no data yet', since_ms: undefined } });
+    return this.packs[pack - 1];
   }
 }

@@ -6,6 +6,7 @@
  * its endpoints answer 503 `<name>_unavailable` without it. Live data, charge limits, link and
  * alert events come from the bus.
  */
+import type { ChargeLimits } from '../event_bus/events';
 import type { CanFrame } from '../../hosts/ports/can';
 import type { Alert, AlertCode } from '../alert_manager/alert';
 import type { ConfigResult } from '../config_manager/config_manager';
@@ -87,8 +88,10 @@ export interface EnergyService {
 export interface BmsService {
   /** Settings 300–343 in each register's type (a UINT32 as its two words), keyed by address. */
   readSettings(): Promise<Map<number, number>>;
-  /** Write words starting at `address`; resolves with the values read back. */
-  writeRegisters(address: number, values: readonly number[]): Promise<number[]>;
+  /** Write words starting at `address`; resolves with the values read back. `crossChecked`: checkSettings already passed for it. */
+  writeRegisters(address: number, values: readonly number[], options?: { crossChecked?: boolean }): Promise<number[]>;
+  /** Why these writes, together, would be refused by the BMS as it is now (empty = fine). */
+  checkSettings?(writes: readonly { address: number; values: readonly number[] }[]): Promise<{ address: number; key?: string; message: string }[]>;
   command(option: 'clear_events' | 'clear_statistics' | 'reset_bms'): Promise<void>;
 }
 
@@ -128,4 +131,6 @@ export interface WebServerServices {
   wifi?: MetricsSource;
   ota?: OtaService;
   decoders?: FrameDecoders;
+  /** Several packs: a pack's own charge limits (before the bank rules), for `packs` in /api/status. */
+  packLimits?(pack: number): ChargeLimits | undefined;
 }

@@ -1,18 +1,24 @@
 /**
- * `npm run bench`: baseline figures, printed as a table (no pass/fail).
- *  - XS: metered cost (computrons) and heap of one poll cycle's decode, in a real XS worker;
- *  - Node: the same decode per second; the gateway + simulator in simulated hours per wall second.
+ * `npm run bench`: the gateway's cost, printed as a table, and with `--json` one JSON object as
+ * the last line. No pass/fail here: the deterministic budgets are asserted by
+ * tests/xs/budget.test.ts; wall-clock figures live only here.
+ *
+ *  - XS: the whole gateway stepped 100 ms at a time in the metering xsnap (tests/bench/day),
+ *    computrons, slots and chunk bytes booked to the gateway; clock, simulated BMS and mock
+ *    ports reported apart. `--xs-hours=H` (default 1; 24 for a full simulated day, ~1 h wall).
+ *  - Node: a real 24 h at 10 Hz of the same gateway + simulator on the virtual clock
+ *    (`--node-hours=H`), and the UART answer → CAN latency distribution from that run.
+ *  - Sizes: the minified core bundle, the gzipped web UI.
  */
-import * as fs from 'node:fs';
-import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildWeb } from '../../scripts/build-web';
 import { ResponseFramer } from '../../modules/uart_bms/framer';
-import { runGatewayScenario } from '../xs/scenario/gateway_scenario';
-import { decodePollAnswer, liveReadAnswer } from './poll_cycle';
-import { XsnapWorker } from './xsnap_worker';
 import { createSerialLink } from '../../hosts/mocks/serial_link';
 import { TinyBmsSimulator } from '../../hosts/mocks/tinybms/index';
 import { VirtualClock } from '../../hosts/mocks/virtual_clock';
+import { coreBundleBytes } from './day/bundle_size';
+import { runGatewayDay, STEPS_PER_DAY, type DayResult } from './day/gateway_day';
+import { runXsDay } from './day/run_xs_day';
+import { decodePollAnswer, liveReadAnswer } from './poll_cycle';
 
 interface Row {
   measure: string;
@@ -20,35 +26,34 @@ interface Row {
   note: string;
 }
 
-const POLLS = 200;
+function option(name: string, fallback: number): number {
+  const given = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const value = given ? Number(given.slice(name.length + 3)) : fallback;
+  if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
 
-async function xsPollCycle(rows: Row[]): Promise<void> {
-  const out = join(process.cwd(), 'build/bench');
-  fs.mkdirSync(out, { recursive: true });
-  const bundle = join(out, 'xs_bench.js');
-  buildSync({ entryPoints: ['tests/bench/xs_bench_entry.ts'], outfile: bundle, bundle: true, platform: 'neutral', format: 'iife', target: 'es2022', logLevel: 'error' });
-  const worker = new XsnapWorker();
-  try {
-    await worker.evaluate(fs.readFileSync(bundle, 'utf8'));
-    const compute: number[] = [];
-    const heapPerPoll: number[] = [];
-    let liveSlots = 0;
-    for (let i = 0; i < POLLS; i++) {
-      const settled = await worker.command('settle');
-      liveSlots = settled.meter.currentHeapCount;
-      const { meter, reply } = await worker.command('poll');
-      if (!/^16 \d/.test(reply)) throw new Error(`unexpected XS reply "${reply}"`);
-      compute.push(meter.compute);
-      heapPerPoll.push(meter.currentHeapCount - liveSlots);
-    }
-    const steady = compute.slice(10);
-    const heap = heapPerPoll.slice(10);
-    rows.push({ measure: 'XS: one poll-cycle decode (0x03, 56 registers)', value: `${median(steady).toFixed(0)} computrons`, note: `median of ${steady.length} (min ${Math.min(...steady)}, max ${Math.max(...steady)})` });
-    rows.push({ measure: 'XS: heap slots allocated by one decode', value: `${median(heap)} slots`, note: `≈ ${Math.round((median(heap) * 16) / 1024)} KB at 16 B/slot on the ESP32 (max ${Math.max(...heap)}); garbage after the cycle` });
-    rows.push({ measure: 'XS: live heap slots between polls (after gc)', value: `${liveSlots} slots`, note: 'the whole bench machine: codec + simulator used to build the answer' });
-  } finally {
-    worker.close();
-  }
+const XS_HOURS = option('xs-hours', 1);
+const NODE_HOURS = option('node-hours', 24);
+const JSON_OUT = process.argv.includes('--json');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
+}
+
+function perStep(total: number, steps: number): string {
+  return (total / steps).toFixed(0);
+}
+
+function xsRows(rows: Row[], xs: DayResult): void {
+  const t = xs.totals;
+  rows.push({ measure: 'XS: gateway, 100 ms step with a poll only', value: `${xs.pollSteps.max} computrons`, note: `worst of ${xs.pollSteps.steps} steps (p50 ${xs.pollSteps.p50}); clock, BMS simulator and mock ports excluded` });
+  rows.push({ measure: 'XS: gateway, worst 100 ms step (poll + CAN/MQTT/WS output)', value: `${xs.allSteps.max} computrons`, note: `output steps p50 ${xs.outputSteps.p50}, p99 ${xs.outputSteps.p99}; all steps p50 ${xs.allSteps.p50}` });
+  rows.push({ measure: 'XS: gateway allocation per poll step', value: `${xs.pollAllocation.maxSlots} slots + ${xs.pollAllocation.maxChunkBytes} B chunks`, note: `worst of ${xs.pollAllocation.samples} sampled steps (mean ${xs.pollAllocation.meanSlots} slots + ${xs.pollAllocation.meanChunkBytes} B); ≈ ${((xs.pollAllocation.maxSlots * 16 + xs.pollAllocation.maxChunkBytes) / 1024).toFixed(1)} KB garbage at 16 B/slot` });
+  rows.push({ measure: 'XS: gateway allocation per output step', value: `${xs.outputAllocation.maxSlots} slots + ${xs.outputAllocation.maxChunkBytes} B chunks`, note: `worst of ${xs.outputAllocation.samples} sampled steps (mean ${xs.outputAllocation.meanSlots} slots + ${xs.outputAllocation.meanChunkBytes} B)` });
+  rows.push({ measure: 'XS: gateway live heap, peak', value: `${xs.live.peakSlots} slots + ${xs.live.peakChunkBytes} B chunks`, note: `after gc, above the machine before the gateway existed (${xs.live.baselineSlots} slots: XS built-ins, module code, simulator); history file bytes excluded` });
+  rows.push({ measure: `XS: retained growth over the run (${XS_HOURS} h)`, value: `${xs.live.slotsAtEnd - xs.live.slotsAfterWarmup} slots, ${xs.live.chunkBytesAtEnd - xs.live.chunkBytesAfterWarmup} B chunks`, note: `live after warm-up ${xs.live.slotsAfterWarmup} slots → at end ${xs.live.slotsAtEnd}` });
+  rows.push({ measure: 'XS: excluded per step (clock / BMS simulator / mock ports / harness)', value: `${perStep(t.computrons.clock, xs.steps)} / ${perStep(t.computrons.bms, xs.steps)} / ${perStep(t.computrons.host, xs.steps)} / ${perStep(t.computrons.harness, xs.steps)}`, note: `computrons, mean over ${xs.steps} steps; gateway mean ${perStep(t.computrons.gateway, xs.steps)}` });
 }
 
 function nodePollCycle(rows: Row[]): void {
@@ -59,20 +64,10 @@ function nodePollCycle(rows: Row[]): void {
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) decodePollAnswer(framer, answer, i);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  rows.push({ measure: 'Node: poll-cycle decodes per second', value: `${Math.round(count / seconds)}`, note: `${((seconds / count) * 1e6).toFixed(1)} µs each` });
+  rows.push({ measure: 'Node: UART answer decodes per second (framer + decoder, 56 registers)', value: `${Math.round(count / seconds)}`, note: `${((seconds / count) * 1e6).toFixed(1)} µs each` });
 }
 
-async function nodeSimulatedHours(rows: Row[]): Promise<void> {
-  const start = process.hrtime.bigint();
-  const result = await runGatewayScenario(() => new Promise<void>((resolve) => setImmediate(resolve)));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  // The scenario covers 90 s of gateway time; the simulator inside runs at ×10.
-  const gatewayHours = 90 / 3600;
-  rows.push({ measure: 'Node: whole gateway + simulator, gateway hours per wall second', value: (gatewayHours / seconds).toFixed(2), note: `90 s scenario in ${seconds.toFixed(2)} s wall (${result.live.length} polls, ${result.can.length} CAN frames)` });
-  rows.push({ measure: 'Node: battery hours simulated per wall second (sim ×10)', value: ((gatewayHours * 10) / seconds).toFixed(2), note: 'battery model time inside the same run' });
-}
-
-function nodeSimulatorAlone(rows: Row[]): void {
+function batteryModelAlone(rows: Row[]): void {
   const clock = new VirtualClock();
   const simulator = new TinyBmsSimulator({ clock, serial: createSerialLink({ clock }).device, mode: 'realistic', seed: 11, speed: 100 });
   simulator.start();
@@ -81,24 +76,56 @@ function nodeSimulatorAlone(rows: Row[]): void {
   clock.advance((batteryHours * 3600 * 1000) / 100);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   simulator.stop();
-  rows.push({ measure: 'Node: simulator alone (×100), battery hours per wall second', value: (batteryHours / seconds).toFixed(0), note: `one simulated day in ${seconds.toFixed(2)} s wall` });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  rows.push({ measure: 'Node: TinyBMS battery model alone (no gateway, no UART traffic, ×100)', value: `${seconds.toFixed(2)} s per battery day`, note: 'the simulator\'s model only — not the gateway; see the 24 h row for the whole system' });
 }
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  await xsPollCycle(rows);
+  const xsSteps = Math.round((XS_HOURS * STEPS_PER_DAY) / 24);
+  const xs = runXsDay(xsSteps, 97);
+  xsRows(rows, xs);
+
+  const nodeSteps = Math.round((NODE_HOURS * STEPS_PER_DAY) / 24);
+  const start = process.hrtime.bigint();
+  const node = await runGatewayDay({ steps: nodeSteps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: () => new Promise<void>((resolve) => setImmediate(resolve)), wallMs: () => performance.now() });
+  const nodeSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const latency = node.uartToCanMs.sort((a, b) => a - b);
+  rows.push({ measure: `Node: whole gateway + simulated BMS, ${NODE_HOURS} h at 10 Hz on the virtual clock`, value: `${nodeSeconds.toFixed(1)} s wall`, note: `${node.counts.polls} polls, ${node.counts.canFrames} CAN frames, ${node.counts.mqttMessages} MQTT, ${node.counts.wsMessages} WS messages` });
+  rows.push({ measure: 'Node: UART answer → its work done (decode, bus, CAN publisher, alerts, MQTT, history)', value: `p99 ${percentile(latency, 0.99).toFixed(3)} ms`, note: `p50 ${percentile(latency, 0.5).toFixed(3)}, p99.9 ${percentile(latency, 0.999).toFixed(3)}, max ${latency[latency.length - 1]?.toFixed(2)} ms over ${latency.length} answers` });
   nodePollCycle(rows);
-  await nodeSimulatedHours(rows);
-  nodeSimulatorAlone(rows);
+  batteryModelAlone(rows);
+
+  const bundle = coreBundleBytes();
+  rows.push({ measure: 'Core bundle (esbuild modules/gateway/gateway.ts --bundle --minify)', value: `${bundle} B`, note: 'the core as it goes to the device, debug-only decoders excluded' });
+  const web = await buildWeb({ quiet: true });
+  rows.push({ measure: 'Web UI, gzipped', value: `${web.total_gzip} B`, note: 'everything the first page loads' });
+
   const width = [Math.max(...rows.map((r) => r.measure.length)), Math.max(...rows.map((r) => r.value.length))];
   console.log(`${'measure'.padEnd(width[0])} | ${'value'.padEnd(width[1])} | note`);
   console.log(`${'-'.repeat(width[0])}-|-${'-'.repeat(width[1])}-|-----`);
   for (const row of rows) console.log(`${row.measure.padEnd(width[0])} | ${row.value.padEnd(width[1])} | ${row.note}`);
+  if (JSON_OUT) {
+    console.log(
+      JSON.stringify({
+        xs_hours: XS_HOURS,
+        xs_poll_computrons: xs.pollSteps.max,
+        xs_cycle_computrons: xs.allSteps.max,
+        xs_slots_per_poll: xs.pollAllocation.maxSlots,
+        xs_chunk_bytes_per_poll: xs.pollAllocation.maxChunkBytes,
+        xs_retained_growth_slots_24h: xs.live.slotsAtEnd - xs.live.slotsAfterWarmup,
+        xs_retained_growth_span_h: XS_HOURS,
+        xs_live_slots_peak: xs.live.peakSlots,
+        xs_live_chunk_bytes_peak: xs.live.peakChunkBytes,
+        xs_excluded_computrons_per_step: { clock: Math.round(xs.totals.computrons.clock / xs.steps), bms: Math.round(xs.totals.computrons.bms / xs.steps), host: Math.round(xs.totals.computrons.host / xs.steps) },
+        core_bundle_min_bytes: bundle,
+        web_gzip_bytes: web.total_gzip,
+        node_sim_hours: NODE_HOURS,
+        node_sim_day_s: Number(((nodeSeconds * 24) / NODE_HOURS).toFixed(2)),
+        uart_to_can_p99_ms: Number(percentile(latency, 0.99).toFixed(3)),
+        uart_to_can_p999_ms: Number(percentile(latency, 0.999).toFixed(3)),
+      }),
+    );
+  }
 }
 
 main().catch((error: unknown) => {

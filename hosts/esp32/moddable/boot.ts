@@ -9,6 +9,7 @@ import type { HttpPort } from '../../ports/http';
 import type { LogLevel } from '../../ports/log';
 import type { MqttPort } from '../../ports/mqtt';
 import type { KeyValueStore } from '../../ports/store';
+import type { TextEncoderPort } from '../../ports/text';
 import { ModdableClock } from './clock';
 import { SdkFileStore } from './files';
 import { SdkHttpPort } from './http_server';
@@ -16,6 +17,7 @@ import { describeError, TraceLog } from './log';
 import { SdkMqttPort } from './mqtt';
 import { PREFERENCE_MAX_KEY_LENGTH, PreferenceStore } from './preference_store';
 import type { HostSettings } from './settings';
+import { createSdkTextEncoder } from './text';
 
 export interface ClockAndLog {
   clock: ModdableClock;
@@ -38,6 +40,7 @@ export interface SdkPorts {
   files: FileStore;
   mqtt: MqttPort;
   http: HttpPort;
+  text: TextEncoderPort;
 }
 
 /** `fileRoot` is mc/config's file.root (LittleFS "/" on the ESP32, "/tmp/" on Linux). */
@@ -47,6 +50,7 @@ export function createSdkPorts(settings: HostSettings, fileRoot: string, base: C
     files: new SdkFileStore({ root: `${fileRoot}${settings.filesFolder}/` }),
     mqtt: new SdkMqttPort(base.clock),
     http: new SdkHttpPort({ clock: base.clock, log: base.log }),
+    text: createSdkTextEncoder(),
   };
 }
 

@@ -22,10 +22,16 @@ export interface PackInputs {
 export const SENSOR_ZONES = Object.freeze({ internal: 0, external1: 1, external2: 3 });
 export type SensorName = keyof typeof SENSOR_ZONES;
 
-/** Faults act on what the BMS measures: forced cell readings and sensor readings (null = unplugged). */
+/** BMS faults with no measurement behind them (a failed switch, a lost current sensor, no cause at all). */
+export type ForcedBmsFault = 'switch_error' | 'current_sensor_lost' | 'unexplained_fault';
+
+/** Faults act on what the BMS measures: forced cell, sensor (null = unplugged) and current readings, and forced BMS faults. */
 export interface MeasurementOverrides {
   cellMv: Map<number, number>;
   sensorC: Map<SensorName, number | null>;
+  /** The current the shunt reports, A (+ = charge); undefined = the real one. */
+  currentA?: number;
+  forced: Set<ForcedBmsFault>;
 }
 
 export interface PackConfig {
@@ -53,11 +59,15 @@ export class BatteryModel {
   readonly cells: Cell[];
   readonly thermal: ThermalModel;
   readonly bms: BmsLogic;
-  readonly overrides: MeasurementOverrides = { cellMv: new Map(), sensorC: new Map() };
+  readonly overrides: MeasurementOverrides = { cellMv: new Map(), sensorC: new Map(), forced: new Set() };
   /** Model seconds since creation. */
   timeS = 0;
   /** Battery current of the last sub-step, A (+ = charge). */
   currentA = 0;
+  /** The current the BMS measures (a fault may override the shunt reading). */
+  get measuredCurrentA(): number {
+    return this.overrides.currentA ?? this.currentA;
+  }
   loadA = 0;
   charger: ChargerOutput = CHARGER_OFF;
   ambientC: number;
@@ -116,7 +126,7 @@ export class BatteryModel {
   #substep(dt: number, inputs: PackInputs): void {
     const s = this.#settings();
     const decision = this.bms.decide(
-      { cellMv: this.measured.cellMv, currentA: this.currentA, temperaturesC: this.#connectedTemperatures(), chargerConnected: inputs.charger !== undefined },
+      { cellMv: this.measured.cellMv, currentA: this.measuredCurrentA, temperaturesC: this.#connectedTemperatures(), chargerConnected: inputs.charger !== undefined, forced: this.overrides.forced },
       s,
       dt,
     );

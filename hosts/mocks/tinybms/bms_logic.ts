@@ -3,6 +3,7 @@
  * load switches, charge start/done detection, passive-balancing choice, online status, the
  * coulomb-counted SOC, and the events and statistics these produce.
  */
+import type { ForcedBmsFault } from './battery_model';
 import { EventLog } from './event_log';
 import { PROTECTIONS, type ProtectionInputs, type ProtectionRule } from './protections';
 import { EVENT, STATUS } from './register_map';
@@ -16,7 +17,17 @@ export interface BmsMeasurements {
   /** Connected sensors only. */
   temperaturesC: readonly number[];
   chargerConnected: boolean;
+  /** Faults forced by fault injection (no measurement trips them). */
+  forced?: ReadonlySet<ForcedBmsFault>;
 }
+
+/** Event logged when a forced fault starts, and when it ends (none for a switch error: it needs a restart). */
+const FORCED_EVENTS: Readonly<Record<ForcedBmsFault, { start?: number; end?: number }>> = Object.freeze({
+  switch_error: { start: EVENT.CHARGER_SWITCH_ERROR },
+  current_sensor_lost: { start: EVENT.CURRENT_SENSOR_DISCONNECTED, end: EVENT.CURRENT_SENSOR_CONNECTED },
+  // Nothing in the log explains it: the gateway must take the safe side.
+  unexplained_fault: {},
+});
 
 export interface BmsDecision {
   chargeEnabled: boolean;
@@ -48,6 +59,7 @@ export class BmsLogic {
   chargingActive = false;
   lifetimeS: number;
   #protections = new Map<ProtectionRule, ProtectionState>(PROTECTIONS.map((rule) => [rule, { active: false, conditionSinceS: undefined, trippedAtS: 0 }]));
+  #forcedActive = new Set<ForcedBmsFault>();
   #chargerWasConnected = false;
   #chargerConnectedAtS = 0;
   #lowCurrentS = 0;
@@ -91,9 +103,11 @@ export class BmsLogic {
     this.#updateProtections(inputs, s);
     this.#trackCharger(m, s, maxCellMv, dtS);
 
+    this.#trackForced(m.forced);
     let chargeEnabled = m.chargerConnected && !this.chargeDone && this.lifetimeS - this.#chargerConnectedAtS >= s.chargerStartupDelayS;
     let dischargeEnabled = true;
-    let fault = false;
+    let fault = this.#forcedActive.size > 0;
+    if (fault) chargeEnabled = dischargeEnabled = false;
     for (const [rule, state] of this.#protections) {
       if (!state.active) continue;
       if (rule.blocksCharge) chargeEnabled = false;
@@ -114,6 +128,21 @@ export class BmsLogic {
     const balancingAllowed = m.currentA >= -IDLE_CURRENT_A && !this.isActive('over_temperature');
     this.#last = { chargeEnabled, dischargeEnabled, status, needsBalancingBits, balancingBits: balancingAllowed ? needsBalancingBits : 0 };
     return this.#last;
+  }
+
+  #trackForced(forced: ReadonlySet<ForcedBmsFault> | undefined): void {
+    for (const kind of forced ?? []) {
+      if (this.#forcedActive.has(kind)) continue;
+      this.#forcedActive.add(kind);
+      const start = FORCED_EVENTS[kind].start;
+      if (start !== undefined) this.logEvent(start);
+    }
+    for (const kind of [...this.#forcedActive]) {
+      if (forced?.has(kind)) continue;
+      this.#forcedActive.delete(kind);
+      const end = FORCED_EVENTS[kind].end;
+      if (end !== undefined) this.logEvent(end);
+    }
   }
 
   /** Coulomb counting over `dtS` at `currentA`, against the usable capacity. */

@@ -5,8 +5,8 @@
 export { TinyBmsSimulator, MODES, MAX_SPEED } from './simulator';
 export type { TinyBmsSimulatorOptions, SimResult, SimMode, SimSnapshot } from './simulator';
 export type { CellSnapshot } from './snapshot';
-export { FAULT_KINDS, checkFault } from './faults';
-export type { FaultSpec, Fault, FaultKind, ActiveFault } from './faults';
+export { FAULT_CATALOG, FAULT_KINDS, checkFault } from './faults';
+export type { FaultSpec, Fault, FaultKind, ActiveFault, SensorChoice } from './faults';
 export { BatteryModel, SENSOR_ZONES } from './battery_model';
 export type { PackConfig, PackInputs, SensorName } from './battery_model';
 export { fixedPack, randomPack, CELL_COUNT, NOMINAL_CAPACITY_AH } from './pack_presets';

@@ -23,7 +23,7 @@ export function writeLiveRegisters(registers: RegisterFile, model: BatteryModel)
   registers.setUint32(REG.LIFETIME_S, Math.floor(model.bms.lifetimeS));
   registers.setUint32(REG.TIME_LEFT_S, model.timeLeftS);
   registers.setFloat32(REG.PACK_VOLTAGE_F32, model.packVoltageV);
-  registers.setFloat32(REG.PACK_CURRENT_F32, model.currentA);
+  registers.setFloat32(REG.PACK_CURRENT_F32, model.measuredCurrentA);
   registers.setWord(REG.MIN_CELL_MV, Math.round(Math.min(...cellMv)));
   registers.setWord(REG.MAX_CELL_MV, Math.round(Math.max(...cellMv)));
   const sensor = (name: SensorName) => tenthsOfDegree(sensors[name]);

@@ -33,6 +33,9 @@ export interface ProtectionRule {
   recoverAfterS?(s: BmsSettings): number;
 }
 
+/** Below this the simulated BMS raises its low-temperature fault (0x0A), °C. */
+export const LOW_TEMPERATURE_FAULT_C = -20;
+
 const maxOf = (values: readonly number[]) => (values.length ? Math.max(...values) : undefined);
 const minOf = (values: readonly number[]) => (values.length ? Math.min(...values) : undefined);
 
@@ -79,6 +82,17 @@ export const PROTECTIONS: readonly ProtectionRule[] = [
     counter: 'overHeat',
     tripping: (m, s) => (maxOf(m.temperaturesC) ?? -Infinity) > s.overHeatC,
     recovered: (m, s) => (maxOf(m.temperaturesC) ?? -Infinity) < s.overHeatC - 5,
+  },
+  {
+    // RevD gives this fault (0x0A) no setting; the simulator trips it well below the charge cut-off.
+    name: 'low_temperature',
+    blocksCharge: true,
+    blocksDischarge: false,
+    fault: true,
+    tripEvent: EVENT.LOW_TEMPERATURE_CUTOFF,
+    recoverEvent: EVENT.RECOVERED_LOW_TEMPERATURE_FAULT,
+    tripping: (m) => (minOf(m.temperaturesC) ?? Infinity) < LOW_TEMPERATURE_FAULT_C,
+    recovered: (m) => (minOf(m.temperaturesC) ?? Infinity) > LOW_TEMPERATURE_FAULT_C + 5,
   },
   {
     name: 'low_temperature_charge',

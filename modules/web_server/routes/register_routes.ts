@@ -24,12 +24,28 @@ interface WriteOutcome {
 }
 
 async function writeAll(bms: BmsService, writes: readonly PlannedWrite[], kit: RouteKit, user: string): Promise<WriteOutcome[]> {
+  // All writes checked together against the BMS as it is (related cut-offs, present readings, 0x1D bounds) before any is sent.
+  const crossChecked = bms.checkSettings !== undefined;
+  if (bms.checkSettings) {
+    let refusals: { address: number; key?: string; message: string }[];
+    try {
+      refusals = await bms.checkSettings(writes.map((w) => ({ address: w.def.address, values: w.words })));
+    } catch (error) {
+      throw new ApiError(502, 'bms_write_failed', `could not check the write against the BMS: ${describeError(error)}`, { field: '' });
+    }
+    if (refusals.length > 0) {
+      throw new ApiError(400, 'bms_settings_refused', refusals.map((r) => r.message).join('; '), { field: refusals[0].key ?? String(refusals[0].address), errors: refusals });
+    }
+  }
   const results: WriteOutcome[] = [];
   for (const write of writes) {
     let readBack: number[];
     try {
-      readBack = await bms.writeRegisters(write.def.address, write.words);
+      readBack = await bms.writeRegisters(write.def.address, write.words, { crossChecked });
     } catch (error) {
+      if (error instanceof Error && error.name === 'SettingsRejectedError') {
+        throw new ApiError(400, 'bms_settings_refused', error.message, { field: write.def.key, errors: results });
+      }
       // Earlier registers are already written: say which, so nothing is silently half-done.
       const done = results.map((r) => r.key).join(', ') || 'none';
       throw new ApiError(502, 'bms_write_failed', `writing ${write.def.key} failed: ${describeError(error)} (already written: ${done})`, {

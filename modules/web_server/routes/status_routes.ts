@@ -51,6 +51,16 @@ export function statusRoutes(kit: RouteKit): RouteTable {
             limits: state.limits,
             energy: energyFields(services.energy),
           }),
+          // Several packs: one entry per pack, the battery block's fields (the top level is the bank).
+          ...(state.packs.length > 0
+            ? {
+                packs: state.packs.map((p, i) => ({
+                  pack: i + 1,
+                  link: p.link,
+                  ...batterySummary({ data: p.data, ageMs: state.dataAgeMs(p.data), fresh: state.dataFresh(p.data), limits: services.packLimits?.(i + 1) }),
+                })),
+              }
+            : {}),
           active_alerts: alerts ? alerts.length : null,
           // The UI shows a banner when recovery is not 'none' (config_recovered / config_reset).
           config: services.config.recoveryStatus?.() ?? null,

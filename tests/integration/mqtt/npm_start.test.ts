@@ -1,4 +1,5 @@
 /**
+ * Boot from a stored configuration opens exactly one MQTT session.
  * SIGTERM to the `npm start` process (what Docker's `CMD npm start` and systemd send): the
  * signal reaches the gateway, which publishes `offline`, says DISCONNECT and exits; no process
  * of the tree is left behind. Real npm, real node, real Mosquitto, a temp data folder.
@@ -13,7 +14,7 @@ import { DEVICE_ID_KEY } from '../../../modules/gateway/device_id';
 import { MosquittoBroker } from './support/mosquitto';
 import { terminate } from './support/process';
 import { Subscriber } from './support/subscriber';
-import { waitFor } from './support/wait';
+import { sleep, waitFor } from './support/wait';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -77,6 +78,7 @@ describe('npm start and signals', () => {
     expect(saved.ok).toBe(true);
 
     subscriber = await Subscriber.start(broker.port, { topics: ['tinybms/availability'] });
+    const logBefore = broker.output.length;
     npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -86,6 +88,9 @@ describe('npm start and signals', () => {
     const deviceId = new FileKeyValueStore(path.join(dataDir, 'store')).get(DEVICE_ID_KEY) ?? '';
     const clientId = `tinybms-gw-${deviceId}`;
     expect(deviceId).toMatch(/^[0-9a-f]{12}$/);
+    // Booting from the stored configuration opens one TCP session, not a throw-away one before the real one.
+    await sleep(1000);
+    expect(broker.output.slice(logBefore).match(/New connection from/g)).toHaveLength(1);
     tree = descendants(npm.pid as number);
     expect(tree.length).toBeGreaterThan(0);
 

@@ -5,11 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import type { Alert } from '../../../modules/alert_manager/alert';
 import { discoveryMessages, gatewayTopics } from '../../../modules/mqtt_gateway';
+import { announcementProblems } from '../../unit/mqtt/support/ha_rules';
 import { sampleLiveData } from '../../unit/mqtt/support/live_data';
 import { startGateway, type RunningGateway } from './support/gateway';
 import { MosquittoBroker } from './support/mosquitto';
 import { Subscriber } from './support/subscriber';
-import { waitFor } from './support/wait';
+import { sleep, waitFor } from './support/wait';
 
 const alert: Alert = { timestamp: 1767225600000, level: 'warning', code: 'CELL_IMBALANCE', message: 'cell delta 120 mV above 100 mV' };
 
@@ -62,6 +63,7 @@ describe('gateway topics on Mosquitto', () => {
         'tinybms/cells/voltage/max',
         'tinybms/cells/voltage/min',
         'tinybms/current',
+        'tinybms/diagnostics',
         'tinybms/limits',
         'tinybms/soc',
         'tinybms/status',
@@ -82,7 +84,10 @@ describe('gateway topics on Mosquitto', () => {
       'bms/availability': 'online',
     });
     expect(JSON.parse(retained.get('tinybms/status')!.payload)).toEqual(
-      expect.objectContaining({ battery: { voltage: 52.81, current: -12.35, power: -652, soc: 76.5, soh: 98 }, cells: { count: 16, voltage_max: 3.31, voltage_min: 3.296, voltage_delta: 0.014 } }),
+      expect.objectContaining({
+        battery: { voltage: 52.81, current: -12.35, power: -652, soc: 76.5, soh: 98, remaining_ah: null, time_left_s: 3600, online_status: 'discharging' },
+        cells: { count: 16, voltage_max: 3.31, voltage_min: 3.296, voltage_delta: 0.014, max_cell: 4, min_cell: 16, balancing: true },
+      }),
     );
     expect(JSON.parse(retained.get('tinybms/alarms')!.payload).codes).toEqual(['CELL_IMBALANCE']);
     expect(JSON.parse(retained.get('tinybms/limits')!.payload).charge_voltage_limit_v).toBe(55.2);
@@ -100,9 +105,11 @@ describe('gateway topics on Mosquitto', () => {
     const rounds = [0, 16].map((cellCount) => discoveryMessages({ discoveryPrefix: 'homeassistant', topics: gatewayTopics('tinybms'), device, cellCount }).length);
     await waitFor(() => gateway!.gateway.metrics().discovery_messages_total === rounds[0] + rounds[1], 'both discovery rounds');
     const ha = await subscribe(['homeassistant/#']);
-    await ha.next('homeassistant/sensor/gw-it/cell_16_voltage/config');
-    expect(ha.messages).toHaveLength(rounds[1]);
+    // Mosquitto hands retained messages to a new subscriber in its own order.
+    await waitFor(() => ha.messages.length === rounds[1], `${rounds[1]} retained configs (${ha.messages.length})`);
     expect(ha.messages.every((m) => m.retain)).toBe(true);
+    // What the broker holds is what Home Assistant will read: it must pass HA's rules.
+    expect(announcementProblems(ha.messages)).toEqual([]);
     const voltage = JSON.parse((await ha.next('homeassistant/sensor/gw-it/pack_voltage/config')).payload);
     expect(voltage).toEqual(
       expect.objectContaining({ unique_id: 'gw-it_pack_voltage', device_class: 'voltage', unit_of_measurement: 'V', state_class: 'measurement', state_topic: 'tinybms/voltage' }),
@@ -112,16 +119,23 @@ describe('gateway topics on Mosquitto', () => {
     expect([soc.device_class, soc.unit_of_measurement]).toEqual(['battery', '%']);
   });
 
-  it('re-announces discovery when Home Assistant publishes its birth message', async () => {
-    gateway = startGateway({ broker_uri: `mqtt://127.0.0.1:${broker.port}`, client_id: 'gw-ha' });
+  it('re-announces discovery once for a burst of Home Assistant birth messages', async () => {
+    // Shortened debounce (default 2 s) and minimum gap between rounds (default 30 s).
+    gateway = startGateway({ broker_uri: `mqtt://127.0.0.1:${broker.port}`, client_id: 'gw-ha' }, {}, { birthDebounceMs: 300, minReannounceMs: 1500 });
     await gateway.waitForState('connected');
     const perRound = discoveryMessages({ discoveryPrefix: 'homeassistant', topics: gatewayTopics('tinybms'), device: { nodeId: 'gw-ha', name: 'x', firmwareVersion: '1' }, cellCount: 0 }).length;
     await waitFor(() => gateway!.gateway.metrics().discovery_messages_total === perRound, 'the first announcement');
     const watcher = await subscribe(['homeassistant/sensor/gw-ha/pack_voltage/config']);
     await watcher.next('homeassistant/sensor/gw-ha/pack_voltage/config', (m) => m.retain);
-    execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-t', 'homeassistant/status', '-m', 'online']);
-    await watcher.next('homeassistant/sensor/gw-ha/pack_voltage/config', (m) => !m.retain);
-    expect(gateway.gateway.metrics()).toEqual(expect.objectContaining({ home_assistant_restarts_total: 1, discovery_messages_total: 2 * perRound }));
+    // 50 births in one go (mosquitto_pub -l: one message per line).
+    execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-t', 'homeassistant/status', '-l'], { input: 'online\n'.repeat(50) });
+    await waitFor(() => gateway!.gateway.metrics().home_assistant_restarts_total === 50, 'all 50 births seen');
+    await watcher.next('homeassistant/sensor/gw-ha/pack_voltage/config', (m) => !m.retain, 5000);
+    await sleep(2000);
+    expect(watcher.on('homeassistant/sensor/gw-ha/pack_voltage/config').filter((m) => !m.retain)).toHaveLength(1);
+    expect(gateway.gateway.metrics()).toEqual(
+      expect.objectContaining({ home_assistant_restarts_total: 50, home_assistant_births_coalesced_total: 49, discovery_rounds_total: 2, discovery_messages_total: 2 * perRound }),
+    );
   });
 
   it('the broker publishes the retained offline will when the connection is cut, and online again after reconnecting', async () => {

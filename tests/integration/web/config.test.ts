@@ -32,7 +32,7 @@ describe('configuration API over HTTP', () => {
     const response = await post('/api/config', { mqtt: { keepalive_s: 120, topic_prefix: 'garage' } });
     expect(response.status).toBe(200);
     const answer = await jsonOf(response);
-    expect(answer.mqtt).toMatchObject({ keepalive_s: 120, topic_prefix: 'garage', client_id: 'tinybms-gw' });
+    expect(answer.mqtt).toMatchObject({ keepalive_s: 120, topic_prefix: 'garage', client_id: '' }); // empty: tinybms-gw-<device id>
     expect(answer.web.password_hash).toBe('********');
     expect(gw.config.get().mqtt.keepalive_s).toBe(120);
     expect(gw.config.get().can.bitrate_kbps).toBe(500);

@@ -22,6 +22,13 @@ describe('alert limits', () => {
     expect(readLimit('CELL_IMBALANCE', noCells, thresholds)).toBeUndefined();
   });
 
+  it('raises NO_CELL_TEMPERATURE when no cell sensor reads, whatever the board sensor says, and clears when one returns', () => {
+    const none = readLimit('NO_CELL_TEMPERATURE', liveData(0, { temperatures_c: [], cell_temperatures_c: [null, null], temp_sensor_count: 0, min_temperature_c: NaN, max_temperature_c: NaN, internal_temperature_c: 31 }), thresholds);
+    expect(none).toMatchObject({ beyond: true, backInside: false, message: 'No cell temperature sensor reads (BMS board 31.0 °C, not a cell temperature): charging stopped' });
+    const one = readLimit('NO_CELL_TEMPERATURE', liveData(0, { temperatures_c: [22], cell_temperatures_c: [null, 22], temp_sensor_count: 1 }), thresholds);
+    expect(one).toMatchObject({ beyond: false, backInside: true, clearMessage: 'Cell temperature back (1 sensor)' });
+  });
+
   it('falls back to "Highest cell" when the cell array does not hold the maximum', () => {
     const data = liveData(0, { max_cell_voltage_mv: 3700, cell_voltage_mv: [] });
     expect(readLimit('OVER_VOLTAGE', data, thresholds)?.message).toBe('Highest cell at 3.700 V exceeds 3.650 V');

@@ -4,7 +4,9 @@
  * protections always bite, and stale or invalid data never carries charge permission.
  */
 import fc from 'fast-check';
-import { computeChargeLimits, type ChargeDecision, type ChargeSettings } from '../../../modules/can_publisher/charge_control';
+import type { BmsCutoffs } from '../../../modules/can_publisher/bms_bounds';
+import { computeChargeLimits, type BmsContext, type ChargeDecision, type ChargeSettings } from '../../../modules/can_publisher/charge_control';
+import type { FaultCause } from '../../../modules/can_publisher/fault_causes';
 import { initialChargeState } from '../../../modules/can_publisher/charge_state';
 import { defaultConfig } from '../../../modules/config_manager/config_manager';
 import type { ChargeConfig } from '../../../modules/config_manager/config_types';
@@ -108,8 +110,27 @@ function toLiveData(s: Snapshot, now: number, c: ChargeConfig): LiveData {
   });
 }
 
+/** What a TinyBMS may report as its cut-offs (RevD ranges), each possibly not read yet. */
+const cutoffs: fc.Arbitrary<BmsCutoffs> = fc.record(
+  {
+    fully_charged_mv: fc.integer({ min: 1200, max: 4500 }),
+    overvoltage_mv: fc.integer({ min: 1200, max: 4500 }),
+    undervoltage_mv: fc.integer({ min: 800, max: 3500 }),
+    discharge_overcurrent_a: fc.integer({ min: 1, max: 750 }),
+    charge_overcurrent_a: fc.integer({ min: 1, max: 750 }),
+    overheat_c: fc.integer({ min: 20, max: 90 }),
+    low_temp_charge_c: fc.integer({ min: -40, max: 10 }),
+  },
+  { requiredKeys: [] },
+);
+const bmsContext: fc.Arbitrary<BmsContext> = fc.record({
+  cutoffs,
+  logged_fault_causes: fc.subarray<FaultCause>(['under_voltage', 'over_voltage', 'over_temperature', 'low_temperature', 'charge_over_current', 'discharge_over_current', 'switch_error', 'unknown']),
+});
+const margins = fc.record({ bms_current_margin_pct: num(0, 50), bms_voltage_margin_mv: fc.integer({ min: 0, max: 500 }), ccl_ramp_a_per_s: num(0.1, 1000) });
+
 /** Runs a sequence and hands every (input, decision) pair to `check`. */
-function run(c: ChargeConfig, snapshots: Snapshot[], check: (d: LiveData, decision: ChargeDecision, now: number, settings: ChargeSettings) => void): void {
+function run(c: ChargeConfig, snapshots: Snapshot[], check: (d: LiveData, decision: ChargeDecision, now: number, settings: ChargeSettings) => void, bms: BmsContext = {}): void {
   // Only configurations the gateway would accept: the schema and its cross-field rules hold.
   const accepted = validate({ ...defaultConfig(), charge: c });
   if (!accepted.ok) throw new Error(`generator made a config the schema refuses: ${JSON.stringify(accepted.errors)}`);
@@ -119,7 +140,7 @@ function run(c: ChargeConfig, snapshots: Snapshot[], check: (d: LiveData, decisi
   for (const s of snapshots) {
     now += s.step_ms;
     const d = toLiveData(s, now, c);
-    const decision = computeChargeLimits(d, now, settings, state);
+    const decision = computeChargeLimits(d, now, settings, state, bms);
     seen.decisions++;
     if (decision.usable) seen.usable++;
     if (decision.limits.charge_allowed) seen.chargeAllowed++;
@@ -167,6 +188,34 @@ describe('charge control properties', () => {
     );
   });
 
+  it('never exceeds the configured maximum nor the BMS cut-off less the margin, whatever the BMS reports', () => {
+    fc.assert(
+      fc.property(chargeConfig, margins, bmsContext, sequences, (base, m, bms, snapshots) => {
+        const c = { ...base, ...m };
+        const n = c.series_cells;
+        const share = 1 - c.bms_current_margin_pct / 100;
+        const cut = bms.cutoffs ?? {};
+        run(
+          c,
+          snapshots,
+          (_d, { limits, usable }) => {
+            const ccl = limits.charge_current_limit_a;
+            const dcl = limits.discharge_current_limit_a;
+            expect(ccl).toBeLessThanOrEqual(c.max_charge_current_a);
+            expect(dcl).toBeLessThanOrEqual(c.max_discharge_current_a);
+            if (cut.charge_overcurrent_a !== undefined) expect(ccl).toBeLessThanOrEqual(cut.charge_overcurrent_a * share + 1e-9);
+            if (cut.discharge_overcurrent_a !== undefined) expect(dcl).toBeLessThanOrEqual(cut.discharge_overcurrent_a * share + 1e-9);
+            if (!usable) return;
+            expect(limits.charge_voltage_limit_v).toBeLessThanOrEqual((n * c.cell_max_mv) / 1000 + 1e-9);
+            if (cut.overvoltage_mv !== undefined) expect(limits.charge_voltage_limit_v).toBeLessThanOrEqual((n * (cut.overvoltage_mv - c.bms_voltage_margin_mv)) / 1000 + 1e-9);
+          },
+          bms,
+        );
+      }),
+      RUNS,
+    );
+  });
+
   it('never gives charge permission from stale, invalid or implausible data', () => {
     fc.assert(
       fc.property(chargeConfig, sequences, (c, snapshots) =>
@@ -190,10 +239,15 @@ describe('charge control properties', () => {
       fc.property(chargeConfig, sequences, (c, snapshots) =>
         run(c, snapshots, (d, { limits, usable }) => {
           if (!usable) return;
+          // A cell temperature outside −60…150 °C (or NaN) is a broken sensor: no charging, discharge as before.
+          const plausible = (t: number) => Number.isFinite(t) && t >= -60 && t <= 150;
+          const temperatureKnown = plausible(d.min_temperature_c) && plausible(d.max_temperature_c);
+          const hottest = Math.max(d.min_temperature_c, d.max_temperature_c);
           if (d.max_cell_voltage_mv >= c.cell_max_mv) expect(limits.charge_current_limit_a).toBe(0);
-          if (d.min_temperature_c <= c.low_temp_charge_c || d.max_temperature_c >= c.high_temp_charge_c) expect(limits.charge_current_limit_a).toBe(0);
+          if (!temperatureKnown) expect(limits.charge_current_limit_a).toBe(0);
+          if (Math.min(d.min_temperature_c, d.max_temperature_c) <= c.low_temp_charge_c || hottest >= c.high_temp_charge_c) expect(limits.charge_current_limit_a).toBe(0);
           if (d.min_cell_voltage_mv <= c.cell_min_mv) expect(limits.discharge_current_limit_a).toBe(0);
-          if (d.max_temperature_c >= c.high_temp_discharge_c) expect(limits.discharge_current_limit_a).toBe(0);
+          if (temperatureKnown && hottest >= c.high_temp_discharge_c) expect(limits.discharge_current_limit_a).toBe(0);
         }),
       ),
       RUNS,

@@ -54,10 +54,11 @@ describe('conversion table', () => {
   });
 
   it('takes 0x351 from the charge decision and the rest from the snapshot', () => {
+    // 0x356 carries the warmest cell sensor (issue 12 item 8), not a mean and never the board sensor.
     const i = inputs({ state_of_charge_pct: 75.25, temperatures_c: [20, 22, 27] });
     expect(bytes(CAN_ID.LIMITS, i)).toBe(toHex(encodeLimits(i.decision.limits), ' '));
     expect(decoded(CAN_ID.SOC_SOH, i)).toEqual({ state_of_charge_pct: 75, state_of_health_pct: 100, state_of_charge_hires_pct: 75.25 });
-    expect(decoded(CAN_ID.VOLTAGE_CURRENT_TEMPERATURE, i)).toEqual({ pack_voltage_v: 52.8, pack_current_a: 10, battery_temperature_c: 23 });
+    expect(decoded(CAN_ID.VOLTAGE_CURRENT_TEMPERATURE, i)).toEqual({ pack_voltage_v: 52.8, pack_current_a: 10, battery_temperature_c: 27 });
     expect(decoded(CAN_ID.ENERGY, i)).toEqual({ charged_energy_wh: 123500, discharged_energy_wh: 7900 });
     expect(decoded(CAN_ID.BATTERY_INFO, i)).toEqual({ battery_model_id: 0, firmware_major: 1, firmware_minor: 4, online_capacity_ah: 100 });
     expect(decoded(CAN_ID.INSTALLED_CAPACITY, i)).toEqual({ installed_capacity_ah: 100 });
@@ -79,10 +80,13 @@ describe('0x35A from the live data', () => {
 
   it.each([
     ['a cell just below the protection start', 'high_voltage', 'ok', 'ok', { cell_voltage_mv: cells(3499, 3450) }],
-    ['a cell at the protection start', 'high_voltage', 'ok', 'active', { cell_voltage_mv: cells(3500, 3450) }],
+    // Warnings begin where the limits start to fall (the tapers start just past the protection starts).
+    ['a cell at the protection start', 'high_voltage', 'ok', 'ok', { cell_voltage_mv: cells(3500, 3450) }],
+    ['a cell 1 mV past the protection start', 'high_voltage', 'ok', 'active', { cell_voltage_mv: cells(3501, 3450) }],
     ['a cell at the alert maximum', 'high_voltage', 'active', 'active', { cell_voltage_mv: cells(3650, 3600) }],
     ['a cell at the alert minimum', 'low_voltage', 'active', 'active', { cell_voltage_mv: cells(2800, 2850) }],
-    ['a cell at the discharge protection start', 'low_voltage', 'ok', 'active', { cell_voltage_mv: cells(3100, 3150) }],
+    ['a cell at the discharge protection start', 'low_voltage', 'ok', 'ok', { cell_voltage_mv: cells(3100, 3150) }],
+    ['a cell 1 mV below the discharge protection start', 'low_voltage', 'ok', 'active', { cell_voltage_mv: cells(3099, 3150) }],
     ['the temperature maximum', 'high_temperature', 'active', 'active', { temperatures_c: [30, 55] }],
     ['too cold to charge', 'low_temp_charge', 'active', 'active', { temperatures_c: [0, 10] }],
     ['too hot to charge', 'high_temp_charge', 'active', 'active', { temperatures_c: [20, 50] }],

@@ -62,7 +62,8 @@ describe('schedule', () => {
   });
 
   it('puts the charge decision in 0x351 and reports the same limits to the rest of the gateway', () => {
-    const g = gateway();
+    // A ramp fast enough to reach 100 A in the first cycle (the slew limit is tested below).
+    const g = gateway({ config: { charge: { ccl_ramp_a_per_s: 1000 } } });
     const events = g.record('charge.limits');
     g.run(5000);
     const limits = g.publisher.currentLimits()!;
@@ -76,6 +77,31 @@ describe('schedule', () => {
     // Steady input: published once, not every cycle.
     expect(events).toHaveLength(1);
     expect(g.publisher.metrics()).toMatchObject({ state: 'running', phase: 'bulk', charge_voltage_limit_v: 55.2, limits_usable: true });
+  });
+});
+
+describe('CCL slew limit on the virtual clock', () => {
+  it('ramps CCL up at charge.ccl_ramp_a_per_s from start and again after a stale spell, and drops it at once', () => {
+    const g = gateway({ config: { charge: { ccl_ramp_a_per_s: 10 } } });
+    const ccl = () => g.publisher.currentLimits()!.charge_current_limit_a;
+    g.run(1000);
+    const first = ccl();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(10);
+    g.run(4000);
+    expect(ccl()).toBeCloseTo(first + 40, 6);
+    g.run(10_000);
+    expect(ccl()).toBe(100);
+    // Stale: nothing for 10 s, then data again — back up from 0, never a step.
+    g.clock.advance(10_000);
+    expect(ccl()).toBe(0);
+    g.run(1000);
+    expect(ccl()).toBeLessThanOrEqual(10);
+    expect(g.publisher.currentLimits()!.limiting?.ccl).toBe('ccl_ramp');
+    // A protection cuts it at once.
+    g.run(2000);
+    g.run(1000, { temperatures_c: [-2, 3] });
+    expect(ccl()).toBe(0);
   });
 });
 

@@ -79,7 +79,7 @@ describe('spawned launcher', () => {
     expect(byId.get('0x378')).toBe('39300000F82A0000');
     expect(byId.get('0x379')).toBe('1801000000000000');
     expect(byId.get('0x35E')).toBe('54696E79424D5300');
-    expect(byId.get('0x356')).toBe('D01485FFD7000000'); // 21.5 °C: the mean of min and max when no sensor list is given
+    expect(byId.get('0x356')).toBe('D01485FFE6000000'); // 23.0 °C: the warmest cell (max_temperature_c) when no sensor list is given
   });
 });
 

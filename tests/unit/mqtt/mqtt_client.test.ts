@@ -187,9 +187,16 @@ describe('MqttClient status and identity', () => {
     );
   });
 
-  it('names a session takeover when the broker closes a session soon after accepting it', () => {
+  it('names a session takeover when the broker closes sessions soon after accepting them, twice in a row', () => {
     const t = createTestContext({ client_id: 'shared' });
     const client = startClient(t);
+    t.clock.runDue();
+    t.clock.advance(300);
+    t.transport.last.drop('connection closed by the broker', true);
+    t.clock.runDue();
+    // Once could be a broker shutting down right after accepting us.
+    expect(client.status().last_error).toBe('connection closed by the broker');
+    t.clock.advance(1000);
     t.clock.runDue();
     t.clock.advance(300);
     t.transport.last.drop('connection closed by the broker', true);

@@ -109,6 +109,78 @@ describe('MqttGateway value topics', () => {
   });
 });
 
+describe('MqttGateway publish settings', () => {
+  it('publishes the value topics every publish_interval_s and follows a change of it', () => {
+    const t = createTestContext({ publish_interval_s: 10 });
+    startGateway(t);
+    const feed = () => t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    const feeder = t.clock.setInterval(500, feed);
+    t.clock.advance(30_000);
+    expect(onTopic(t, 'tinybms/voltage')).toHaveLength(3);
+    // status every max(5 s, interval): 10 s here
+    expect(onTopic(t, 'tinybms/status').length).toBe(3);
+    t.updateMqtt({ publish_interval_s: 2 });
+    const before = onTopic(t, 'tinybms/voltage').length;
+    t.clock.advance(10_000);
+    expect(onTopic(t, 'tinybms/voltage').length - before).toBe(5);
+    expect(t.transport.connections).toHaveLength(1); // no new session for it
+    t.clock.clear(feeder);
+  });
+
+  it('publish_on_change skips unchanged values but repeats them every minute', () => {
+    const t = createTestContext({ publish_on_change: true });
+    const { gateway } = startGateway(t);
+    const feeder = t.clock.setInterval(500, () => t.bus.publish('bms.data', sampleLiveData(t.clock.now())));
+    t.clock.advance(59_000);
+    expect(onTopic(t, 'tinybms/voltage')).toHaveLength(1);
+    t.clock.clear(feeder);
+    const changed = t.clock.setInterval(500, () => t.bus.publish('bms.data', sampleLiveData(t.clock.now(), { pack_voltage_v: 53.5 })));
+    t.clock.advance(3000);
+    expect(onTopic(t, 'tinybms/voltage').map((m) => m.payload)).toEqual(['52.81', '53.5']);
+    t.clock.advance(60_000);
+    expect(onTopic(t, 'tinybms/voltage').map((m) => m.payload)).toEqual(['52.81', '53.5', '53.5']);
+    expect(gateway.metrics().unchanged_skips_total).toBeGreaterThan(100);
+    t.clock.clear(changed);
+  });
+
+  it('retain off: periodic values not retained; availability, alarms, limits and discovery still are', () => {
+    const t = createTestContext({ retain: false });
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.bus.publish('charge.limits', limits);
+    t.clock.advance(5000);
+    for (const topic of ['tinybms/voltage', 'tinybms/status', 'tinybms/cells', 'tinybms/diagnostics']) expect([topic, lastOn(t, topic)?.retain]).toEqual([topic, false]);
+    for (const topic of ['tinybms/availability', 'tinybms/bms/availability', 'tinybms/alarms', 'tinybms/limits', 'homeassistant/sensor/tinybms-gw/pack_voltage/config']) {
+      expect([topic, lastOn(t, topic)?.retain]).toEqual([topic, true]);
+    }
+  });
+
+  it('cell_topics adds <prefix>/cells/<n>/voltage per cell, and switching it off empties them', () => {
+    const t = createTestContext();
+    startGateway(t);
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.advance(5000);
+    expect(onTopic(t, 'tinybms/cells/1/voltage')).toHaveLength(0);
+    t.updateMqtt({ cell_topics: true });
+    t.bus.publish('bms.data', sampleLiveData(t.clock.now()));
+    t.clock.advance(5000);
+    expect(Array.from({ length: 16 }, (_, i) => lastOn(t, `tinybms/cells/${i + 1}/voltage`)?.payload)).toEqual(sampleLiveData(0).cell_voltage_mv.map((mv) => String(mv / 1000)));
+    expect(lastOn(t, 'tinybms/cells/16/voltage').retain).toBe(true);
+    t.updateMqtt({ cell_topics: false });
+    t.clock.runDue();
+    expect(lastOn(t, 'tinybms/cells/16/voltage')).toEqual(expect.objectContaining({ payload: '', retain: true }));
+  });
+
+  it('is read-only: the only subscription is Home Assistant status', () => {
+    const t = createTestContext();
+    startGateway(t);
+    expect(t.transport.last.subscriptions).toEqual(['homeassistant/status']);
+    t.updateMqtt({ discovery_enabled: false });
+    t.clock.runDue();
+    expect(t.transport.connections.flatMap((c) => c.subscriptions)).toEqual(['homeassistant/status']);
+  });
+});
+
 describe('MqttGateway alerts, alarms, limits, availability', () => {
   it('sends alerts at QoS 1 without retain, and keeps the retained alarm list current', () => {
     const t = createTestContext();

@@ -31,10 +31,12 @@ describe('liveDataFromRegisters', () => {
       min_cell_voltage_mv: 3980,
       max_cell_voltage_mv: 3990,
       cell_delta_mv: 10,
-      temperatures_c: [9.7],
-      temp_sensor_count: 1,
-      min_temperature_c: 9.7,
-      max_temperature_c: 9.7,
+      // Both external sensors read −32768 in this capture: no cell temperature, only the board's.
+      cell_temperatures_c: [null, null],
+      temperatures_c: [],
+      temp_sensor_count: 0,
+      min_temperature_c: NaN,
+      max_temperature_c: NaN,
       internal_temperature_c: 9.7,
       online_status: 'idle',
       online_status_code: 0x97,
@@ -65,11 +67,26 @@ describe('liveDataFromRegisters', () => {
     expect(liveDataFromRegisters(snapshot({ 45: 48500 }), 0).state_of_health_pct).toBe(97);
   });
 
-  it('lists connected external sensors, then the board sensor, and skips −32768', () => {
+  it('lists the connected cell sensors by position and keeps the board sensor apart', () => {
     const data = liveDataFromRegisters(snapshot({ 42: 276, 43: 0x10000 - 55, 48: 278 }), 0);
-    expect(data.temperatures_c).toEqual([27.6, -5.5, 27.8]);
-    expect(data).toMatchObject({ temp_sensor_count: 3, min_temperature_c: -5.5, max_temperature_c: 27.8, internal_temperature_c: 27.8 });
-    expect(liveDataFromRegisters(snapshot({ 42: 250 }), 0).temperatures_c).toEqual([25, 9.7]);
+    expect(data.temperatures_c).toEqual([27.6, -5.5]);
+    expect(data.cell_temperatures_c).toEqual([27.6, -5.5]);
+    expect(data).toMatchObject({ temp_sensor_count: 2, min_temperature_c: -5.5, max_temperature_c: 27.6, internal_temperature_c: 27.8 });
+  });
+
+  it('drops a −32768 or implausible sensor alone: the other keeps its position, the board is never a cell temperature', () => {
+    const second = liveDataFromRegisters(snapshot({ 42: 0x8000, 43: 250, 48: 300 }), 0);
+    expect(second).toMatchObject({ cell_temperatures_c: [null, 25], temperatures_c: [25], temp_sensor_count: 1, min_temperature_c: 25, max_temperature_c: 25, internal_temperature_c: 30 });
+    const broken = liveDataFromRegisters(snapshot({ 42: 2000, 43: 0x8000 }), 0);
+    expect(broken.cell_temperatures_c).toEqual([null, null]);
+    expect(broken.temp_sensor_count).toBe(0);
+    expect(broken.max_temperature_c).toBeNaN();
+  });
+
+  it('reads a disconnected board sensor (−32768) as null instead of −3276.8 °C', () => {
+    const data = liveDataFromRegisters(snapshot({ 42: 250, 48: 0x8000 }), 0);
+    expect(data.internal_temperature_c).toBeNull();
+    expect(data).toMatchObject({ temperatures_c: [25], max_temperature_c: 25 });
   });
 
   it('names every RevD online status and calls anything else unknown', () => {

@@ -241,12 +241,26 @@ describe('register access between polls', () => {
     const { poller, bms, run } = setup();
     poller.start();
     await run(10);
-    const written = poller.writeRegisters(315, [4200, 2500]);
+    // Already cross-checked (as the web route does for a whole batch): the write goes out first.
+    const written = poller.writeRegisters(315, [4200, 2500], { crossChecked: true });
     await run(40);
     await expect(written).resolves.toEqual([4200, 2500]);
     const tx = bms.wire.filter((w) => w.direction === 'tx').map((w) => toHex(w.bytes, ' '));
     expect(tx[1]).toBe('AA 10 01 3B 00 02 04 10 68 09 C4 19 61');
     expect(bms.requests[2]).toEqual({ kind: 'read_holding_registers', address: 315, count: 2 });
+  });
+
+  it('refuses a cut-off that would trip the BMS at once (315 = 2500 mV over 3.3 V cells), writing nothing', async () => {
+    const { poller, bms, run } = setup();
+    poller.start();
+    await run(10);
+    expect(poller.latest()?.max_cell_voltage_mv).toBeGreaterThan(2550);
+    const written = poller.writeRegisters(315, [2500]);
+    written.catch(() => undefined);
+    await run(200);
+    await expect(written).rejects.toThrow(/would trip the BMS at once/);
+    await expect(written).rejects.toMatchObject({ name: 'SettingsRejectedError' });
+    expect(bms.requests.some((r) => r.kind === 'write_multiple_registers')).toBe(false);
   });
 
   it('writes a negative INT16 setting as its two’s complement word and reads it back signed', async () => {

@@ -19,7 +19,7 @@ describe('uart_bms on the XS engine', () => {
         jonas: 'bad_crc',
         framed: ['AA010D91B5'],
         framerStats: { frames: 1, crcErrors: 0, discardedBytes: 5, buffered: 2 },
-        live: { v: 55.78, soc: 83.554824, cells: [3980, 3981, 3982, 3983, 3983, 3984, 3989, 3990, 3983, 3983, 3983, 3984, 3988, 3988], status: 'idle', temps: [9.7] },
+        live: { v: 55.78, soc: 83.554824, cells: [3980, 3981, 3982, 3983, 3983, 3984, 3989, 3990, 3983, 3983, 3983, 3984, 3988, 3988], status: 'idle', temps: [] }, // only the board sensor reads in this capture: no cell temperature
         described: { command: 'read_individual_registers', kind: 'response', online_status: 'idle', online_status_code: 151, cell_count: 14, also_valid_as: 'request' },
         rejected: 'overvoltage_cutoff_mv: 5000 is outside 1200..4500 mV',
         polled: [[true, 55.78, 14]],

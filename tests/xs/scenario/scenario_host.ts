@@ -20,7 +20,7 @@ import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
  * NOT cryptography: a deterministic stand-in so the web server can be built in the scenario
  * (it hashes asset bodies for ETags and draws CSRF tokens). Real ports: hosts/node/crypto.ts, hosts/esp32.
  */
-function scenarioCrypto(): CryptoPort {
+export function scenarioCrypto(): CryptoPort {
   let counter = 0;
   const mix = (data: Uint8Array, length: number): Uint8Array => {
     const out = new Uint8Array(length);
@@ -84,6 +84,8 @@ export function createScenarioHost(): ScenarioHost {
     mqtt,
     http: unboundHttp,
     wifi: radio,
+    // Node's and XS's (xsnap carries the SDK's textencoder.c) native encoder.
+    text: new TextEncoder(),
   };
   return { host, clock, simulator, can, mqtt, radio, logLines };
 }

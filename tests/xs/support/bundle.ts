@@ -1,7 +1,8 @@
 /** Bundles a portable entry for the bare XS engine: one script, no Node shims, no externals. */
 import { buildSync } from 'esbuild';
 
-export function bundleForXs(entry: string, outfile: string): void {
+/** `define` replaces free identifiers with constants (the bench passes its step count this way). */
+export function bundleForXs(entry: string, outfile: string, define: Record<string, string> = {}): void {
   buildSync({
     entryPoints: [entry],
     outfile,
@@ -12,6 +13,6 @@ export function bundleForXs(entry: string, outfile: string): void {
     mainFields: ['module', 'main'],
     logLevel: 'error',
     // Anything that reaches for Node must fail here or at run time on XS, never be polyfilled.
-    define: {},
+    define,
   });
 }

@@ -1,0 +1,290 @@
+/**
+ * The whole gateway (every module: UART poller, CAN publisher, alerts, history, monitoring,
+ * MQTT, web server with a WebSocket telemetry client, Wi-Fi) against the simulated TinyBMS on a
+ * virtual clock, stepped 100 ms at a time for as long as asked (a day = 864 000 steps). The
+ * engine's meters are booked per category (meter.ts): the step figures are the gateway's own;
+ * the clock, the simulated BMS and the mock ports are reported apart. Every `sampleEvery`
+ * steps the heap is collected first, so that step's slot and chunk allocation is exact and the
+ * live heap is known. Portable: the bench runs it in XS (meters) and on Node (wall time).
+ */
+import type { Host } from '../../../hosts/host';
+import { VirtualCanBus } from '../../../hosts/mocks/can_bus';
+import { MemoryFiles } from '../../../hosts/mocks/memory_files';
+import { MemoryStore } from '../../../hosts/mocks/memory_store';
+import { createSerialLink } from '../../../hosts/mocks/serial_link';
+import { TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
+import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
+import type { HttpHandlers, HttpPort, WebSocketConnection } from '../../../hosts/ports/http';
+import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
+import { createGateway } from '../../../modules/gateway/gateway';
+import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
+import { scenarioCrypto } from '../../xs/scenario/scenario_host';
+import { CategoryMeter, meteredPort, type Category, type EngineMeters, type Tally } from './meter';
+
+const NO_METERS: EngineMeters = { takeComputrons: () => 0, memory: () => undefined, collectGarbage: () => undefined };
+
+export const STEP_MS = 100;
+export const STEPS_PER_DAY = (24 * 3600 * 1000) / STEP_MS;
+
+export interface DayOptions {
+  steps: number;
+  /** Every this many steps: collect garbage first, measure that step's allocation and the live heap. */
+  sampleEvery: number;
+  /** The engine's meters (XS); without them nothing is wrapped and the run is plain (Node timing). */
+  engine?: EngineMeters;
+  /** Lets pending promise jobs run. */
+  flush: () => Promise<void>;
+  /** Wall clock in ms (Node: the latency probe); absent in XS. */
+  wallMs?: () => number;
+}
+
+/** Computrons per step, in buckets of 100, for percentiles without keeping every step. */
+class Histogram {
+  readonly buckets = new Uint32Array(4000);
+  count = 0;
+  max = 0;
+  add(value: number): void {
+    this.count++;
+    if (value > this.max) this.max = value;
+    this.buckets[Math.min(this.buckets.length - 1, Math.floor(value / 100))]++;
+  }
+  percentile(p: number): number {
+    let seen = 0;
+    const wanted = Math.ceil(this.count * p);
+    for (let i = 0; i < this.buckets.length; i++) {
+      seen += this.buckets[i];
+      if (seen >= wanted) return (i + 1) * 100;
+    }
+    return this.max;
+  }
+  summary(): { steps: number; p50: number; p99: number; max: number } {
+    return { steps: this.count, p50: this.percentile(0.5), p99: this.percentile(0.99), max: this.max };
+  }
+}
+
+interface AllocationStats {
+  samples: number;
+  maxSlots: number;
+  maxChunkBytes: number;
+  meanSlots: number;
+  meanChunkBytes: number;
+}
+
+class AllocationTally {
+  samples = 0;
+  maxSlots = 0;
+  maxChunks = 0;
+  sumSlots = 0;
+  sumChunks = 0;
+  add(slots: number, chunks: number): void {
+    this.samples++;
+    this.sumSlots += slots;
+    this.sumChunks += chunks;
+    if (slots > this.maxSlots) this.maxSlots = slots;
+    if (chunks > this.maxChunks) this.maxChunks = chunks;
+  }
+  stats(): AllocationStats {
+    const n = Math.max(1, this.samples);
+    return { samples: this.samples, maxSlots: this.maxSlots, maxChunkBytes: this.maxChunks, meanSlots: Math.round(this.sumSlots / n), meanChunkBytes: Math.round(this.sumChunks / n) };
+  }
+}
+
+export interface DayResult {
+  steps: number;
+  /** Gateway computrons per step that handled a UART answer and sent nothing out (CAN, MQTT, WS). */
+  pollSteps: { steps: number; p50: number; p99: number; max: number };
+  /** Gateway computrons per step with output (1 s CAN cycle, MQTT, WebSocket telemetry). */
+  outputSteps: { steps: number; p50: number; p99: number; max: number };
+  /** Every step, gateway only. */
+  allSteps: { steps: number; p50: number; p99: number; max: number };
+  pollAllocation: AllocationStats;
+  outputAllocation: AllocationStats;
+  /** Whole-run totals per category (computrons, slots, chunk bytes): what was excluded, and how much. */
+  totals: { computrons: Tally; slots: Tally; chunks: Tally };
+  /** Live heap of the gateway (after gc, minus the machine before the gateway existed; history file bytes excluded). */
+  live: { baselineSlots: number; baselineChunkBytes: number; peakSlots: number; peakChunkBytes: number; slotsAfterWarmup: number; slotsAtEnd: number; chunkBytesAfterWarmup: number; chunkBytesAtEnd: number };
+  /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
+  uartToCanMs: number[];
+  counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; polls: number; logLines: number; historyBytes: number };
+}
+
+/** A broker that accepts at once and acknowledges every publish on the next instant, keeping nothing. */
+class BenchBroker implements MqttPort {
+  published = 0;
+  constructor(readonly clock: VirtualClock) {}
+  connect(_options: unknown, handlers: MqttConnectionHandlers): MqttConnection {
+    this.clock.setTimer(0, () => handlers.onConnect());
+    const clock = this.clock;
+    return {
+      publish: (_topic, _payload, _options, settled) => {
+        this.published++;
+        if (settled) clock.setTimer(0, () => settled());
+      },
+      subscribe: () => undefined,
+      close: () => undefined,
+    };
+  }
+}
+
+export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
+  const meter = new CategoryMeter(options.engine ?? NO_METERS);
+  const port = <T extends object>(target: T, inside?: Category): T => (options.engine ? meteredPort(meter, target, inside) : target);
+  const clock = new VirtualClock(0, Date.UTC(2026, 5, 21, 0, 0, 0));
+  const metered = { clock: port(clock, 'clock') };
+  const link = createSerialLink({ clock: metered.clock });
+  const can = new VirtualCanBus({ clock: metered.clock, recordLimit: 20 });
+  const broker = new BenchBroker(metered.clock);
+  const radio = new ScriptedRadio(metered.clock);
+  const files = new MemoryFiles();
+  const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, polls: 0, logLines: 0, historyBytes: 0 };
+  let handlers: HttpHandlers | undefined;
+  const http: HttpPort = {
+    listen: async (listenOptions, given) => {
+      handlers = given;
+      return { port: listenOptions.port, close: async () => undefined };
+    },
+  };
+  const deviceEnd = link.device;
+  const countingDevice = {
+    write: (bytes: Uint8Array) => {
+      counts.answers++;
+      deviceEnd.write(bytes);
+    },
+    onReceive: (callback: (bytes: Uint8Array) => void) => deviceEnd.onReceive(callback),
+    flush: () => deviceEnd.flush?.(),
+  };
+  const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5 });
+  const host: Host = {
+    clock: metered.clock,
+    log: port({ log: () => void counts.logLines++ }),
+    serial: port(link.gateway),
+    can: port(can),
+    store: port(new MemoryStore()),
+    files: port(files),
+    crypto: port(scenarioCrypto()),
+    system: port({
+      platform: 'xs-test' as const,
+      firmwareVersion: '0.1.0-bench',
+      restart: () => undefined,
+      heap: () => ({ freeBytes: 100000, totalBytes: 200000 }),
+      uptimeMs: () => clock.now(),
+    }),
+    mqtt: port(broker),
+    http: port(http),
+    wifi: port(radio),
+  };
+
+  // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
+  const uartToCanMs: number[] = [];
+  const wallMs = options.wallMs;
+  let answerAt = -1;
+  if (wallMs) {
+    link.gateway.onReceive(() => {
+      answerAt = wallMs();
+    });
+    clock.onInstantEnd = () => {
+      if (answerAt < 0) return;
+      uartToCanMs.push(wallMs() - answerAt);
+      answerAt = -1;
+    };
+  }
+
+  meter.switchTo('bms');
+  simulator.start();
+  meter.switchTo('harness');
+  // After the first turn of the job loop: the bundle's top-level code is garbage by then.
+  await options.flush();
+  const [baselineSlots, baselineChunks] = meter.collect();
+  meter.switchTo('gateway');
+  const gateway = createGateway(host, { web: { port: 80, telemetryPeriodMs: 1000 }, mqttBackoffBaseMs: 1000 });
+  gateway.start();
+  const configured = gateway.config.update({ mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' }, wifi: { ssid: 'battery-room', password: 'correct horse' } });
+  meter.switchTo('harness');
+  if (!configured.ok) throw new Error(`bench config refused: ${JSON.stringify(configured.errors)}`);
+
+  const wsConnection: WebSocketConnection = port({
+    send: () => void counts.wsMessages++,
+    bufferedAmount: () => 0,
+    close: () => undefined,
+  });
+  let wsOpen = false;
+  let wifiUp = false;
+
+  const all = new Histogram();
+  const polls = new Histogram();
+  const outputs = new Histogram();
+  const pollAllocation = new AllocationTally();
+  const outputAllocation = new AllocationTally();
+  const warmupSteps = Math.min(36_000, Math.floor(options.steps / 10));
+  const live = { baselineSlots, baselineChunkBytes: baselineChunks, peakSlots: 0, peakChunkBytes: 0, slotsAfterWarmup: 0, slotsAtEnd: 0, chunkBytesAfterWarmup: 0, chunkBytesAtEnd: 0 };
+  const measureLive = (): [number, number] => {
+    const [slots, chunks] = meter.collect();
+    const gatewaySlots = slots - baselineSlots;
+    const gatewayChunks = chunks - baselineChunks - files.usedBytes();
+    if (gatewaySlots > live.peakSlots) live.peakSlots = gatewaySlots;
+    if (gatewayChunks > live.peakChunkBytes) live.peakChunkBytes = gatewayChunks;
+    return [gatewaySlots, gatewayChunks];
+  };
+
+  for (let step = 0; step < options.steps; step++) {
+    const sampled = step > warmupSteps / 10 && step % options.sampleEvery === 0;
+    if (sampled) measureLive();
+    if (step === warmupSteps) [live.slotsAfterWarmup, live.chunkBytesAfterWarmup] = measureLive();
+    const answers = counts.answers;
+    const out = can.transmittedTotal + broker.published + counts.wsMessages;
+    const computrons = meter.computrons.gateway;
+    const slots = meter.slots.gateway;
+    const chunks = meter.chunks.gateway;
+
+    meter.switchTo('clock');
+    clock.advance(STEP_MS);
+    meter.switchTo('gateway');
+    await options.flush();
+    meter.switchTo('harness');
+
+    const used = meter.computrons.gateway - computrons;
+    const output = can.transmittedTotal + broker.published + counts.wsMessages > out;
+    const answered = counts.answers > answers;
+    if (step >= 600) {
+      all.add(used);
+      if (output) outputs.add(used);
+      else if (answered) polls.add(used);
+    }
+    if (sampled && !meter.collectedInside) (output ? outputAllocation : answered ? pollAllocation : undefined)?.add(meter.slots.gateway - slots, meter.chunks.gateway - chunks);
+
+    if (!wifiUp && radio.calls.some((c) => c.call === 'connectStation')) {
+      meter.switchTo('host');
+      radio.reportConnected('192.168.1.50');
+      meter.switchTo('harness');
+      wifiUp = true;
+    }
+    if (!wsOpen && handlers) {
+      meter.switchTo('gateway');
+      handlers.websocket({ method: 'GET', url: '/ws/telemetry', headers: { host: 'gateway' }, remoteAddress: '10.0.0.2' })?.open(wsConnection);
+      meter.switchTo('harness');
+      wsOpen = true;
+    }
+  }
+  [live.slotsAtEnd, live.chunkBytesAtEnd] = measureLive();
+  counts.canFrames = can.transmittedTotal;
+  counts.mqttMessages = broker.published;
+  counts.polls = counts.answers;
+  counts.historyBytes = files.usedBytes();
+  meter.switchTo('gateway');
+  gateway.stop();
+  meter.switchTo('bms');
+  simulator.stop();
+  meter.switchTo('harness');
+  return {
+    steps: options.steps,
+    pollSteps: polls.summary(),
+    outputSteps: outputs.summary(),
+    allSteps: all.summary(),
+    pollAllocation: pollAllocation.stats(),
+    outputAllocation: outputAllocation.stats(),
+    totals: meter.snapshot(),
+    live,
+    uartToCanMs,
+    counts,
+  };
+}

@@ -22,8 +22,10 @@ async function screenshotsAtBothSizes(page: Page, name: string): Promise<void> {
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // Layout settles after a resize (charts and bars follow their containers): allow it a moment.
+    const overflow = await eventually(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), (px) => px <= 0, 3000).catch(() =>
+      page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    );
     expect({ page: name, size: size.name, overflowPx: Math.max(0, overflow) }).toEqual({ page: name, size: size.name, overflowPx: 0 });
     await page.screenshot({ path: outputPath(`${name}-${size.width}x${size.height}.png`), fullPage: true });
   }
@@ -43,7 +45,8 @@ describe('diagnostics page', () => {
     const groups = await page.locator('[data-testid^="module-"]').count();
     expect(groups).toBeGreaterThanOrEqual(4);
     const uart = page.getByTestId('module-uart_bms');
-    await uart.locator('summary').click();
+    // Groups with problem counters open by themselves; open this one either way.
+    await uart.evaluate((details) => ((details as HTMLDetailsElement).open = true));
     const labels = await uart.locator('dt').allInnerTexts();
     expect(labels.some((l) => l.includes('_'))).toBe(false);
     expect((await uart.locator('dd').allInnerTexts()).some((v) => / ms$| s$|min/.test(v))).toBe(true);

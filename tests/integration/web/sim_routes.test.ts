@@ -83,3 +83,15 @@ describe('/api/sim routes over HTTP', () => {
     expect(gw.simulator.activeFaults()).toEqual([]);
   });
 });
+
+describe('fault kind catalogue for the panel', () => {
+  it('describes known parameters and still offers kinds with parameters it does not know', async () => {
+    const { faultKindCatalogue } = await import('../../../hosts/node/sim_fault_kinds');
+    const [known, unknown] = faultKindCatalogue([
+      { kind: 'cell_overvoltage', description: 'high cell', parameters: ['cell', 'voltageMv', 'durationS'] },
+      { kind: 'brand_new_fault', description: 'added later', parameters: ['wobbleHz', 'durationS'] },
+    ]);
+    expect(known).toMatchObject({ label: 'Cell overvoltage', described: true, parameters: [{ name: 'cell', required: true }, { name: 'voltage_mv', unit: 'mV' }, { name: 'duration_s' }] });
+    expect(unknown).toMatchObject({ kind: 'brand_new_fault', described: false, parameters: [{ name: 'wobble_hz', label: 'Wobble hz', kind: 'number' }, { name: 'duration_s' }] });
+  });
+});

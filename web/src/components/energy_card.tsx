@@ -33,7 +33,7 @@ export function EnergyCard(props: { timeLeftS?: number; currentA?: number; stale
   const lastDays = (e?.days ?? []).slice(-7);
   const peak = Math.max(1, ...lastDays.map((d) => Math.max(d.charged_wh, d.discharged_wh)));
   return (
-    <Card title="Energy" testId="energy-card">
+    <Card title="Energy" class="energy" testId="energy-card">
       <div class={`stats ${props.stale ? 'is-stale' : ''}`}>
         <Stat label="Time to go" value={timeToGo(props.timeLeftS, props.currentA)} hint="The BMS's estimate at the present current" testId="time-to-go" />
         <Stat label="Today in / out" value={`${kwh(e?.today.charged_wh)} / ${kwh(e?.today.discharged_wh)}`} testId="energy-today" />

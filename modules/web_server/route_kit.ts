@@ -29,6 +29,8 @@ export interface RouteKit {
   energyLedger?: EnergyLedger;
   /** The "does the GX see the battery?" facts. */
   gx?: GxView;
+  /** Optional parts this gateway has (the UI shows their pages): filled once the router is built. */
+  features: { simulator: boolean };
 }
 
 /** The service, or a 503 saying it is not available on this gateway (yet). */

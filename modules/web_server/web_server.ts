@@ -123,6 +123,7 @@ export class WebServer implements GatewayModule {
       restartDelayMs: options.restartDelayMs ?? 500,
       energyLedger: this.#ledger,
       gx: this.#gx,
+      features: { simulator: false },
     };
     const router = new Router([
       statusRoutes(kit),
@@ -134,6 +135,8 @@ export class WebServer implements GatewayModule {
       sessionRoutes({ tickets: this.#tickets, hub: this.#hub, authenticator, csrf, audit: kit.audit }),
       ...(options.extraRoutes ?? []),
     ]);
+    // The simulator's routes come from the host (Node, mcsim): the UI offers its panel only then.
+    kit.features.simulator = router.match('GET', '/api/sim/status').kind === 'found';
     this.#pipeline = new RequestPipeline({
       router,
       authenticator,

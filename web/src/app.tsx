@@ -15,8 +15,8 @@ import { CanMonitorPage, UartMonitorPage } from './pages/monitors';
 import { OtaPage } from './pages/ota';
 import { RegistersPage } from './pages/registers/page';
 import { activeAlerts } from './state/alerts';
-import { battery, isStale } from './state/live';
-import { currentPage, optionalPages, PAGES, type PageId } from './state/router';
+import { battery, isStale, status } from './state/live';
+import { currentPage, PAGES, type PageId } from './state/router';
 import { SimulatorPage } from './pages/simulator';
 import { useStore } from './state/store';
 import { cycleTheme, themeChoice } from './state/theme';
@@ -74,13 +74,15 @@ function Header() {
 
 function Nav(props: { page: PageId }) {
   const alerts = useStore(activeAlerts);
-  const optional = useStore(optionalPages);
+  const gateway = useStore(status);
+  // Offered where the host serves the simulator (/api/status features).
+  const simulator = (gateway?.features as { simulator?: boolean } | undefined)?.simulator === true;
   // On a phone the nav is one scrolling row: keep the current page's link in view.
   useEffect(() => document.querySelector('.sidenav a.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }), [props.page]);
   const unacknowledged = (alerts ?? []).filter((a) => !a.acknowledged).length;
   return (
     <nav class="sidenav" aria-label="Pages">
-      {PAGES.filter((p) => p.id !== 'simulator' || optional.simulator === true).map((p) => (
+      {PAGES.filter((p) => p.id !== 'simulator' || simulator).map((p) => (
         <a key={p.id} href={`#/${p.id}`} class={p.id === props.page ? 'active' : ''} aria-current={p.id === props.page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
           {p.title}
           {p.id === 'alerts' && unacknowledged > 0 && (

@@ -5,12 +5,11 @@ import { render } from 'preact';
 import { App } from './app';
 import { startAlerts } from './state/alerts';
 import { startLiveData } from './state/live';
-import { initRouter, probeOptionalPages } from './state/router';
+import { initRouter } from './state/router';
 import { initTheme } from './state/theme';
 
 initTheme();
 initRouter();
-void probeOptionalPages();
 startLiveData();
 startAlerts();
 render(<App />, document.getElementById('app')!);

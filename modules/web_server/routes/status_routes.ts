@@ -67,6 +67,7 @@ export function statusRoutes(kit: RouteKit): RouteTable {
           storage_faults: alerts ? alerts.filter((a) => a.code === 'STORAGE_FAULT' && (a as { active?: boolean }).active !== false).map((a) => a.message) : [],
           // The UI's banner; /metrics has it too (web_default_password).
           security: { default_password: services.config.usesDefaultPassword?.() ?? false },
+          features: kit.features,
           ota: services.ota?.status?.() ?? null,
         });
       },

@@ -24,17 +24,6 @@ function fromHash(): PageId {
 
 export const currentPage = createStore<PageId>(fromHash());
 
-/** Pages only some gateways have: the simulator panel exists where /api/sim/status answers. */
-export const optionalPages = createStore<Partial<Record<PageId, boolean>>>({});
-
-export async function probeOptionalPages(): Promise<void> {
-  try {
-    const answer = await fetch('/api/sim/status', { headers: { Accept: 'application/json' } });
-    optionalPages.update((pages) => ({ ...pages, simulator: answer.ok }));
-  } catch {
-    optionalPages.update((pages) => ({ ...pages, simulator: false }));
-  }
-}
 
 export function initRouter(): void {
   addEventListener('hashchange', () => currentPage.set(fromHash()));

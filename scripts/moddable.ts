@@ -3,7 +3,7 @@
  * not there (CI never has it; nothing in `npm test` depends on it).
  *
  *   npm run build:esp32 [-- --debug] [-- --flash] [-- --port=/dev/ttyACM0] [-- key=value …]
- *   npm run sim:mcsim   [-- --release] [-- --no-launch]
+ *   npm run sim:mcsim   [-- --release] [-- --no-launch] [-- --xsbug-log]
  *   npx tsx scripts/moddable.ts check          resolve the ESP32 manifest only (no ESP-IDF needed)
  *   npx tsx scripts/moddable.ts check-native   every #include of hosts/esp32/**\/*.c against
  *                                              mcconfig's include list (IDF_PATH and MODDABLE set)
@@ -35,7 +35,7 @@ export interface Plan {
   /** Folder mcconfig writes to; created before it runs. */
   outputDir: string;
   /** The simulator app to open in mcsim once built (sim without --no-launch). */
-  launch?: { command: string; args: string[] };
+  launch?: { command: string; args: string[]; cwd?: string };
   /** A lower-case link to the board folder to create first: [link, target]. */
   boardLink?: [string, string];
 }
@@ -128,8 +128,12 @@ export function planBuild(target: Target, options: string[], env: NodeJS.Process
   if (!existsSync(moddable)) throw new SetupError(`MODDABLE points to ${moddable}, which does not exist.\n${SDK_MISSING}`);
   const flags = options.filter((o) => o.startsWith('--'));
   const passThrough = options.filter((o) => !o.startsWith('--'));
-  const unknown = flags.filter((f) => !['--debug', '--release', '--flash', '--no-launch', '--allow-dev-ota-key'].includes(f) && !f.startsWith('--port='));
-  if (unknown.length > 0) throw new SetupError(`unknown option ${unknown.join(', ')} (known: --debug, --release, --flash, --port=<serial port>, --no-launch, --allow-dev-ota-key)`);
+  const unknown = flags.filter((f) => !['--debug', '--release', '--flash', '--no-launch', '--allow-dev-ota-key', '--xsbug-log'].includes(f) && !f.startsWith('--port='));
+  if (unknown.length > 0) throw new SetupError(`unknown option ${unknown.join(', ')} (known: --debug, --release, --flash, --port=<serial port>, --no-launch, --allow-dev-ota-key, --xsbug-log)`);
+  // Debug builds talk to a debugger on port 5002; xsbug-log (the SDK's tools/xsbug-log) prints what they trace without the xsbug app.
+  const xsbugLog = flags.includes('--xsbug-log');
+  if (xsbugLog && (flags.includes('--release') || (target === 'esp32' && !flags.includes('--debug')))) throw new SetupError('--xsbug-log needs a debug build (sim: the default; esp32: add --debug)');
+  const debugFlag = xsbugLog ? '-dl' : '-d';
   const port = flags.find((f) => f.startsWith('--port='))?.slice('--port='.length);
   const extraEnv: Record<string, string> = {
     PATH: [join(REPO_ROOT, 'node_modules', '.bin'), env.PATH ?? ''].join(delimiter),
@@ -141,16 +145,19 @@ export function planBuild(target: Target, options: string[], env: NodeJS.Process
   if (target === 'sim') {
     const debug = !flags.includes('--release');
     const simPlatform = simulatorPlatform(platform);
-    if (debug) args.push('-d');
+    if (debug) args.push(debugFlag);
     args.push('-m', '-t', 'build', '-p', simPlatform);
     if (!flags.includes('--no-launch')) {
       const library = simPlatform === 'win' ? 'mc.dll' : 'mc.so';
-      launch = { command: 'mcsim', args: [join(outputDir, 'bin', simPlatform, 'mc', debug ? 'debug' : 'release', APP_NAME, library)] };
+      const app = join(outputDir, 'bin', simPlatform, 'mc', debug ? 'debug' : 'release', APP_NAME, library);
+      launch = xsbugLog
+        ? { command: process.execPath, args: [join(moddable, 'tools', 'xsbug-log', 'xsbug-log.js'), 'mcsim', app], cwd: join(moddable, 'tools', 'xsbug-log') }
+        : { command: 'mcsim', args: [app] };
     }
   } else {
     if (target === 'esp32' && !env.IDF_PATH) throw new SetupError(IDF_MISSING);
     if (target === 'esp32' && !flags.includes('--debug') && !flags.includes('--allow-dev-ota-key')) refuseDevelopmentOtaKey();
-    if (flags.includes('--debug')) args.push('-d');
+    if (flags.includes('--debug')) args.push(debugFlag);
     // check: mcconfig only resolves the manifests and writes the makefile (no make, no ESP-IDF).
     if (target === 'esp32') args.push('-m', ...(flags.includes('--flash') ? [] : ['-t', 'build']));
     const board = reachableBoardDir(BOARD_DIR);
@@ -204,7 +211,7 @@ async function main(): Promise<number> {
   // mcsim copies the app library into this folder and fails when it is missing.
   mkdirSync(join(homedir(), '.config', 'tech.moddable.mcsim'), { recursive: true });
   console.log(`> ${plan.launch.command} ${plan.launch.args.join(' ')}   (trace output below; a debug build also talks to xsbug or xsbug-log on port 5002)`);
-  const sim = spawn(plan.launch.command, plan.launch.args, { stdio: 'inherit', env: { ...process.env, ...plan.env } });
+  const sim = spawn(plan.launch.command, plan.launch.args, { stdio: 'inherit', cwd: plan.launch.cwd, env: { ...process.env, ...plan.env } });
   return new Promise((done) => {
     sim.on('error', (error) => {
       console.error(`could not start mcsim (${error.message}); is $MODDABLE/build/bin/<platform>/release on PATH?`);

@@ -11,6 +11,7 @@
 import { createHash, createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IMAGE_HEAD_BYTES, imageSecurityVersion } from '../modules/ota_update/image_version';
 
 export const DEFAULT_KEY_FILE = join('.data', 'ota-keys', 'ota-private.pem');
 
@@ -109,6 +110,23 @@ function parseArguments(argv: string[]): { image: string; key: string; out?: str
   return { image, key, out };
 }
 
+/**
+ * The anti-rollback security version the gateway will read from the signed image
+ * (esp_app_desc_t.secure_version, set by CONFIG_BOOTLOADER_APP_SECURE_VERSION): a gateway whose
+ * confirmed firmware has a higher one refuses this image.
+ */
+function securityLine(imagePath: string): string {
+  const head = new Uint8Array(IMAGE_HEAD_BYTES);
+  const fd = openSync(imagePath, 'r');
+  let got: number;
+  try {
+    got = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return `security version ${imageSecurityVersion(head.subarray(0, got))}`;
+}
+
 export function main(argv: string[]): number {
   try {
     const options = parseArguments(argv);
@@ -119,7 +137,7 @@ export function main(argv: string[]): number {
       throw new SigningError(`cannot read the private key ${options.key} (make one with certs/make-ota-keys.sh, or pass --key)`);
     }
     const signed = signFile(options.image, pem, options.out);
-    console.log(`${signed.out}: ${signed.algorithm}, ${signed.signature.length} bytes, image sha256 ${signed.sha256}`);
+    console.log(`${signed.out}: ${signed.algorithm}, ${signed.signature.length} bytes, image sha256 ${signed.sha256}, ${securityLine(options.image)}`);
     return 0;
   } catch (error) {
     console.error(`sign: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,6 @@
 /**
- * The ESP32-S3 host: every port on real hardware or the SDK — UART 1 on GPIO 37/36, TWAI on
+ * The ESP32-S3 host: every port on real hardware or the SDK — UART 1 on GPIO 37/36 (and UART 2
+ * on GPIO 17/18 for a second pack when config.gateway.uart2.enabled), TWAI on
  * GPIO 5/4, Preference (NVS) behind the chunked store, LittleFS, the ECMA-419 HTTP server with
  * WebSockets, the SDK MQTT client, Wi-Fi, SNTP, FFI heap figures, OTA to the next slot.
  * Pins and rates come from mc/config (manifest.json), checked at boot.
@@ -17,6 +18,7 @@ import { watchBootButton } from './recovery_button';
 import { readHostSettings } from './moddable/settings';
 import { syncWallClock } from './moddable/sntp';
 import { SdkWifiRadio } from './moddable/wifi_radio';
+import { createXsHeapReader } from './moddable/xs_heap';
 import { Esp32Ota } from './ota';
 import { Esp32Serial } from './serial';
 import { createEsp32System, hardwareRandom } from './system';
@@ -51,14 +53,17 @@ export const createPlatformHost: PlatformHostFactory = () => {
   wifi.onEvent((event) => {
     if (event.type === 'connected') syncWallClock(settings.sntpHost, log);
   });
-  const system = createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'));
+  const { bootProblems, ...ports } = createSdkPorts(settings, config.file.root, base);
+  const system = { ...createEsp32System(natives, clock, settings.firmwareVersion, () => log.log('warn', 'host', 'restarting'), createXsHeapReader()), bootReport: () => ({ problems: bootProblems, notes: [] }) };
 
   const host: Host = {
     clock,
     log,
     serial: new Esp32Serial(settings.uart, report('UART receiver threw')),
+    // Pack 2 of a bank on UART2 when the board config enables it (at most two packs on the S3).
+    extraSerials: settings.uart2 ? [new Esp32Serial(settings.uart2, report('UART2 receiver threw'))] : undefined,
     can: new TwaiCanPort({ clock, log, ...settings.can, onError: report('CAN receiver threw') }),
-    ...createSdkPorts(settings, config.file.root, base),
+    ...ports,
     crypto: createSdkCrypto(hardwareRandom(natives)),
     system,
     wifi,

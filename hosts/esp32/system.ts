@@ -1,9 +1,9 @@
 /** SystemPort on the ESP32: heap figures and restart through FFI (ESP-IDF calls, release builds too). */
 import FFI from 'mc/ffi';
 import type { ClockPort } from '../ports/clock';
-import type { HeapFigures, SystemPort } from '../ports/system';
+import type { HeapFigures, SystemPort, XsHeapFigures } from '../ports/system';
 
-export function createEsp32System(natives: FFI, clock: ClockPort, firmwareVersion: string, beforeRestart: () => void): SystemPort {
+export function createEsp32System(natives: FFI, clock: ClockPort, firmwareVersion: string, beforeRestart: () => void, xsHeap: () => XsHeapFigures | undefined): SystemPort {
   return {
     platform: 'esp32',
     firmwareVersion,
@@ -12,7 +12,7 @@ export function createEsp32System(natives: FFI, clock: ClockPort, firmwareVersio
       natives.gw_restart();
     },
     heap(): HeapFigures {
-      return { freeBytes: natives.gw_heap_free(), totalBytes: natives.gw_heap_total(), minimumFreeBytes: natives.gw_heap_minimum_free() };
+      return { freeBytes: natives.gw_heap_free(), totalBytes: natives.gw_heap_total(), minimumFreeBytes: natives.gw_heap_minimum_free(), xs: xsHeap() };
     },
     uptimeMs: () => clock.now(),
   };

@@ -20,7 +20,7 @@ export interface VirtualCanBusOptions {
   frameIntervalMs?: number;
   /** Bus-off recovery: 128 × 11 recessive bits ≈ 2.8 ms at 500 kbit/s. */
   recoveryMs?: number;
-  /** Recorded frames kept (oldest dropped first) so long simulations stay bounded. */
+  /** Recorded frames kept in a ring (oldest overwritten) so long simulations stay bounded (default 1000). */
   recordLimit?: number;
 }
 
@@ -32,9 +32,11 @@ export class VirtualCanBus implements CanPort {
   #depth: number;
   #frameMs: number;
   #recoveryMs: number;
-  #recordLimit: number;
   #queue: CanFrame[] = [];
-  #sent: SentFrame[] = [];
+  /** Ring of the last recorded frames: no Array.shift() per frame, no growth. */
+  #ring: (SentFrame | undefined)[];
+  #ringStart = 0;
+  #ringCount = 0;
   #receivers: ((frame: CanFrame) => void)[] = [];
   #state: CanBusState = 'running';
   #tec = 0;
@@ -51,7 +53,9 @@ export class VirtualCanBus implements CanPort {
     this.#depth = options.txQueueDepth ?? 10;
     this.#frameMs = options.frameIntervalMs ?? 1;
     this.#recoveryMs = options.recoveryMs ?? 3;
-    this.#recordLimit = options.recordLimit ?? 10000;
+    const limit = options.recordLimit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`recordLimit must be a whole number >= 1, got ${limit}`);
+    this.#ring = new Array<SentFrame | undefined>(limit).fill(undefined);
   }
 
   send(frame: CanFrame): CanSendResult {
@@ -117,14 +121,29 @@ export class VirtualCanBus implements CanPort {
 
   /** Frames put on the wire so far, oldest first (bounded by `recordLimit`). */
   get sent(): readonly SentFrame[] {
-    return this.#sent;
+    const out: SentFrame[] = [];
+    for (let i = 0; i < this.#ringCount; i++) out.push(this.#ring[(this.#ringStart + i) % this.#ring.length] as SentFrame);
+    return out;
   }
 
   /** Returns and forgets the recorded frames. */
   takeSent(): SentFrame[] {
-    const out = this.#sent;
-    this.#sent = [];
+    const out = this.sent as SentFrame[];
+    this.#ring.fill(undefined);
+    this.#ringStart = 0;
+    this.#ringCount = 0;
     return out;
+  }
+
+  #record(frame: SentFrame): void {
+    const capacity = this.#ring.length;
+    if (this.#ringCount < capacity) {
+      this.#ring[(this.#ringStart + this.#ringCount) % capacity] = frame;
+      this.#ringCount++;
+    } else {
+      this.#ring[this.#ringStart] = frame;
+      this.#ringStart = (this.#ringStart + 1) % capacity;
+    }
   }
 
   get queueLength(): number {
@@ -148,8 +167,7 @@ export class VirtualCanBus implements CanPort {
       const frame = this.#queue.shift();
       if (frame) {
         this.transmittedTotal++;
-        this.#sent.push({ id: frame.id, data: frame.data, timestamp_ms: this.#clock.now() });
-        if (this.#sent.length > this.#recordLimit) this.#sent.shift();
+        this.#record({ id: frame.id, data: frame.data, timestamp_ms: this.#clock.now() });
         // A successful transmission lowers the error counter by one (ISO 11898).
         if (this.#tec > 0) this.#tec--;
         if (this.#state === 'error_passive' && this.#tec < 128) this.#state = 'running';

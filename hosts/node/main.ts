@@ -43,7 +43,9 @@ async function main(): Promise<void> {
     port: settings.port,
     logLevel: settings.logLevel,
     webDir: WEB_BUILD_DIR,
-    ota: {}, // signed updates against certs/ota-public.pem (certs/README.md)
+    // Signed updates against certs/ota-public.pem (certs/README.md); OTA_ALLOW_DOWNGRADE=1 enables the
+    // development-only anti-rollback override (an authenticated upload with ?allow_downgrade=1).
+    ota: { developmentOverride: process.env.OTA_ALLOW_DOWNGRADE === '1' },
     restart: () => console.log('(simulated restart requested: the Node host keeps running)'),
   };
   const serialPath = settings.serialPorts?.[0];

@@ -16,13 +16,12 @@ import type { LogLevel, LogPort } from '../ports/log';
 import type { MqttPort } from '../ports/mqtt';
 import type { OtaPort } from '../ports/ota';
 import type { SerialPort } from '../ports/serial';
-import type { FileStore } from '../ports/files';
-import type { KeyValueStore } from '../ports/store';
+import { openOrRefuse, refusingFiles, refusingStore } from '../refusing_ports';
 import type { WifiPort } from '../ports/wifi';
 import { NodeClock } from './clock';
 import { createNodeCrypto } from './crypto';
-import { FileStoreError, FolderFileStore } from './file_store';
-import { FileKeyValueStore, StoreWriteError } from './kv_store';
+import { FolderFileStore } from './file_store';
+import { FileKeyValueStore } from './kv_store';
 import { ConsoleLog } from './log';
 import { createNodeSystem } from './system';
 
@@ -69,6 +68,7 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     (problem) => refusingStore(problem),
     `the settings folder ${storeDir} cannot be used`,
     'configuration and counters are not saved',
+    FIX,
     problems,
   );
   const files = openOrRefuse(
@@ -76,6 +76,7 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     (problem) => refusingFiles(problem),
     `the history folder ${filesDir} cannot be used`,
     'history and the event journal are not written',
+    FIX,
     problems,
   );
   for (const problem of problems) log.log('error', 'host', problem);
@@ -100,28 +101,3 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
 }
 
 const FIX = 'remove whatever is in its place or make it a writable folder (DATA_DIR), then restart';
-
-/** The port, or a refusing stand-in plus a problem that names the path, the effect and the fix. */
-function openOrRefuse<T>(open: () => T, refuse: (problem: string) => T, what: string, effect: string, problems: string[]): T {
-  try {
-    return open();
-  } catch (error) {
-    const problem = `${what} (${(error as Error).message}): ${effect}; ${FIX}`;
-    problems.push(problem);
-    return refuse(problem);
-  }
-}
-
-function refusingStore(problem: string): KeyValueStore {
-  const refuse = (): never => {
-    throw new StoreWriteError(problem);
-  };
-  return { get: refuse, put: refuse, delete: refuse };
-}
-
-function refusingFiles(problem: string): FileStore {
-  const refuse = (): never => {
-    throw new FileStoreError(problem, 'EUNAVAILABLE');
-  };
-  return { append: refuse, read: refuse, readRange: refuse, size: refuse, list: refuse, delete: refuse, freeBytes: () => undefined };
-}

@@ -7,12 +7,12 @@
  * pack's simulator; mode and speed apply to every pack; status shows pack 1 plus `packs`.
  */
 import type { TinyBmsSimulator } from '../mocks/tinybms/index';
-import { FAULT_CATALOG, MODES } from '../mocks/tinybms/index';
+import { MODES } from '../mocks/tinybms/index';
 import { MAX_SPEED } from '../mocks/tinybms/simulator';
 import { boolean, integerIn, objectOf, oneOf, optional, validateBody } from '../../modules/web_server/body_schema';
 import { ApiError, json } from '../../modules/web_server/responses';
 import type { RouteTable } from '../../modules/web_server/router';
-import { camelKeys, snakeCase, snakeKeys } from '../../modules/util/case_keys';
+import { camelKeys, snakeKeys } from '../../modules/util/case_keys';
 import { faultKindCatalogue } from './sim_fault_kinds';
 
 export type SimulationControl = Pick<TinyBmsSimulator, 'snapshot' | 'setMode' | 'setSpeed' | 'injectFault' | 'clearFaults'>;
@@ -80,13 +80,6 @@ export function simulationRoutes(controlOrPacks: SimulationControl | readonly Si
         if (keys.length !== 1 || keys[0] !== 'speed') throw new ApiError(400, 'invalid_request', 'send { "speed": <model seconds per second> }', { field: 'speed' });
         return settle(control.setSpeed(request?.speed as number), 'invalid_speed', control);
       },
-    },
-    // The injectable fault kinds (one list, FAULT_CATALOG) with what each does, and the active faults.
-    {
-      method: 'GET',
-      path: '/api/sim/faults',
-      access: 'open',
-      handle: () => json(200, snakeKeys({ kinds: FAULT_CATALOG.map((k) => ({ ...k, parameters: k.parameters.map(snakeCase) })), active: control.snapshot().faults })),
     },
     {
       method: 'POST',

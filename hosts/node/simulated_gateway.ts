@@ -9,7 +9,7 @@ import type { ClockPort, TimerHandle } from '../ports/clock';
 import type { LogLevel, LogPort } from '../ports/log';
 import type { SerialPort } from '../ports/serial';
 import type { RouteTable } from '../../modules/web_server/router';
-import { createGateway, type Gateway } from '../../modules/gateway/gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../../modules/gateway/gateway';
 import { VirtualCanBus } from '../mocks/can_bus';
 import { createSerialLink } from '../mocks/serial_link';
 import { TinyBmsSimulator, type SimMode } from '../mocks/tinybms/index';
@@ -40,7 +40,9 @@ export interface SimulatedGatewayOptions {
    * Firmware updates: slots under <dataDir>/ota, images checked against `publicKeyPem` (default
    * certs/ota-public.pem). Without it the gateway has no OTA (the UI says updates are unavailable).
    */
-  ota?: { publicKeyPem?: string };
+  ota?: { publicKeyPem?: string; developmentOverride?: boolean };
+  /** Energy counter save policy (the crash campaign shortens it). */
+  energySave?: GatewayOptions['energySave'];
 }
 
 export interface SimulatedGateway {
@@ -158,6 +160,8 @@ export function assembleNodeGateway(
     logLevel: () => options.logLevel ?? 'info',
     web: { port: options.port, assets, extraRoutes: link.extraRoutes?.(host), telemetryPeriodMs: options.telemetryPeriodMs },
     otaPublicKeyPem: options.ota ? (options.ota.publicKeyPem ?? defaultOtaKey()) : undefined,
+    otaDevelopmentOverride: options.ota?.developmentOverride,
+    energySave: options.energySave,
   });
   let keepAlive: TimerHandle | undefined;
 

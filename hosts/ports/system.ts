@@ -1,7 +1,17 @@
+/** The XS machine's own heaps (Moddable hosts, from the SDK's Instrumentation; absent in release builds). */
+export interface XsHeapFigures {
+  slot_heap_used_bytes: number;
+  chunk_heap_used_bytes: number;
+  keys_used: number;
+  modules_loaded: number;
+  garbage_collections: number;
+}
+
 export interface HeapFigures {
   freeBytes: number;
   totalBytes: number;
   minimumFreeBytes?: number;
+  xs?: XsHeapFigures;
 }
 
 export interface SystemPort {

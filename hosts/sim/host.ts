@@ -17,6 +17,7 @@ import { createSdkCrypto } from '../esp32/moddable/crypto';
 import type { PlatformHostFactory } from '../esp32/moddable/platform';
 import { readHostSettings } from '../esp32/moddable/settings';
 import { SdkWifiRadio } from '../esp32/moddable/wifi_radio';
+import { createXsHeapReader } from '../esp32/moddable/xs_heap';
 import { simulationRoutes } from '../node/sim_routes';
 import { readSimulatorSettings } from './sim_settings';
 import { createSimSystem, osRandom } from './system';
@@ -31,20 +32,22 @@ export const createPlatformHost: PlatformHostFactory = () => {
   const link = createSerialLink({ clock, baud: settings.uart.baud });
   const bms = new TinyBmsSimulator({ clock, serial: link.device, mode: sim.mode, seed: sim.seed });
   bms.start();
-  const can = new VirtualCanBus({ clock });
+  // The last 256 frames are all anyone looks at here; a ring keeps the XS heap flat for days.
+  const can = new VirtualCanBus({ clock, recordLimit: 256 });
   // A GX on the bus: its keep-alive frame once a second (victron-can.md §2).
   clock.setInterval(1000, () => can.injectKeepAlive());
 
   const random = osRandom(new FFI());
   if (!random) log.log('error', 'host', 'the OS random source failed: password changes and logins are unavailable in this simulator');
+  const { bootProblems, ...ports } = createSdkPorts(settings, config.file.root, base);
   const host: Host = {
     clock,
     log,
     serial: link.gateway,
     can,
-    ...createSdkPorts(settings, config.file.root, base),
+    ...ports,
     crypto: random ? createSdkCrypto(random) : undefined,
-    system: createSimSystem(clock, settings.firmwareVersion, log),
+    system: { ...createSimSystem(clock, settings.firmwareVersion, log, createXsHeapReader()), bootReport: () => ({ problems: bootProblems, notes: [] }) },
     wifi: new SdkWifiRadio({ clock }),
   };
   return { host, settings, webRoutes: [simulationRoutes(bms)] };

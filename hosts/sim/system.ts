@@ -1,15 +1,15 @@
 /** SystemPort and random source for the simulator: no device heap and no reboot in a desktop app. */
 import type { ClockPort } from '../ports/clock';
 import type { LogPort } from '../ports/log';
-import type { SystemPort } from '../ports/system';
+import type { SystemPort, XsHeapFigures } from '../ports/system';
 
-export function createSimSystem(clock: ClockPort, firmwareVersion: string, log: LogPort): SystemPort {
+export function createSimSystem(clock: ClockPort, firmwareVersion: string, log: LogPort, xsHeap: () => XsHeapFigures | undefined = () => undefined): SystemPort {
   return {
     platform: 'sim',
     firmwareVersion,
     restart: () => log.log('warn', 'host', 'restart requested: the simulator keeps running (restart mcsim by hand)'),
-    // mcsim has no device heap to report; the XS heaps show in xsbug.
-    heap: () => ({ freeBytes: 0, totalBytes: 0 }),
+    // mcsim has no device heap to report; the XS heaps come from Instrumentation (debug builds).
+    heap: () => ({ freeBytes: 0, totalBytes: 0, xs: xsHeap() }),
     uptimeMs: () => clock.now(),
   };
 }

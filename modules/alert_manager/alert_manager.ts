@@ -14,7 +14,7 @@ import { Condition } from './condition';
 import { EventLog, type SystemEvent, type SystemEventType } from './event_log';
 import { AlertJournal } from './journal';
 import type { StorageArea } from '../event_bus/events';
-import { MEASURED_ALERT_CODES, type MeasuredAlertCode, readLimit } from './limits';
+import { LIMIT_BACK_INSIDE, LIMIT_BEYOND, LIMIT_UNKNOWN, limitMessage, limitPosition, MEASURED_ALERT_CODES, type MeasuredAlertCode } from './limits';
 
 type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED'>;
 
@@ -68,6 +68,9 @@ export class AlertManager implements GatewayModule {
       bus.subscribe('bms.data', (data) => this.#onData(data)),
       bus.subscribe('bms.link', ({ online, reason }) =>
         this.#record(online ? 'info' : 'warning', 'bms_link', `BMS link ${online ? 'up' : 'down'}: ${reason}`)),
+      // Several packs: each pack's link in the event log, named by its pack number.
+      bus.subscribe('bms.pack_link', ({ pack, online, reason }) =>
+        this.#record(online ? 'info' : 'warning', 'bms_link', `BMS pack ${pack} link ${online ? 'up' : 'down'}: ${reason}`)),
       bus.subscribe('mqtt.connected', ({ broker }) => this.#linkUp('MQTT_DISCONNECTED', 'mqtt_connected', `MQTT connected to ${broker}`)),
       bus.subscribe('mqtt.disconnected', ({ reason }) => this.#linkDown('MQTT_DISCONNECTED', 'mqtt_disconnected', reason)),
       bus.subscribe('wifi.connected', ({ ssid, ip }) => this.#linkUp('WIFI_DISCONNECTED', 'wifi_connected', `Wi-Fi connected to "${ssid}" as ${ip}`)),
@@ -227,16 +230,20 @@ export class AlertManager implements GatewayModule {
     if (this.#commLost.set(false) === 'clear') this.#clear('BMS_COMM_LOST', `Valid BMS data again after ${seconds(silentFor)}`);
 
     const thresholds = this.#ctx.config().alerts;
-    for (const [code, condition] of this.#measured) {
-      const reading = readLimit(code, data, thresholds);
-      if (!reading) {
+    // Index loop and bit positions: this runs on every poll and allocates nothing unless an alert changes.
+    for (let i = 0; i < MEASURED_ALERT_CODES.length; i++) {
+      const code = MEASURED_ALERT_CODES[i];
+      const condition = this.#measured.get(code)!;
+      const position = limitPosition(code, data, thresholds);
+      if (position === LIMIT_UNKNOWN) {
         condition.resetPending();
         continue;
       }
-      const change = condition.observe(now, reading.beyond, reading.backInside, thresholds.min_duration_ms);
-      if (change === 'raise') this.#raise(code, reading.message);
-      else if (change === 'clear') this.#clear(code, reading.clearMessage);
-      else if (condition.active && reading.beyond) this.#active.touch(code, this.#ctx.host.clock.wallTime());
+      const beyond = (position & LIMIT_BEYOND) !== 0;
+      const change = condition.observe(now, beyond, (position & LIMIT_BACK_INSIDE) !== 0, thresholds.min_duration_ms);
+      if (change === 'raise') this.#raise(code, limitMessage(code, data, thresholds));
+      else if (change === 'clear') this.#clear(code, limitMessage(code, data, thresholds, true));
+      else if (condition.active && beyond) this.#active.touch(code, this.#ctx.host.clock.wallTime());
     }
   }
 
@@ -317,9 +324,10 @@ export class AlertManager implements GatewayModule {
 
   #record(level: AlertLevel, type: SystemEventType, message: string, code?: AlertCode): SystemEvent {
     const event = this.#events.record({ timestamp: this.#ctx.host.clock.wallTime(), level, type, message, ...(code ? { code } : {}) });
-    if (this.#journal && !this.#storageFaults.has('journal')) {
+    if (this.#journal) {
       try {
         this.#journal.appendEvent(event);
+        if (this.#storageFaults.has('journal')) this.storageFault('journal', true, 'the alert journal is written again');
       } catch (error) {
         this.#journalFailed(error);
       }

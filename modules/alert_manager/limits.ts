@@ -44,96 +44,113 @@ function cellName(data: LiveData, mv: number, fallback: string): string {
   return number === undefined ? fallback : `Cell ${number}`;
 }
 
-const finite = (...values: number[]) => values.every((v) => typeof v === 'number' && Number.isFinite(v));
+const finite = (value: number): boolean => typeof value === 'number' && Number.isFinite(value);
 
-function overVoltage(data: LiveData, t: AlertThresholds): LimitReading | undefined {
-  const mv = data.max_cell_voltage_mv;
-  if (!finite(mv) || data.cell_count === 0) return undefined;
-  const cell = cellName(data, mv, 'Highest cell');
-  const clearAt = t.cell_voltage_max_mv - t.voltage_hysteresis_mv;
-  return {
-    beyond: mv > t.cell_voltage_max_mv,
-    backInside: mv <= clearAt,
-    message: `${cell} at ${volts(mv)} exceeds ${volts(t.cell_voltage_max_mv)}`,
-    clearMessage: `${cell} at ${volts(mv)}, back at or below ${volts(clearAt)}`,
-  };
+/**
+ * One measured limit: the value it watches, its limit and clear point, and which side is "past".
+ * The messages are built only when an alert is raised or cleared, never on every poll.
+ */
+interface LimitCheck {
+  value(data: LiveData): number | undefined;
+  limit(t: AlertThresholds): number;
+  clearAt(t: AlertThresholds): number;
+  /** 1: past means above the limit; -1: below it. */
+  direction: 1 | -1;
+  message(data: LiveData, t: AlertThresholds, value: number): string;
+  clearMessage(data: LiveData, t: AlertThresholds, value: number): string;
 }
 
-function underVoltage(data: LiveData, t: AlertThresholds): LimitReading | undefined {
-  const mv = data.min_cell_voltage_mv;
-  if (!finite(mv) || data.cell_count === 0) return undefined;
-  const cell = cellName(data, mv, 'Lowest cell');
-  const clearAt = t.cell_voltage_min_mv + t.voltage_hysteresis_mv;
-  return {
-    beyond: mv < t.cell_voltage_min_mv,
-    backInside: mv >= clearAt,
-    message: `${cell} at ${volts(mv)} is below ${volts(t.cell_voltage_min_mv)}`,
-    clearMessage: `${cell} at ${volts(mv)}, back at or above ${volts(clearAt)}`,
-  };
-}
-
-function overTemperature(data: LiveData, t: AlertThresholds): LimitReading | undefined {
-  const c = data.max_temperature_c;
-  if (!finite(c) || data.temp_sensor_count === 0) return undefined;
-  const clearAt = t.temperature_max_c - t.temperature_hysteresis_c;
-  return {
-    beyond: c > t.temperature_max_c,
-    backInside: c <= clearAt,
-    message: `Temperature ${celsius(c)} exceeds ${celsius(t.temperature_max_c)}`,
-    clearMessage: `Temperature ${celsius(c)}, back at or below ${celsius(clearAt)}`,
-  };
-}
-
-function overCurrent(data: LiveData, t: AlertThresholds): LimitReading | undefined {
-  const a = data.pack_current_a;
-  if (!finite(a)) return undefined;
-  const magnitude = Math.abs(a);
-  const kind = a < 0 ? 'Discharge current' : 'Charge current';
-  const clearAt = t.current_max_a - t.current_hysteresis_a;
-  return {
-    beyond: magnitude > t.current_max_a,
-    backInside: magnitude <= clearAt,
-    message: `${kind} ${amperes(magnitude)} exceeds ${amperes(t.current_max_a)}`,
-    clearMessage: `${kind} ${amperes(magnitude)}, back at or below ${amperes(clearAt)}`,
-  };
-}
-
-function cellImbalance(data: LiveData, t: AlertThresholds): LimitReading | undefined {
-  const { max_cell_voltage_mv: high, min_cell_voltage_mv: low } = data;
-  if (!finite(high, low) || data.cell_count < 2) return undefined;
-  const delta = high - low;
-  const clearAt = t.imbalance_max_mv - t.voltage_hysteresis_mv;
-  const which = `${cellName(data, high, 'Highest cell')} ${volts(high)}, ${cellName(data, low, 'Lowest cell')} ${volts(low)}`;
-  return {
-    beyond: delta > t.imbalance_max_mv,
-    backInside: delta <= clearAt,
-    message: `Cell imbalance ${delta} mV (${which}) exceeds ${t.imbalance_max_mv} mV`,
-    clearMessage: `Cell imbalance ${delta} mV, back at or below ${clearAt} mV`,
-  };
-}
-
-/** Both cell sensors lost (or never fitted): charge control stops charging; the board sensor is no substitute. */
-function noCellTemperature(data: LiveData): LimitReading {
-  const none = !(data.temp_sensor_count > 0);
-  const board = typeof data.internal_temperature_c === 'number' ? ` (BMS board ${celsius(data.internal_temperature_c)}, not a cell temperature)` : '';
-  return {
-    beyond: none,
-    backInside: !none,
-    message: `No cell temperature sensor reads${board}: charging stopped`,
-    clearMessage: `Cell temperature back (${data.temp_sensor_count} sensor${data.temp_sensor_count === 1 ? '' : 's'})`,
-  };
-}
-
-const CHECKS: Readonly<Record<MeasuredAlertCode, (data: LiveData, t: AlertThresholds) => LimitReading | undefined>> = Object.freeze({
-  OVER_VOLTAGE: overVoltage,
-  UNDER_VOLTAGE: underVoltage,
-  OVER_TEMP: overTemperature,
-  OVER_CURRENT: overCurrent,
-  CELL_IMBALANCE: cellImbalance,
-  NO_CELL_TEMPERATURE: noCellTemperature,
+const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
+  OVER_VOLTAGE: Object.freeze<LimitCheck>({
+    value: (data) => (finite(data.max_cell_voltage_mv) && data.cell_count !== 0 ? data.max_cell_voltage_mv : undefined),
+    limit: (t) => t.cell_voltage_max_mv,
+    clearAt: (t) => t.cell_voltage_max_mv - t.voltage_hysteresis_mv,
+    direction: 1,
+    message: (data, t, mv) => `${cellName(data, mv, 'Highest cell')} at ${volts(mv)} exceeds ${volts(t.cell_voltage_max_mv)}`,
+    clearMessage: (data, t, mv) => `${cellName(data, mv, 'Highest cell')} at ${volts(mv)}, back at or below ${volts(t.cell_voltage_max_mv - t.voltage_hysteresis_mv)}`,
+  }),
+  UNDER_VOLTAGE: Object.freeze<LimitCheck>({
+    value: (data) => (finite(data.min_cell_voltage_mv) && data.cell_count !== 0 ? data.min_cell_voltage_mv : undefined),
+    limit: (t) => t.cell_voltage_min_mv,
+    clearAt: (t) => t.cell_voltage_min_mv + t.voltage_hysteresis_mv,
+    direction: -1,
+    message: (data, t, mv) => `${cellName(data, mv, 'Lowest cell')} at ${volts(mv)} is below ${volts(t.cell_voltage_min_mv)}`,
+    clearMessage: (data, t, mv) => `${cellName(data, mv, 'Lowest cell')} at ${volts(mv)}, back at or above ${volts(t.cell_voltage_min_mv + t.voltage_hysteresis_mv)}`,
+  }),
+  OVER_TEMP: Object.freeze<LimitCheck>({
+    value: (data) => (finite(data.max_temperature_c) && data.temp_sensor_count !== 0 ? data.max_temperature_c : undefined),
+    limit: (t) => t.temperature_max_c,
+    clearAt: (t) => t.temperature_max_c - t.temperature_hysteresis_c,
+    direction: 1,
+    message: (_data, t, c) => `Temperature ${celsius(c)} exceeds ${celsius(t.temperature_max_c)}`,
+    clearMessage: (_data, t, c) => `Temperature ${celsius(c)}, back at or below ${celsius(t.temperature_max_c - t.temperature_hysteresis_c)}`,
+  }),
+  OVER_CURRENT: Object.freeze<LimitCheck>({
+    value: (data) => (finite(data.pack_current_a) ? Math.abs(data.pack_current_a) : undefined),
+    limit: (t) => t.current_max_a,
+    clearAt: (t) => t.current_max_a - t.current_hysteresis_a,
+    direction: 1,
+    message: (data, t, a) => `${currentKind(data)} ${amperes(a)} exceeds ${amperes(t.current_max_a)}`,
+    clearMessage: (data, t, a) => `${currentKind(data)} ${amperes(a)}, back at or below ${amperes(t.current_max_a - t.current_hysteresis_a)}`,
+  }),
+  CELL_IMBALANCE: Object.freeze<LimitCheck>({
+    value: (data) =>
+      finite(data.max_cell_voltage_mv) && finite(data.min_cell_voltage_mv) && data.cell_count >= 2 ? data.max_cell_voltage_mv - data.min_cell_voltage_mv : undefined,
+    limit: (t) => t.imbalance_max_mv,
+    clearAt: (t) => t.imbalance_max_mv - t.voltage_hysteresis_mv,
+    direction: 1,
+    message: (data, t, delta) =>
+      `Cell imbalance ${delta} mV (${cellName(data, data.max_cell_voltage_mv, 'Highest cell')} ${volts(data.max_cell_voltage_mv)}, ${cellName(data, data.min_cell_voltage_mv, 'Lowest cell')} ${volts(data.min_cell_voltage_mv)}) exceeds ${t.imbalance_max_mv} mV`,
+    clearMessage: (_data, t, delta) => `Cell imbalance ${delta} mV, back at or below ${t.imbalance_max_mv - t.voltage_hysteresis_mv} mV`,
+  }),
+  NO_CELL_TEMPERATURE: Object.freeze<LimitCheck>({
+    // Both cell sensors lost (or never fitted): charge control stops charging; the board sensor is no substitute.
+    value: (data) => (data.temp_sensor_count > 0 ? data.temp_sensor_count : 0),
+    limit: () => 1,
+    clearAt: () => 1,
+    direction: -1,
+    message: (data) =>
+      `No cell temperature sensor reads${typeof data.internal_temperature_c === 'number' ? ` (BMS board ${celsius(data.internal_temperature_c)}, not a cell temperature)` : ''}: charging stopped`,
+    clearMessage: (data) => `Cell temperature back (${data.temp_sensor_count} sensor${data.temp_sensor_count === 1 ? '' : 's'})`,
+  }),
 });
+
+function currentKind(data: LiveData): string {
+  return data.pack_current_a < 0 ? 'Discharge current' : 'Charge current';
+}
+
+/** limitPosition: the snapshot does not carry the value. */
+export const LIMIT_UNKNOWN = -1;
+/** Bit of limitPosition: past the limit (the condition that raises after the minimum duration). */
+export const LIMIT_BEYOND = 1;
+/** Bit of limitPosition: inside the limit by at least the margin (the condition that clears). */
+export const LIMIT_BACK_INSIDE = 2;
+
+/** Where a snapshot stands against one limit, as bits (no allocation: this runs on every poll). */
+export function limitPosition(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds): number {
+  const check = CHECKS[code];
+  const value = check.value(data);
+  if (value === undefined) return LIMIT_UNKNOWN;
+  const beyond = check.direction > 0 ? value > check.limit(t) : value < check.limit(t);
+  const backInside = check.direction > 0 ? value <= check.clearAt(t) : value >= check.clearAt(t);
+  return (beyond ? LIMIT_BEYOND : 0) | (backInside ? LIMIT_BACK_INSIDE : 0);
+}
+
+/** The message for raising (or, with `clearing`, for clearing) the alert on this snapshot. */
+export function limitMessage(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds, clearing = false): string {
+  const check = CHECKS[code];
+  const value = check.value(data) ?? NaN;
+  return clearing ? check.clearMessage(data, t, value) : check.message(data, t, value);
+}
 
 /** Reads one limit from a snapshot; undefined when the snapshot does not carry the value. */
 export function readLimit(code: MeasuredAlertCode, data: LiveData, thresholds: AlertThresholds): LimitReading | undefined {
-  return CHECKS[code](data, thresholds);
+  const position = limitPosition(code, data, thresholds);
+  if (position === LIMIT_UNKNOWN) return undefined;
+  return {
+    beyond: (position & LIMIT_BEYOND) !== 0,
+    backInside: (position & LIMIT_BACK_INSIDE) !== 0,
+    message: limitMessage(code, data, thresholds),
+    clearMessage: limitMessage(code, data, thresholds, true),
+  };
 }

@@ -171,7 +171,7 @@ function bankLimits(online: readonly PackInput[], offline: readonly PackInput[])
   };
 }
 
-const RANK: Readonly<Record<FlagLevel, number>> = { ok: 0, warning: 1, alarm: 2 };
+const RANK: Readonly<Record<FlagLevel, number>> = Object.freeze({ ok: 0, warning: 1, alarm: 2 });
 
 /** Flag by flag, the worst level any pack reports; `atLeast` raises flags to a floor (offline packs). */
 export function worstFlags(sets: readonly FlagLevels[], atLeast: FlagLevels = {}): FlagLevels {

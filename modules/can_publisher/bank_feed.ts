@@ -55,6 +55,7 @@ export class BankFeed implements GatewayModule {
   #bank: LiveData | undefined;
   #online: boolean | undefined;
   #mismatchText = '';
+  #mismatchKey = '';
   #mismatches: PackMismatch[] = [];
 
   constructor(ctx: GatewayContext, packs: number, capacityOf: (pack: number) => number) {
@@ -146,7 +147,11 @@ export class BankFeed implements GatewayModule {
     const text = this.#mismatches
       .map((m) => (m.kind === 'voltage' ? `packs ${m.packs[0]} and ${m.packs[1]} differ by ${m.difference_v} V` : `capacity mix ${m.capacities_ah.join(' / ')} Ah`))
       .join('; ');
-    if (text && text !== this.#mismatchText) this.#log.warn(`pack mismatch: ${text}`);
+    // Logged when which packs mismatch changes, not at every change of the measured difference.
+    const key = this.#mismatches.map((m) => (m.kind === 'voltage' ? `v${m.packs.join('-')}` : 'c')).join(',');
+    if (key && key !== this.#mismatchKey) this.#log.warn(`pack mismatch: ${text}`);
+    else if (!key && this.#mismatchKey) this.#log.info('packs match again');
+    this.#mismatchKey = key;
     this.#mismatchText = text;
   }
 }

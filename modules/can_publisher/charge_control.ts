@@ -110,20 +110,14 @@ class Tightest {
   }
 }
 
-const curveCache = new Map<string, CurvePoints>();
 const FALLBACK_CURVE: CurvePoints = [
   [-10, 0],
   [5, 1],
 ];
+/** Parsed on each use (once per 1 s CAN cycle, a few points): a module-level cache would be state in flash once preloaded. */
 function curveOf(text: string): CurvePoints {
-  let curve = curveCache.get(text);
-  if (!curve) {
-    const parsed = parseCurve(text);
-    curve = parsed.ok ? parsed.points : FALLBACK_CURVE;
-    if (curveCache.size > 8) curveCache.clear();
-    curveCache.set(text, curve);
-  }
-  return curve;
+  const parsed = parseCurve(text);
+  return parsed.ok ? parsed.points : FALLBACK_CURVE;
 }
 
 const TEMPERATURE_C_RANGE = [-60, 150] as const;

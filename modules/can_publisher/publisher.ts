@@ -23,7 +23,7 @@ import { BmsFacts, type BmsFactsReader } from './bms_facts';
 import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
 import { type ChargeState, initialChargeState } from './charge_state';
 import { EnergyCounter, type EnergyTotals } from './energy_counter';
-import { ENERGY_STORE_KEY, loadEnergy, saveEnergy } from './energy_store';
+import { DEFAULT_ENERGY_SAVE_POLICY, ENERGY_STORE_KEY, energySaveDue, type EnergySavePolicy, loadEnergy, saveEnergy } from './energy_store';
 import { type FrameInputs, buildFrame } from './frame_builder';
 import { pylontechCvlFloor, pylontechRefusal } from './pylontech_guard';
 import { CYCLE_MS, type FrameGroup, SCHEDULES } from './schedule';
@@ -32,7 +32,8 @@ export interface CanPublisherOptions {
   transmitter: CanTransmitter;
   /** Gateway firmware version for 0x35F (major.minor). */
   firmware?: { major: number; minor: number };
-  energySaveIntervalMs?: number;
+  /** When the energy counters are saved (energy_store.ts: threshold, time bound, wear budget). */
+  energySave?: Partial<EnergySavePolicy>;
   energyStoreKey?: string;
   /**
    * The uart_bms poller: reads the capacity register for 0x35F/0x379, the cut-offs that bound the
@@ -63,8 +64,8 @@ interface PackTrack {
 
 export type PublisherState = 'stopped' | 'running' | 'disabled' | 'refused';
 
-/** Every few minutes: often enough to lose little at a power cut, rarely enough for flash wear. */
-const DEFAULT_ENERGY_SAVE_INTERVAL_MS = 5 * 60 * 1000;
+/** How often the save policy is checked. */
+const ENERGY_CHECK_MS = 1000;
 
 export function chargeSettingsFrom(config: GatewayConfig): ChargeSettings {
   return {
@@ -85,7 +86,9 @@ export class CanPublisher implements GatewayModule {
   #log: Logger;
   #transmitter: CanTransmitter;
   #firmware: { major: number; minor: number };
-  #saveIntervalMs: number;
+  #savePolicy: EnergySavePolicy;
+  #lastSaveAt = 0;
+  #saveFailing = false;
   #storeKey: string;
   #state: PublisherState = 'stopped';
   #refusal: string | undefined;
@@ -124,7 +127,7 @@ export class CanPublisher implements GatewayModule {
     this.#log = ctx.logger('can_publisher');
     this.#transmitter = options.transmitter;
     this.#firmware = options.firmware ?? { major: 0, minor: 1 };
-    this.#saveIntervalMs = options.energySaveIntervalMs ?? DEFAULT_ENERGY_SAVE_INTERVAL_MS;
+    this.#savePolicy = { ...DEFAULT_ENERGY_SAVE_POLICY, ...options.energySave };
     this.#storeKey = options.energyStoreKey ?? ENERGY_STORE_KEY;
     this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
     this.#facts = new BmsFacts(ctx, options.settingsReader, this.#log);
@@ -181,7 +184,8 @@ export class CanPublisher implements GatewayModule {
     }
     this.#state = 'running';
     this.#timers.push(this.#clock.setInterval(CYCLE_MS, () => this.#cycleTimer.measure(() => this.#runCycle())));
-    this.#timers.push(this.#clock.setInterval(this.#saveIntervalMs, () => this.#saveEnergy()));
+    this.#lastSaveAt = this.#clock.now();
+    this.#timers.push(this.#clock.setInterval(Math.min(ENERGY_CHECK_MS, this.#savePolicy.minIntervalMs || ENERGY_CHECK_MS), () => this.#maybeSaveEnergy()));
   }
 
   stop(): void {
@@ -401,18 +405,29 @@ export class CanPublisher implements GatewayModule {
     }
   }
 
-  /** Periodically and at stop; only when the counters moved (flash wear). */
+  #maybeSaveEnergy(): void {
+    if (!this.#energy) return;
+    if (energySaveDue(this.#savePolicy, this.#savedEnergy, this.#energy.totals(), this.#clock.now() - this.#lastSaveAt)) this.#saveEnergy();
+  }
+
+  /** By the save policy and at stop; only when the counters moved (flash wear). */
   #saveEnergy(): void {
     if (!this.#energy) return;
     const totals = this.#energy.totals();
     if (totals.charged_wh === this.#savedEnergy.charged_wh && totals.discharged_wh === this.#savedEnergy.discharged_wh) return;
+    // A failed save waits a full interval too: a failing flash is not hammered.
+    this.#lastSaveAt = this.#clock.now();
     try {
       saveEnergy(this.#ctx.host.store, totals, this.#storeKey);
       this.#savedEnergy = totals;
       this.#counts.energy_saves++;
+      if (this.#saveFailing) this.#ctx.bus.publish('storage.fault', { area: 'energy', ok: true, message: '' });
+      this.#saveFailing = false;
     } catch (error) {
       this.#counts.energy_save_failures++;
       this.#log.error(`energy counters not saved (will retry): ${String(error)}`);
+      if (!this.#saveFailing) this.#ctx.bus.publish('storage.fault', { area: 'energy', ok: false, message: `energy counters cannot be saved: ${String(error)}` });
+      this.#saveFailing = true;
     }
   }
 }

@@ -229,7 +229,7 @@ export class CanVictronDriver implements GatewayModule, CanTransmitter {
       this.#queue.shift();
       this.#counts.tx_ok++;
       this.#ctx.bus.publish('can.tx_ok', { id: head.frame.id });
-      this.#ctx.bus.publish('can.frame', { direction: 'tx', frame: head.frame, timestamp_ms: now });
+      if (this.#ctx.bus.subscriberCount('can.frame') > 0) this.#ctx.bus.publish('can.frame', { direction: 'tx', frame: head.frame, timestamp_ms: now });
     } else if (result === 'queue_full') {
       this.#counts.port_queue_full++;
     } else {
@@ -298,6 +298,7 @@ export class CanVictronDriver implements GatewayModule, CanTransmitter {
       const identify = decodeIdentify(frame.data);
       if (identify.magic_ok) this.#inverterSignature = identify.signature;
     }
-    this.#ctx.bus.publish('can.frame', { direction: 'rx', frame: { id: frame.id, data: frame.data.slice() }, timestamp_ms: now });
+    // The frame monitor is the only reader: no copy, no event while nobody watches.
+    if (this.#ctx.bus.subscriberCount('can.frame') > 0) this.#ctx.bus.publish('can.frame', { direction: 'rx', frame: { id: frame.id, data: frame.data.slice() }, timestamp_ms: now });
   }
 }

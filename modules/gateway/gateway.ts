@@ -8,6 +8,7 @@ import type { Host } from '../../hosts/host';
 import type { LogLevel } from '../../hosts/ports/log';
 import { AlertManager } from '../alert_manager/alert_manager';
 import { BankFeed } from '../can_publisher/bank_feed';
+import type { EnergySavePolicy } from '../can_publisher/energy_store';
 import { CanPublisher } from '../can_publisher/publisher';
 import { decodeCanFrame } from '../can_victron/decode';
 import { CanVictronDriver } from '../can_victron/driver';
@@ -43,6 +44,10 @@ export interface GatewayOptions {
   /** PEM of the key OTA images must be signed with; without it every upload is refused. */
   otaPublicKeyPem?: string;
   firmware?: { major: number; minor: number };
+  /** Energy counter save policy (default: energy_store.ts DEFAULT_ENERGY_SAVE_POLICY). */
+  energySave?: Partial<EnergySavePolicy>;
+  /** OTA: honour an authenticated `allow_downgrade` request (development builds only; never on a device). */
+  otaDevelopmentOverride?: boolean;
 }
 
 export class Gateway {
@@ -101,12 +106,14 @@ export class Gateway {
       firmware: options.firmware,
       settingsReader: bankMode ? undefined : this.uart,
       packReaders: bankMode ? this.packPollers : undefined,
+      energySave: options.energySave,
     });
     const publisher = this.canPublisher;
     this.bank = bankMode ? new BankFeed(ctx, this.packPollers.length, (pack) => publisher.packCapacityAh(pack)) : undefined;
     this.alerts = new AlertManager(ctx);
     this.history = new HistoryLogger(ctx);
-    this.monitoring = new Monitoring(ctx);
+    const history = this.history;
+    this.monitoring = new Monitoring(ctx, { historyWriteFailing: () => history.writeFailing });
     this.mqtt = host.mqtt
       ? createMqttModules(ctx, {
           client: { backoffBaseMs: options.mqttBackoffBaseMs, deviceId: deviceIdSource(host, createLogger(host.log, 'device', level)) },
@@ -121,7 +128,7 @@ export class Gateway {
         })
       : undefined;
     this.wifi = host.wifi ? new WifiManager(ctx) : undefined;
-    this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem }) : undefined;
+    this.ota = host.ota && host.crypto ? new OtaUpdate(ctx, { publicKeyPem: options.otaPublicKeyPem, developmentOverride: options.otaDevelopmentOverride }) : undefined;
     this.web = host.http && host.crypto ? this.#createWebServer(options) : undefined;
 
     const modules: GatewayModule[] = [this.config];

@@ -265,7 +265,9 @@ export class HistoryLogger implements GatewayModule {
       this.#pendingSince = clock.now();
     }
     this.#pending.push(formatLine(sample, this.#layout));
-    if (clock.now() - this.#pendingSince >= this.#ctx.config().history.flush_interval_s * 1000) this.flush();
+    // Written now when the next sample would come after the window: the oldest never waits longer.
+    const { flush_interval_s, sample_interval_s } = this.#ctx.config().history;
+    if (clock.now() - this.#pendingSince + sample_interval_s * 1000 > flush_interval_s * 1000) this.flush();
   }
 
   #applyRetention(): void {

@@ -4,10 +4,11 @@
  * the /api/diagnostics JSON and the /metrics Prometheus text. A source that throws is reported
  * as down; it never breaks the rest.
  */
+import type { XsHeapFigures } from '../../hosts/ports/system';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from './cycle_timer';
 import { familiesOf, type MetricFamily, MetricNames, renderPrometheus } from './prometheus';
-import { checkBmsLink, checkCanRunning, checkClockSane, checkStoreWritable, messageOf, type SelfTestCheck } from './self_test';
+import { checkBmsLink, checkCanRunning, checkClockSane, checkHistoryWritable, checkStoreWritable, messageOf, type SelfTestCheck } from './self_test';
 
 /** Anything with a name and metrics; every GatewayModule is one. */
 export interface MetricSource {
@@ -20,6 +21,8 @@ export interface MonitoringOptions {
   storeProbeIntervalMs?: number;
   /** ≤ 15 characters for ESP32 NVS. */
   storeProbeKey?: string;
+  /** True while history writes fail (the history logger's state); the self-test then fails. */
+  historyWriteFailing?: () => boolean;
 }
 
 export type SelfTestReport = { passed: boolean; checks: SelfTestCheck[] };
@@ -31,7 +34,8 @@ export type DiagnosticsReport = {
   platform: string;
   firmware_version: string;
   uptime_s: number;
-  heap: { free_bytes: number; total_bytes: number; minimum_free_bytes: number | null };
+  /** `xs`: the XS machine's heaps on Moddable debug/instrumented builds, else null. */
+  heap: { free_bytes: number; total_bytes: number; minimum_free_bytes: number | null; xs: XsHeapFigures | null };
   self_test: SelfTestReport;
   /** Per source: its metrics, or the error its metrics() threw. */
   modules: Record<string, ModuleMetrics | { error: string }>;
@@ -49,6 +53,8 @@ export class Monitoring implements GatewayModule {
   #probeKey: string;
   #probe: { at: number; check: SelfTestCheck } | undefined;
   #probeCount = 0;
+  #historyProbe: { at: number; check: SelfTestCheck } | undefined;
+  #historyWriteFailing: () => boolean;
   #lastValidAt: number | undefined;
   #previousNow: number | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -60,6 +66,7 @@ export class Monitoring implements GatewayModule {
     this.#ctx = ctx;
     this.#probeIntervalMs = options.storeProbeIntervalMs ?? 60_000;
     this.#probeKey = options.storeProbeKey ?? 'diag_probe';
+    this.#historyWriteFailing = options.historyWriteFailing ?? (() => false);
     this.#collectTimer = new CycleTimer(ctx.host.clock);
     this.register(this);
     this.register({ name: 'event_bus', metrics: () => busMetrics(ctx) });
@@ -94,6 +101,7 @@ export class Monitoring implements GatewayModule {
       checkBmsLink(this.#lastValidAt, now, config.bms.stale_after_ms),
       checkCanRunning(config.can.enabled, () => host.can.status()),
       this.#storeCheck(now),
+      this.#historyCheck(now),
       checkClockSane(now, this.#previousNow, host.clock.wallTime()),
     ];
     this.#previousNow = Math.max(now, this.#previousNow ?? now);
@@ -115,7 +123,7 @@ export class Monitoring implements GatewayModule {
         platform: system.platform,
         firmware_version: system.firmwareVersion,
         uptime_s: system.uptimeMs() / 1000,
-        heap: { free_bytes: heap.freeBytes, total_bytes: heap.totalBytes, minimum_free_bytes: heap.minimumFreeBytes ?? null },
+        heap: { free_bytes: heap.freeBytes, total_bytes: heap.totalBytes, minimum_free_bytes: heap.minimumFreeBytes ?? null, xs: heap.xs ?? null },
         self_test: selfTest,
         modules,
       };
@@ -136,6 +144,7 @@ export class Monitoring implements GatewayModule {
         gauge('heap_size_bytes', 'Total heap', [{ value: heap.totalBytes }]),
       ];
       if (heap.minimumFreeBytes !== undefined) families.push(gauge('heap_minimum_free_bytes', 'Lowest free heap since start', [{ value: heap.minimumFreeBytes }]));
+      if (heap.xs) for (const [key, value] of Object.entries(heap.xs)) families.push(gauge(`xs_${key}`, `XS machine: ${key.replace(/_/g, ' ')}`, [{ value }]));
       const checks = this.selfTest().checks.filter((c) => c.status !== 'skip');
       families.push(gauge('self_test_passed', 'Self-test result: 1 passed, 0 failed (skipped checks absent)', checks.map((c) => ({ labels: { check: c.name }, value: c.status === 'pass' ? 1 : 0 }))));
       const collected = this.#collect();
@@ -170,6 +179,13 @@ export class Monitoring implements GatewayModule {
       }
     }
     return out;
+  }
+
+  #historyCheck(now: number): SelfTestCheck {
+    if (this.#historyProbe && now - this.#historyProbe.at < this.#probeIntervalMs && !this.#historyWriteFailing()) return this.#historyProbe.check;
+    const check = checkHistoryWritable(this.#ctx.host.files, `probe-${now}\n`, this.#historyWriteFailing());
+    this.#historyProbe = { at: now, check };
+    return check;
   }
 
   #storeCheck(now: number): SelfTestCheck {

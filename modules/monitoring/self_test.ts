@@ -3,12 +3,13 @@
  * CAN running, store writable, clock sane. A check that does not apply is skipped, not passed.
  */
 import type { CanPortStatus } from '../../hosts/ports/can';
+import type { FileStore } from '../../hosts/ports/files';
 import type { KeyValueStore } from '../../hosts/ports/store';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface SelfTestCheck {
-  name: 'bms_link' | 'can_running' | 'store_writable' | 'clock_sane';
+  name: 'bms_link' | 'can_running' | 'store_writable' | 'history_writable' | 'clock_sane';
   status: CheckStatus;
   detail: string;
 }
@@ -52,6 +53,26 @@ export function checkStoreWritable(store: KeyValueStore, probeKey: string, token
   } catch (error) {
     return { name: 'store_writable', status: 'fail', detail: `probe failed: ${messageOf(error)}` };
   }
+}
+
+/** Path of the history probe: outside the history folder, so no reader ever sees it. */
+export const HISTORY_PROBE_PATH = 'diag/probe.txt';
+
+/**
+ * Appends a probe line where history lives, checks its size and removes it. Fails too when the
+ * history logger's last flush failed (`writeFailing`), e.g. a full history folder.
+ */
+export function checkHistoryWritable(files: FileStore, token: string, writeFailing = false): SelfTestCheck {
+  try {
+    files.append(HISTORY_PROBE_PATH, token);
+    const size = files.size(HISTORY_PROBE_PATH);
+    files.delete(HISTORY_PROBE_PATH);
+    if (size !== token.length) return { name: 'history_writable', status: 'fail', detail: `probe has ${size} bytes, wrote ${token.length}` };
+  } catch (error) {
+    return { name: 'history_writable', status: 'fail', detail: `history cannot be written: ${messageOf(error)}` };
+  }
+  if (writeFailing) return { name: 'history_writable', status: 'fail', detail: 'the last history write failed (see history_logger metrics)' };
+  return { name: 'history_writable', status: 'pass', detail: 'probe appended, measured and removed' };
 }
 
 /** Monotonic time never goes back between checks; wall time has been set (after 2020). */

@@ -87,6 +87,7 @@ export class MqttGateway implements GatewayModule {
   #bmsAvailability: string | undefined;
   #announced = new Set<string>();
   #announcedCells = 0;
+  #topicsFor: { prefix: string; topics: GatewayTopics } | undefined;
   #counters = { valueRounds: 0, statusRounds: 0, staleSkips: 0, alertsSent: 0, alertsQueued: 0, alertsNotSent: 0, discoveryMessages: 0, discoveryRounds: 0, birthsCoalesced: 0, unchangedSkips: 0 };
 
   constructor(ctx: GatewayContext, client: MqttPublisher, options: MqttGatewayOptions = {}) {
@@ -160,8 +161,11 @@ export class MqttGateway implements GatewayModule {
     this.#timers = [];
   }
 
+  /** Built once per prefix, not on every publish. */
   get #topics(): GatewayTopics {
-    return gatewayTopics(this.#ctx.config().mqtt.topic_prefix);
+    const prefix = this.#ctx.config().mqtt.topic_prefix;
+    if (this.#topicsFor?.prefix !== prefix) this.#topicsFor = { prefix, topics: gatewayTopics(prefix) };
+    return this.#topicsFor.topics;
   }
 
   #freshData(): LiveData | undefined {

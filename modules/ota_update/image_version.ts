@@ -28,6 +28,19 @@ function descriptorVersion(head: Uint8Array): string | undefined {
   return version || undefined;
 }
 
+/**
+ * The anti-rollback security version: esp_app_desc_t.secure_version (uint32 LE at +4 of the
+ * descriptor, set by CONFIG_BOOTLOADER_APP_SECURE_VERSION at build time). It lies inside the
+ * signed image, so it cannot be changed without breaking the signature. 0 for an image without
+ * an ESP-IDF descriptor.
+ */
+export function imageSecurityVersion(head: Uint8Array): number {
+  if (head.length < IMAGE_HEAD_BYTES || head[0] !== ESP_IMAGE_MAGIC) return 0;
+  const view = new DataView(head.buffer, head.byteOffset, head.length);
+  if (view.getUint32(APP_DESC_OFFSET, true) !== APP_DESC_MAGIC) return 0;
+  return view.getUint32(APP_DESC_OFFSET + 4, true);
+}
+
 /** `head` is the image's first bytes (IMAGE_HEAD_BYTES suffice); `digest` its SHA-256. */
 export function imageVersion(head: Uint8Array, digest: Uint8Array): string {
   return descriptorVersion(head) ?? `sha256-${toHex(digest.subarray(0, 6)).toLowerCase()}`;

@@ -62,8 +62,8 @@ export class ImageWriter {
   }
 
   /** Makes the finished image boot next: call only after its signature verified. */
-  activate(version: string): void {
-    this.#guard(() => this.#port.activate(version));
+  activate(version: string, securityVersion = 0): void {
+    this.#guard(() => this.#port.activate(version, securityVersion));
     this.#open = false;
   }
 

@@ -14,7 +14,9 @@ export type OtaErrorCode =
   | 'image_too_large'
   | 'signature_malformed'
   | 'signature_invalid'
-  | 'write_failed';
+  | 'write_failed'
+  /** The image's security version is below the confirmed one (anti-rollback). */
+  | 'downgrade_refused';
 
 export class OtaError extends Error {
   override name = 'OtaError';

@@ -14,7 +14,7 @@ import type { GatewayModule, ModuleMetrics } from '../gateway/context';
 import { toHex } from '../util/hex';
 import type { Logger } from '../util/logger';
 import { BootHealthCheck, type BootHealthOptions } from './boot_health';
-import { imageVersion } from './image_version';
+import { imageSecurityVersion, imageVersion } from './image_version';
 import { ImageWriter } from './image_writer';
 import { MultipartParser, multipartBoundary } from './multipart';
 import { OtaError } from './ota_error';
@@ -33,12 +33,20 @@ export interface OtaUpdateOptions extends BootHealthOptions {
   publicKeyPem?: string;
   /** Largest image accepted (default: the host's slot size, else DEFAULT_MAX_IMAGE_BYTES). */
   maxImageBytes?: number;
+  /**
+   * Development builds only: an authenticated upload asking `allowDowngrade` may install below
+   * the anti-rollback floor. Off on every device build; the Node host turns it on only when
+   * started with OTA_ALLOW_DOWNGRADE=1.
+   */
+  developmentOverride?: boolean;
 }
 
 export interface OtaUploadRequest {
   contentType: string;
   contentLength: number | undefined;
   body: AsyncIterable<Uint8Array>;
+  /** Install below the anti-rollback floor; refused unless the development override is on. */
+  allowDowngrade?: boolean;
 }
 
 export interface OtaUploadResult {
@@ -47,6 +55,7 @@ export interface OtaUploadResult {
   size_bytes: number;
   sha256: string;
   algorithm: SignatureAlgorithm;
+  security_version: number;
   /** The host restarts into the image shortly. */
   restarting: true;
 }
@@ -85,6 +94,7 @@ export class OtaUpdate implements GatewayModule {
   #key: SigningKey | undefined;
   #keyProblem = '';
   #maxImageBytes: number;
+  #developmentOverride: boolean;
   #state: OtaState = 'idle';
   #busy = false;
   #last: { result: 'activated' | 'failed'; detail: string } | undefined;
@@ -95,6 +105,7 @@ export class OtaUpdate implements GatewayModule {
     this.#log = context.logger('ota_update');
     const ota = context.host.ota;
     this.#maxImageBytes = options.maxImageBytes ?? ota?.info().slotBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+    this.#developmentOverride = options.developmentOverride === true;
     if (ota) this.#health = new BootHealthCheck({ clock: context.host.clock, bus: context.bus, ota, log: this.#log }, options);
     try {
       if (!options.publicKeyPem) throw new OtaError('no_public_key', 'no OTA public key is configured');
@@ -151,13 +162,15 @@ export class OtaUpdate implements GatewayModule {
       bus.publish('ota.progress', { written: received, size: expected, phase: 'verifying' });
       verifySignature(crypto, key, image.digest, signature);
       const version = imageVersion(image.head, image.digest);
-      writer.activate(version);
+      const securityVersion = imageSecurityVersion(image.head);
+      this.#checkRollback(ota, version, securityVersion, request.allowDowngrade === true);
+      writer.activate(version, securityVersion);
       this.#state = 'activated';
       this.#counters.activations++;
       this.#last = { result: 'activated', detail: version };
       this.#log.info(`image ${version} (${image.size} bytes) verified and activated; restarting into it`);
       bus.publish('ota.completed', { version });
-      return { status: 'activated', version, size_bytes: image.size, sha256: toHex(image.digest).toLowerCase(), algorithm: key.algorithm, restarting: true };
+      return { status: 'activated', version, size_bytes: image.size, sha256: toHex(image.digest).toLowerCase(), algorithm: key.algorithm, security_version: securityVersion, restarting: true };
     } catch (error) {
       writer.abort();
       const failure = error instanceof OtaError ? error : new OtaError('truncated_upload', `the upload broke off: ${error instanceof Error ? error.message : String(error)}`);
@@ -171,6 +184,16 @@ export class OtaUpdate implements GatewayModule {
       this.#counters.largestWrite = Math.max(this.#counters.largestWrite, writer.largestWrite);
       this.#busy = false;
     }
+  }
+
+  /** Anti-rollback: refuses an image below the confirmed security version unless the development override applies. */
+  #checkRollback(ota: OtaPort, version: string, securityVersion: number, allowDowngrade: boolean): void {
+    const floor = ota.info().securityFloor ?? 0;
+    if (securityVersion >= floor) return;
+    const why = `image ${version} has security version ${securityVersion}, below the ${floor} of the confirmed firmware (anti-rollback)`;
+    if (!allowDowngrade) throw new OtaError('downgrade_refused', `${why}; build it with a security version of at least ${floor}`);
+    if (!this.#developmentOverride) throw new OtaError('downgrade_refused', `${why}; the downgrade override works on development builds only`);
+    this.#log.warn(`${why}: installed anyway through the development override`);
   }
 
   #readyPorts(): { ota: OtaPort; crypto: CryptoPort; key: SigningKey } {

@@ -21,6 +21,7 @@ const HTTP_STATUS: Readonly<Record<OtaErrorCode, number>> = Object.freeze({
   signature_malformed: 400,
   signature_invalid: 400,
   write_failed: 500,
+  downgrade_refused: 409,
 });
 
 export function otaWebService(ota: OtaUpdate): OtaService {

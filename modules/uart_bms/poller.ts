@@ -75,7 +75,11 @@ export class UartBmsPoller implements GatewayModule {
       serial: this.#serial,
       responseTimeoutMs: () => ctx.config().bms.response_timeout_ms,
       retries: () => ctx.config().bms.retries,
-      onFrame: (direction, bytes) => ctx.bus.publish('uart.frame', pack ? { direction, bytes, timestamp_ms: clock.now(), pack } : { direction, bytes, timestamp_ms: clock.now() }),
+      // Only while someone listens (the web UI's UART monitor): otherwise two bus events per poll for nothing.
+      onFrame: (direction, bytes) => {
+        if (ctx.bus.subscriberCount('uart.frame') === 0) return;
+        ctx.bus.publish('uart.frame', pack ? { direction, bytes, timestamp_ms: clock.now(), pack } : { direction, bytes, timestamp_ms: clock.now() });
+      },
       maxQueued: options.maxQueued,
     });
   }

@@ -40,7 +40,7 @@ export interface CrossCheckInput {
   liveMax?: readonly number[];
 }
 
-const KEYS: Readonly<Record<number, string>> = { 300: 'fully_charged_voltage_mv', 301: 'fully_discharged_voltage_mv', 303: 'early_balancing_threshold_mv', 315: 'overvoltage_cutoff_mv', 316: 'undervoltage_cutoff_mv', 317: 'discharge_overcurrent_cutoff_a', 318: 'charge_overcurrent_cutoff_a', 319: 'overheat_cutoff_c', 320: 'low_temp_charge_cutoff_c' };
+const KEYS: Readonly<Record<number, string>> = Object.freeze({ 300: 'fully_charged_voltage_mv', 301: 'fully_discharged_voltage_mv', 303: 'early_balancing_threshold_mv', 315: 'overvoltage_cutoff_mv', 316: 'undervoltage_cutoff_mv', 317: 'discharge_overcurrent_cutoff_a', 318: 'charge_overcurrent_cutoff_a', 319: 'overheat_cutoff_c', 320: 'low_temp_charge_cutoff_c' });
 
 export function crossCheckSettings(input: CrossCheckInput): SettingsError[] {
   const errors: SettingsError[] = [];

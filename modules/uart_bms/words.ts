@@ -2,7 +2,6 @@
  * 16-bit register word helpers. TinyBMS keeps 32-bit values (UINT32, FLOAT) in two registers
  * with the low word at the lower address (spec tinybms-uart.md §1, CLARK capture).
  */
-const scratch = new DataView(new ArrayBuffer(4));
 
 /** Word (0..65535) read as a signed 16-bit value. */
 export function toInt16(word: number): number {
@@ -29,21 +28,40 @@ export function uint32ToWords(value: number): [low: number, high: number] {
 export function shortestFloat32(value: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
   const single = Math.fround(value);
+  const magnitude = Math.abs(single);
+  // Decimal exponent of the leading digit, corrected where log10 lands a hair off a power of ten.
+  let exponent = Math.floor(Math.log10(magnitude));
+  if (magnitude >= 10 ** (exponent + 1)) exponent++;
+  else if (magnitude < 10 ** exponent) exponent--;
+  // Round to 1, 2, … significant digits with integer arithmetic (no toPrecision strings, which
+  // cost XS an allocation and a parse per try) and keep the first that is the same float32.
   for (let digits = 1; digits <= 9; digits++) {
-    const candidate = Number(single.toPrecision(digits));
-    if (Math.fround(candidate) === single) return candidate;
+    const places = digits - 1 - exponent;
+    let candidate: number;
+    if (places >= 0 && places <= 22) candidate = Math.round(magnitude * 10 ** places) / 10 ** places;
+    else if (places < 0 && places >= -22) candidate = Math.round(magnitude / 10 ** -places) * 10 ** -places;
+    else candidate = Number(magnitude.toPrecision(digits));
+    if (Math.fround(candidate) === magnitude) return single < 0 ? -candidate : candidate;
   }
   return single;
 }
 
+/** IEEE 754 single from its bits, by arithmetic (exact in a double; no shared scratch buffer, which preload would put in flash). */
 export function float32FromBits(bits: number): number {
-  scratch.setUint32(0, bits >>> 0);
-  return shortestFloat32(scratch.getFloat32(0));
+  const word = bits >>> 0;
+  const sign = word >>> 31 ? -1 : 1;
+  const exponent = (word >>> 23) & 0xff;
+  const fraction = word & 0x7fffff;
+  if (exponent === 0xff) return fraction ? NaN : sign * Infinity;
+  const value = exponent === 0 ? sign * fraction * 2 ** -149 : sign * (1 + fraction / 0x800000) * 2 ** (exponent - 127);
+  return shortestFloat32(value);
 }
 
+/** Only on writes (settings), so a buffer per call is fine. */
 export function float32ToBits(value: number): number {
-  scratch.setFloat32(0, value);
-  return scratch.getUint32(0);
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, value);
+  return view.getUint32(0);
 }
 
 export function wordsToFloat32(low: number, high: number): number {

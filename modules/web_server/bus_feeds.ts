@@ -58,28 +58,47 @@ export class BusFeeds {
       ...state.attach(bus),
       bus.subscribe('alert.raised', (alert) => this.#alert(alert, true)),
       bus.subscribe('alert.cleared', (alert) => this.#alert(alert, false)),
-      bus.subscribe('uart.frame', (e) =>
-        this.uart.broadcast(() => ({
-          type: 'uart',
-          direction: e.direction,
-          hex: toHex(e.bytes, ' '),
-          decoded: this.#decode(() => this.#options.decoders?.uart?.(e.bytes, e.direction)),
-          timestamp_ms: e.timestamp_ms,
-        })),
+      // Frame events cost a bus event per frame: the feeds take them only while a client watches.
+      this.#whileListening(this.uart, () =>
+        bus.subscribe('uart.frame', (e) =>
+          this.uart.broadcast(() => ({
+            type: 'uart',
+            direction: e.direction,
+            hex: toHex(e.bytes, ' '),
+            decoded: this.#decode(() => this.#options.decoders?.uart?.(e.bytes, e.direction)),
+            timestamp_ms: e.timestamp_ms,
+          })),
+        ),
       ),
-      bus.subscribe('can.frame', (e) =>
-        this.can.broadcast(() => ({
-          type: 'can',
-          direction: e.direction,
-          id: `0x${e.frame.id.toString(16).toUpperCase().padStart(3, '0')}`,
-          hex: toHex(e.frame.data, ' '),
-          decoded: this.#decode(() => this.#options.decoders?.can?.(e.frame)),
-          timestamp_ms: e.timestamp_ms,
-        })),
+      this.#whileListening(this.can, () =>
+        bus.subscribe('can.frame', (e) =>
+          this.can.broadcast(() => ({
+            type: 'can',
+            direction: e.direction,
+            id: `0x${e.frame.id.toString(16).toUpperCase().padStart(3, '0')}`,
+            hex: toHex(e.frame.data, ' '),
+            decoded: this.#decode(() => this.#options.decoders?.can?.(e.frame)),
+            timestamp_ms: e.timestamp_ms,
+          })),
+        ),
       ),
     ];
     if (events) this.#unsubscribe.push(events.onEvent((event) => this.events.broadcast(() => ({ type: 'event', data: event }))));
     this.#timer = this.#options.clock.setInterval(this.#options.telemetryPeriodMs, () => this.#sendTelemetry());
+  }
+
+  /** Subscribes while `channel` has clients; the returned function ends it for good. */
+  #whileListening(channel: WebSocketChannel, subscribe: () => () => void): () => void {
+    let unsubscribe: (() => void) | undefined = channel.size > 0 ? subscribe() : undefined;
+    channel.onListening = (listening) => {
+      unsubscribe?.();
+      unsubscribe = listening ? subscribe() : undefined;
+    };
+    return () => {
+      channel.onListening = undefined;
+      unsubscribe?.();
+      unsubscribe = undefined;
+    };
   }
 
   stop(): void {

@@ -99,6 +99,8 @@ export interface OtaUpload {
   contentType: string;
   contentLength: number | undefined;
   body: AsyncIterable<Uint8Array>;
+  /** Asked to install below the anti-rollback floor (honoured on development builds only). */
+  allowDowngrade?: boolean;
 }
 
 /** Provided by the OTA module (modules/ota_update, otaWebService): streams, verifies and activates an image. */

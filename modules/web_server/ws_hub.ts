@@ -71,6 +71,8 @@ export class WebSocketChannel {
   #refilledAt: number;
   sent = 0;
   dropped = 0;
+  /** Told when the first client joins (true) and the last one leaves (false): feeds subscribe only while someone listens. */
+  onListening: ((listening: boolean) => void) | undefined;
 
   constructor(path: string, clock: ClockPort, hub: WebSocketHub, options: ChannelOptions = {}) {
     this.path = path;
@@ -88,11 +90,12 @@ export class WebSocketChannel {
   /** @internal the hub's bookkeeping */
   add(client: Client): void {
     this.#clients.add(client);
+    if (this.#clients.size === 1) this.onListening?.(true);
   }
 
   /** @internal */
   remove(client: Client): void {
-    this.#clients.delete(client);
+    if (this.#clients.delete(client) && this.#clients.size === 0) this.onListening?.(false);
   }
 
   /** Send to every client; `build` runs only when someone listens and the budget allows. */

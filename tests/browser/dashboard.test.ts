@@ -75,6 +75,13 @@ describe('dashboard', () => {
     await expect(page.getByTestId('link-bms').getAttribute('data-level')).resolves.toBe('up');
     // Limits arrive with the gateway's first charge decision (telemetry or status, whichever comes first).
     await page.getByTestId('limit-cvl').filter({ hasText: /^\d+\.\d\d V$/ }).waitFor({ timeout: 10_000 });
+    // "Why": the limiting factor of each limit, as the gateway reports it, and the active BMS cut-off bounds.
+    await page.getByTestId('limit-why-ccl').waitFor({ timeout: 10_000 });
+    const answer = await (await fetch(`${suite.gateway.url}/api/status`)).json();
+    expect(typeof answer.battery?.limiting?.ccl).toBe('string');
+    await eventually(async () => page.getByTestId('limit-why-dcl').getAttribute('title'), (why) => typeof why === 'string' && why.length > 0, 10_000);
+    // The simulated TinyBMS cuts discharge at 150 A: DCL ≤ 135 A, said in the UI.
+    await page.getByTestId('limit-bms-bounds').filter({ hasText: /discharge over-current cut-off \(reg 317\)/ }).waitFor({ timeout: 10_000 });
     expectNoProblems(problems);
   });
 

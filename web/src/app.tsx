@@ -14,6 +14,7 @@ import { HistoryPage } from './pages/history';
 import { CanMonitorPage, UartMonitorPage } from './pages/monitors';
 import { OtaPage } from './pages/ota';
 import { RegistersPage } from './pages/registers/page';
+import { StorageBanner } from './components/storage_banner';
 import { activeAlerts } from './state/alerts';
 import { battery, isStale, status } from './state/live';
 import { currentPage, PAGES, type PageId } from './state/router';
@@ -105,6 +106,7 @@ export function App() {
       <Header />
       <Nav page={page} />
       <main class="content" data-page={page}>
+        <StorageBanner />
         <DefaultPasswordBanner />
         <h1 class="page-title">{title}</h1>
         <View />

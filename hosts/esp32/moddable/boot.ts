@@ -4,6 +4,7 @@
  * MQTT, HTTP. The platform hosts add their hardware around these.
  */
 import { ChunkedStore } from '../../../modules/config_manager/chunked_store';
+import { openOrRefuse, refusingFiles } from '../../refusing_ports';
 import type { FileStore } from '../../ports/files';
 import type { HttpPort } from '../../ports/http';
 import type { LogLevel } from '../../ports/log';
@@ -41,16 +42,31 @@ export interface SdkPorts {
   mqtt: MqttPort;
   http: HttpPort;
   text: TextEncoderPort;
+  /** Storage that could not be opened (the gateway runs without it and raises STORAGE_FAULT). */
+  bootProblems: string[];
 }
 
 /** `fileRoot` is mc/config's file.root (LittleFS "/" on the ESP32, "/tmp/" on Linux). */
 export function createSdkPorts(settings: HostSettings, fileRoot: string, base: ClockAndLog): SdkPorts {
+  const bootProblems: string[] = [];
+  const filesRoot = `${fileRoot}${settings.filesFolder}/`;
+  // A LittleFS that cannot be mounted or a file where the folder belongs must not stop the BMS→CAN path.
+  const files = openOrRefuse(
+    () => new SdkFileStore({ root: filesRoot }),
+    refusingFiles,
+    `the history folder ${filesRoot} cannot be used`,
+    'history and the event journal are not written',
+    'erase the storage partition (idf.py erase-region for "storage") or reflash, then restart',
+    bootProblems,
+  );
+  for (const problem of bootProblems) base.log.log('error', 'host', problem);
   return {
     store: new ChunkedStore(new PreferenceStore(settings.storeDomain), { maxKeyLength: PREFERENCE_MAX_KEY_LENGTH }),
-    files: new SdkFileStore({ root: `${fileRoot}${settings.filesFolder}/` }),
+    files,
     mqtt: new SdkMqttPort(base.clock),
     http: new SdkHttpPort({ clock: base.clock, log: base.log }),
     text: createSdkTextEncoder(),
+    bootProblems,
   };
 }
 

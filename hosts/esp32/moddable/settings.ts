@@ -11,6 +11,8 @@ export interface HostSettings {
   httpPort: number;
   sntpHost: string;
   uart: { port: number; transmit: number; receive: number; baud: number };
+  /** Pack 2's TinyBMS (config.gateway.uart2 with enabled: true); absent for a single pack. */
+  uart2?: { port: number; transmit: number; receive: number; baud: number };
   can: { transmit: number; receive: number; bitrate: number };
   /** Preference (NVS) domain of the key/value store, ≤ 15 characters. */
   storeDomain: string;
@@ -71,7 +73,18 @@ export function readHostSettings(config: Source): HostSettings {
     storeDomain: text(gateway, 'gateway', 'storeDomain', 'gw', /^[A-Za-z0-9_]{1,15}$/),
     filesFolder: text(gateway, 'gateway', 'filesFolder', 'gw', /^[A-Za-z0-9_-]{1,32}$/),
   };
+  const uart2 = gateway.uart2 === undefined ? undefined : section(gateway, 'uart2');
+  if (uart2 && uart2.enabled === true) {
+    settings.uart2 = {
+      port: integer(uart2, 'gateway.uart2', 'port', 2, 0, 2),
+      transmit: integer(uart2, 'gateway.uart2', 'transmit', 17, 0, 48),
+      receive: integer(uart2, 'gateway.uart2', 'receive', 18, 0, 48),
+      baud: integer(uart2, 'gateway.uart2', 'baud', 115200, 1200, 2000000),
+    };
+    if (settings.uart2.port === settings.uart.port) throw new SettingsError(`config.gateway.uart2.port must differ from gateway.uart.port (${settings.uart.port})`);
+  }
   const pins = [settings.uart.transmit, settings.uart.receive, settings.can.transmit, settings.can.receive];
+  if (settings.uart2) pins.push(settings.uart2.transmit, settings.uart2.receive);
   if (new Set(pins).size !== pins.length) throw new SettingsError(`UART and CAN pins must all differ, got ${pins.join(', ')}`);
   return settings;
 }

@@ -97,11 +97,13 @@ export function systemRoutes(kit: RouteKit): RouteTable {
       path: '/api/ota/upload',
       access: 'user_csrf',
       bodyLimitBytes: Number.POSITIVE_INFINITY,
-      handle: async ({ body, headers }) => {
+      handle: async ({ body, headers, query }) => {
         const ota = kit.services.ota;
         if (!ota) throw new ApiError(503, 'ota_unavailable', 'firmware update is not available on this gateway yet', { headers: { Connection: 'close' } });
         try {
-          return json(200, await ota.upload({ contentType: headers['content-type'] ?? '', contentLength: body.declaredLength, body: body.stream() }));
+          // allow_downgrade=1: the development-only anti-rollback override (the OTA module decides whether it applies).
+          const allowDowngrade = query.get('allow_downgrade') === '1';
+          return json(200, await ota.upload({ contentType: headers['content-type'] ?? '', contentLength: body.declaredLength, body: body.stream(), allowDowngrade }));
         } catch (error) {
           if (error instanceof ApiError) throw error;
           throw new ApiError(400, 'ota_failed', `firmware update refused: ${describeError(error)}`);

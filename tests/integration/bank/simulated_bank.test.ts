@@ -90,6 +90,7 @@ describe('two simulated packs as one battery', () => {
     expect(body.packs[1].link.up).toBe(false);
     expect(body.packs[1].data_valid).toBe(false);
     expect(body.bms_link.up).toBe(true);
+    expect(app.gateway.alerts.events(20).some((e) => e.type === 'bms_link' && e.message.startsWith('BMS pack 2 link down'))).toBe(true);
     expect(modules()).toEqual([1, 0, 0, 1]);
     expect(lastFields(CAN_ID.LIMITS).charge_current_limit_a).toBeCloseTo(body.packs[0].charge_current_limit_a, 1);
     expect(body.battery.state_of_charge_pct).toBeCloseTo(body.packs[0].state_of_charge_pct, 1);

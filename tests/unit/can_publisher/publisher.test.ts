@@ -197,13 +197,17 @@ describe('CAN trouble', () => {
 });
 
 describe('energy counters', () => {
-  it('integrate V·I, are saved every 5 minutes and at stop, and come back after a restart', () => {
+  it('integrate V·I, are saved on the Wh threshold and time bound and at stop, and come back after a restart', () => {
     const store = new MemoryStore();
     const g = gateway({ store });
     g.run(10 * 60_000, { pack_current_a: 10 }, 1000); // 52.8 V × 10 A for 10 minutes
     const expected = (528 * 599) / 3600;
     expect(g.publisher.energyTotals().charged_wh).toBeCloseTo(expected, 6);
-    expect(g.publisher.metrics().energy_saves).toBe(2);
+    // 528 W: 10 Wh take 68 s, so the 60 s time bound saves first: about once a minute, never more.
+    expect(g.publisher.metrics().energy_saves).toBeGreaterThanOrEqual(9);
+    expect(g.publisher.metrics().energy_saves).toBeLessThanOrEqual(10);
+    const saved = JSON.parse(store.get('energy')!).charged_wh as number;
+    expect(expected - saved).toBeLessThanOrEqual((528 * 61) / 3600);
     g.publisher.stop();
     expect(JSON.parse(store.get('energy')!)).toEqual({ v: 1, charged_wh: expect.closeTo(expected, 6), discharged_wh: 0 });
 
@@ -215,14 +219,21 @@ describe('energy counters', () => {
     expect(again.fields(again.sent(CAN_ID.ENERGY).at(-1)!)).toEqual({ charged_energy_wh: 100, discharged_energy_wh: 0 });
   });
 
+  it('saves after the threshold at most every 30 s under heavy power', () => {
+    const store = new MemoryStore();
+    const g = gateway({ store });
+    g.run(5 * 60_000, { pack_current_a: 100 }, 1000); // 5.28 kW: 10 Wh in under 7 s
+    expect(g.publisher.metrics().energy_saves).toBe(10); // every 30 s, the wear-budget floor
+  });
+
   it('retries a failed save at the next interval', () => {
     const store = new MemoryStore();
     const g = gateway({ store });
     store.failNextPut('NVS full');
-    g.run(5 * 60_000, {}, 1000);
+    g.run(61_000, {}, 1000);
     expect(g.publisher.metrics()).toMatchObject({ energy_saves: 0, energy_save_failures: 1 });
     expect(store.get('energy')).toBeUndefined();
-    g.run(5 * 60_000, {}, 1000);
+    g.run(60_000, {}, 1000);
     expect(g.publisher.metrics()).toMatchObject({ energy_saves: 1, energy_save_failures: 1 });
     expect(g.logs.some((l) => l.level === 'error' && /not saved .*NVS full/.test(l.message))).toBe(true);
   });

@@ -118,6 +118,62 @@ describe('encode victron', () => {
   });
 });
 
+describe('encode victron: a sequence of timestamped states', () => {
+  const LIVE = { pack_voltage_v: 52.8, pack_current_a: 10, state_of_charge_pct: 60, min_cell_voltage_mv: 3290, max_cell_voltage_mv: 3310, temperatures_c: [20, 22] };
+  const at = (stdout: string, t: number, id: string) => stdout.split('\n').find((l) => l.startsWith(`t=${t} ${id} `));
+  const ccl = (line: string | undefined) => (line ? (decodeCanFrame(0x351, fromHex(line.split(' ')[2])) as { ok: true; frame: { fields: Record<string, number> } }).frame.fields.charge_current_limit_a : undefined);
+
+  it('carries charge control state: the CCL ramp, an absent sensor (null), stale data and its return', async () => {
+    const sequence = {
+      config: { charge: { ccl_ramp_a_per_s: 10 } },
+      bms: { cutoffs: { charge_overcurrent_a: 60 } },
+      states: [
+        { t_ms: 0, ...LIVE },
+        { t_ms: 1000, ...LIVE },
+        { t_ms: 10_000, ...LIVE },
+        { t_ms: 11_000, ...LIVE, temperatures_c: [null, null], internal_temperature_c: 30 },
+        { t_ms: 12_000, ...LIVE, temperatures_c: [null, 21] },
+        { t_ms: 20_000, stale: true },
+        { t_ms: 21_000, ...LIVE },
+      ],
+    };
+    const run = await cli('encode', 'victron', stateFile('sequence.json', sequence));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect([0, 1000, 10_000, 11_000, 12_000].map((t) => ccl(at(run.stdout, t, '0x351')))).toEqual([10, 20, 54, 0, 10]);
+    expect(run.stdout).toMatch(/^t=10000 why cvl=bulk ccl=bms_charge_overcurrent_cutoff dcl=config_max/m);
+    expect(run.stdout).toMatch(/^t=11000 why cvl=bulk ccl=no_cell_temperature /m);
+    // Sensor 2 alone: 0x376/0x377 name it TEMP2 (its own number), not TEMP1.
+    expect(at(run.stdout, 12_000, '0x377')).toBe(`t=12000 0x377 ${Buffer.from('TEMP2').toString('hex').toUpperCase()}000000`);
+    // Stale: no 0x351 at all; data back: CCL ramps again from 0.
+    expect(at(run.stdout, 20_000, '0x351')).toBeUndefined();
+    expect(run.stdout).toMatch(/^t=20000 why cvl=stale_data/m);
+    expect(ccl(at(run.stdout, 21_000, '0x351'))).toBe(10);
+  });
+
+  it('accepts a plain array of states and a failed poll (data_valid false)', async () => {
+    const run = await cli('encode', 'victron', stateFile('array.json', [{ t_ms: 0, ...LIVE }, { t_ms: 1000, ...LIVE, data_valid: false }]));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^t=1000 why cvl=invalid_data/m);
+  });
+
+  it.each([
+    ['time going back', { states: [{ t_ms: 1000, ...LIVE }, { t_ms: 500, ...LIVE }] }, /states\[1\]\.t_ms 500 goes back in time/],
+    ['a state without t_ms', { states: [{ ...LIVE }] }, /states\[0\]\.t_ms must be a time in ms/],
+    ['a stale first state', { states: [{ t_ms: 0, stale: true }] }, /states\[0\]: a stale state needs an earlier sample/],
+    ['a sensor that is neither a number nor null', { states: [{ t_ms: 0, ...LIVE, temperatures_c: [20, 'x'] }] }, /temperatures_c must be an array of numbers or null/],
+    ['an unknown cut-off', { bms: { cutoffs: { overvoltage: 3650 } }, states: [{ t_ms: 0, ...LIVE }] }, /bms\.cutoffs\.overvoltage is not one of/],
+    ['an unknown fault cause', { bms: { fault_causes: ['gremlins'] }, states: [{ t_ms: 0, ...LIVE }] }, /bms\.fault_causes must list causes among/],
+    ['an empty sequence', { states: [] }, /"states" must be a non-empty array/],
+    ['an unknown top-level field', { states: [{ t_ms: 0, ...LIVE }], extra: 1 }, /unknown top-level field extra/],
+  ])('exits 2 for %s', async (_name, content, message) => {
+    const run = await cli('encode', 'victron', stateFile('bad-sequence.json', content));
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+  });
+});
+
 describe('decode can', () => {
   it('decodes the alarm frame into named flag states', async () => {
     const run = await cli('decode', 'can', '35A', 'A4AA8202A8AA8201');

@@ -299,3 +299,26 @@ describe('FFI bindings (mcconfig generates the glue from the manifest; the C and
   });
 });
 
+
+describe('manifest.json: preload (issue 13)', () => {
+  const preload = new Set(([] as string[]).concat(root.preload ?? []));
+
+  it('preloads every core module, so their code and tables live in flash, not in the slot heap', () => {
+    const core: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(`${dir}/${entry.name}`);
+        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) core.push(`${dir}/${entry.name.slice(0, -3)}`);
+      }
+    };
+    walk('modules');
+    expect(core.length).toBeGreaterThan(100);
+    expect(core.filter((name) => !preload.has(name))).toEqual([]);
+  });
+
+  it('preloads only modules the build lists (a misspelt name would be silently ignored)', () => {
+    const listed = new Set(moduleEntries('esp32').map((entry) => entry.key));
+    const unknown = [...preload].filter((name) => !name.startsWith('embedded:') && name !== 'logical' && !listed.has(name) && ![...listed].some((s) => s.endsWith('/*') && name.startsWith(s.slice(0, -1))));
+    expect(unknown).toEqual([]);
+  });
+});

@@ -288,4 +288,11 @@ describe('host settings from mc/config', () => {
     expect(() => readHostSettings({ gateway: { logLevel: 'loud' } })).toThrow('logLevel');
     expect(() => readHostSettings({ gateway: 5 })).toThrow('config.gateway must be an object');
   });
+
+  it('adds UART2 for a second pack only when enabled, on its own port and pins', () => {
+    expect(readHostSettings({ gateway: { uart2: { enabled: false, port: 2 } } }).uart2).toBeUndefined();
+    expect(readHostSettings({ gateway: { uart2: { enabled: true } } }).uart2).toEqual({ port: 2, transmit: 17, receive: 18, baud: 115200 });
+    expect(() => readHostSettings({ gateway: { uart2: { enabled: true, port: 1 } } })).toThrow('uart2.port must differ');
+    expect(() => readHostSettings({ gateway: { uart2: { enabled: true, transmit: 5 } } })).toThrow('must all differ');
+  });
 });

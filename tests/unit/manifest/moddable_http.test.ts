@@ -2,115 +2,21 @@
 /// <reference path="../../../typings/sdk/embedded_io.d.ts" />
 /// <reference path="../../../typings/sdk/embedded_network.d.ts" />
 /**
- * The HTTP port on the SDK's ECMA-419 server, driven through stand-ins that follow the SDK
- * server's documented call order (examples/io/listener/httpserver: onRequest → onReadable… →
- * onResponse → respond → onWritable… → onDone, `detach()` after a 101). What is checked is this
- * project's glue: answers, framing, streaming, errors, the WebSocket hand-over.
+ * The Moddable hosts' HTTP port (hosts/esp32/moddable/http_server.ts) on stand-ins for the SDK's
+ * ECMA-419 listener and TCP socket (constructor options, read(count), write → room left, `from`
+ * to take a socket over). What is checked is this project's glue: accepting, framing on the wire,
+ * the connection limit, the WebSocket hand-over and the WebSocket itself. The connection's
+ * framing in depth: tests/xs/http1_framing.test.ts (in XS too).
  */
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
 import type { HttpHandlers, HttpRequest, HttpResponse, WebSocketConnection } from '../../../hosts/ports/http';
 
-interface FakeResponse {
-  status: number;
-  headers: Map<string, string | number>;
-}
+type TcpOptions = { from?: unknown; onReadable?(count: number): void; onWritable?(count: number): void; onError?(): void };
 
-interface Handlers {
-  onRequest?(this: unknown, request: { method: string; path: string; headers: Map<string, string> }): void;
-  onReadable?(this: unknown, count: number): void;
-  onResponse?(this: unknown, response: FakeResponse): void;
-  onWritable?(this: unknown, count: number): void;
-  onDone?(this: unknown): void;
-  onError?(this: unknown): void;
-}
-
-/** One connection as the SDK server presents it to the route handlers. */
-class FakeConnection {
-  handlers: Handlers = {};
-  response: FakeResponse | undefined;
-  written: Uint8Array[] = [];
-  ended = false;
-  done = false;
-  detached = false;
-  #pending: ArrayBuffer | undefined;
-  #remaining: number | true | undefined;
-  /** Socket room left, as the server's write() reports it. */
-  #room = 0;
-
-  constructor(readonly socket: { remoteAddress: string }) {}
-
-  accept(handlers: Handlers) {
-    this.handlers = handlers;
-  }
-  read(count?: number): ArrayBuffer | undefined {
-    const data = this.#pending;
-    this.#pending = undefined;
-    return count === undefined || !data ? data : data.slice(0, count);
-  }
-  respond(response: FakeResponse) {
-    this.response = response;
-    const length = response.headers.get('content-length');
-    this.#remaining = response.headers.get('transfer-encoding') === 'chunked' ? true : length === undefined ? undefined : Number(length);
-    if (response.status === 101 || this.#remaining === 0) this.#finish();
-  }
-  write(bytes?: Uint8Array): number {
-    if (bytes === undefined) {
-      if (this.#remaining !== true) throw new Error('bad data');
-      this.ended = true;
-      this.#finish();
-      return 0;
-    }
-    if (bytes.length > this.#room) throw new Error('would block');
-    this.written.push(bytes.slice());
-    this.#room -= bytes.length;
-    if (typeof this.#remaining === 'number') {
-      this.#remaining -= bytes.length;
-      if (this.#remaining === 0) this.#finish();
-    }
-    return this.#room;
-  }
-  detach() {
-    this.detached = true;
-    return this.socket;
-  }
-
-  // ——— what the SDK server does ———
-  request(method: string, path: string, headers: Record<string, string>, body: string[] = []) {
-    this.handlers.onRequest?.call(this, { method, path, headers: new Map(Object.entries(headers)) });
-    for (const chunk of body) {
-      this.#pending = new Uint8Array(Buffer.from(chunk)).buffer;
-      this.handlers.onReadable?.call(this, chunk.length);
-    }
-    this.handlers.onResponse?.call(this, { status: 200, headers: new Map() });
-  }
-  /** Socket room reported until the response is done or nothing more is written. */
-  drain(room = 64) {
-    for (let i = 0; i < 100 && this.response && !this.done; i++) {
-      const before = this.written.length;
-      this.#room = room;
-      this.handlers.onWritable?.call(this, room);
-      if (this.written.length === before) return;
-    }
-  }
-  text(): string {
-    return Buffer.concat(this.written).toString('utf8');
-  }
-  #finish() {
-    this.done = true;
-    this.handlers.onDone?.call(this);
-  }
-}
-
-/** Listeners the SDK server created (the real Listener inside the project's recording wrapper). */
-const mockListeners: { options: { onReadable(count: number): void } }[] = [];
-/** How the stand-in server turns an accepted socket into a connection (set per test). */
-const mockServerHooks: { connect(socket: unknown, onConnect: (connection: unknown) => void): void } = { connect: () => undefined };
-const mockSockets: { options: Record<string, (...args: unknown[]) => void>; writes: { data: Uint8Array; options: unknown }[]; reads: ArrayBuffer[]; room: number }[] = [];
-/** The socket reports `room` bytes free, as the SDK WebSocket client's onWritable does. */
-function mockWritable(socket: (typeof mockSockets)[number], room: number) {
-  socket.room = room;
-  socket.options.onWritable(room);
-}
+/** Listeners created, and the TCP sockets (server side) the port made. */
+const mockListeners: { options: { onReadable(count: number): void }; pending: unknown[] }[] = [];
+const mockTcp: { options: TcpOptions; incoming: Uint8Array[]; written: number[]; room: number; closed: boolean; remoteAddress: string }[] = [];
+const mockSockets: { options: Record<string, (...args: unknown[]) => void>; attach: unknown; writes: { data: Uint8Array; options: unknown }[]; reads: ArrayBuffer[]; room: number }[] = [];
 
 jest.mock(
   'embedded:io/socket/listener',
@@ -118,6 +24,7 @@ jest.mock(
     __esModule: true,
     default: class {
       port: number;
+      pending: unknown[] = [];
       options: { port: number; onReadable(count: number): void };
       constructor(options: { port: number; onReadable(count: number): void }) {
         this.port = options.port;
@@ -125,7 +32,7 @@ jest.mock(
         mockListeners.push(this);
       }
       read() {
-        return { remoteAddress: '192.168.4.2' };
+        return this.pending.shift();
       }
       close() {}
     },
@@ -134,23 +41,36 @@ jest.mock(
 );
 
 jest.mock(
-  'embedded:network/http/server',
+  'embedded:io/socket/tcp',
   () => ({
     __esModule: true,
     default: class {
-      port: number;
-      constructor(options: { io: new (o: unknown) => { port: number; read(): unknown }; port: number; onConnect(c: unknown): void }) {
-        // As the SDK server: the listener calls back with `this` = the listener; the server reads the socket and hands a connection to onConnect.
-        const listener = new options.io({
-          port: options.port,
-          target: this,
-          onReadable(this: { read(): unknown }) {
-            mockServerHooks.connect(this.read(), options.onConnect);
-          },
-        });
-        this.port = listener.port;
+      options: TcpOptions;
+      incoming: Uint8Array[] = [];
+      written: number[] = [];
+      room = 0;
+      closed = false;
+      remoteAddress: string;
+      constructor(options: TcpOptions) {
+        this.options = options;
+        this.remoteAddress = (options.from as { remoteAddress?: string } | undefined)?.remoteAddress ?? '';
+        mockTcp.push(this);
       }
-      close() {}
+      read(count: number) {
+        const next = this.incoming.shift();
+        if (!next) return undefined;
+        if (next.length > count) this.incoming.unshift(next.subarray(count));
+        return next.slice(0, count).buffer;
+      }
+      write(bytes: Uint8Array) {
+        if (bytes.length > this.room) throw new Error('would block');
+        this.written.push(...bytes);
+        this.room -= bytes.length;
+        return this.room;
+      }
+      close() {
+        this.closed = true;
+      }
     },
   }),
   { virtual: true },
@@ -162,11 +82,13 @@ jest.mock(
     __esModule: true,
     default: class {
       options: Record<string, (...args: unknown[]) => void>;
+      attach: unknown;
       writes: { data: Uint8Array; options: unknown }[] = [];
       reads: ArrayBuffer[] = [];
       room = 0;
-      constructor(options: Record<string, (...args: unknown[]) => void>) {
+      constructor(options: Record<string, (...args: unknown[]) => void> & { attach: unknown }) {
         this.options = options;
+        this.attach = options.attach;
         mockSockets.push(this);
       }
       write(data: Uint8Array, options: unknown) {
@@ -207,32 +129,52 @@ jest.mock(
 import { SdkHttpPort } from '../../../hosts/esp32/moddable/http_server';
 
 const log = { log: () => undefined };
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-async function listen(handlers: Partial<HttpHandlers>) {
+/** The socket reports `room` bytes free, as the SDK WebSocket client's onWritable does. */
+function mockWritable(socket: (typeof mockSockets)[number], room: number) {
+  socket.room = room;
+  socket.options.onWritable(room);
+}
+
+async function listen(handlers: Partial<HttpHandlers>, maxConnections?: number) {
   const clock = new VirtualClock();
-  const port = new SdkHttpPort({ clock, log });
+  const port = new SdkHttpPort({ clock, log, maxConnections });
   const full: HttpHandlers = {
     request: handlers.request ?? (() => Promise.resolve({ status: 404, headers: {} })),
     websocket: handlers.websocket ?? (() => undefined),
   };
   const handle = await port.listen({ port: 8080 }, full);
   const listener = mockListeners[mockListeners.length - 1];
-  const connect = () => {
-    let connection: FakeConnection | undefined;
-    mockServerHooks.connect = (socket, onConnect) => {
-      connection = new FakeConnection(socket as { remoteAddress: string });
-      onConnect(connection);
-    };
+  /** A client connects: the listener has a socket, the port wraps it; the socket has `room` to write. */
+  const connect = (address = '192.168.4.2', room = 1460) => {
+    listener.pending.push({ remoteAddress: address });
     listener.options.onReadable(1);
-    return connection as FakeConnection;
+    const tcp = mockTcp[mockTcp.length - 1];
+    tcp.room = room;
+    tcp.options.onWritable?.(room);
+    return {
+      tcp,
+      send(text: string) {
+        tcp.incoming.push(new Uint8Array(Buffer.from(text)));
+        tcp.options.onReadable?.(text.length);
+      },
+      /** The network took what was written. */
+      drain(room = 1460) {
+        tcp.room = room;
+        tcp.options.onWritable?.(room);
+      },
+      text: () => Buffer.from(tcp.written).toString('latin1'),
+    };
   };
   return { clock, handle, connect };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+const UPGRADE = (path: string, key = 'dGhlIHNhbXBsZSBub25jZQ==') =>
+  `GET ${path} HTTP/1.1\r\nHost: gw\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`;
 
-describe('SDK HTTP port', () => {
-  it('answers with the core response, its length, connection: close, and the peer address', async () => {
+describe('Moddable HTTP port (own HTTP/1.1 server on the ECMA-419 listener and TCP socket)', () => {
+  it('answers with the core response and its byte length, keeps the connection, and tells the core the peer', async () => {
     let seen: HttpRequest | undefined;
     const { handle, connect } = await listen({
       request: (request) => {
@@ -241,88 +183,76 @@ describe('SDK HTTP port', () => {
       },
     });
     expect(handle.port).toBe(8080);
-    const connection = connect();
-    connection.request('get', '/api/status?x=1', { Accept: 'application/json' });
+    const client = connect('192.168.4.7');
+    client.send('GET /api/status?x=1 HTTP/1.1\r\nHost: gw\r\nAccept: */*\r\n\r\n');
     await settle();
-    connection.drain(4);
-    expect(seen).toMatchObject({ method: 'GET', url: '/api/status?x=1', headers: { accept: 'application/json' }, remoteAddress: '192.168.4.2' });
-    expect(connection.response?.status).toBe(200);
-    expect(Object.fromEntries(connection.response?.headers ?? [])).toEqual({ 'content-type': 'application/json', connection: 'close', 'content-length': 11 });
-    expect(connection.written.every((piece) => piece.length <= 4)).toBe(true);
-    expect(connection.text()).toBe('{"ok":"é"}');
-    expect(connection.done).toBe(true);
+    expect(seen).toMatchObject({ method: 'GET', url: '/api/status?x=1', remoteAddress: '192.168.4.7', headers: { host: 'gw', accept: '*/*' } });
+    expect(client.text()).toBe('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: keep-alive\r\n\r\n{"ok":"Ã©"}');
+    expect(client.tcp.closed).toBe(false);
   });
 
-  it('streams the request body to the core', async () => {
-    const { connect } = await listen({
-      request: async (request) => {
-        let total = '';
-        for await (const chunk of request.body) total += Buffer.from(chunk).toString();
-        return { status: 201, headers: {}, body: `got ${total}` };
-      },
-    });
-    const connection = connect();
-    connection.request('POST', '/api/config', { 'content-length': '10' }, ['hello', 'world']);
-    await settle();
-    connection.drain();
-    expect(connection.response?.status).toBe(201);
-    expect(connection.text()).toBe('got helloworld');
-  });
-
-  it('sends a streamed body chunked and ends it', async () => {
-    async function* lines() {
-      yield new Uint8Array(Buffer.from('a,b\n'));
-      await Promise.resolve();
-      yield new Uint8Array(Buffer.from('1,2\n'));
+  it('streams a response chunked across writable callbacks and ends it with 0 CRLF CRLF (the SDK example wrote "\\n\\r\\n")', async () => {
+    async function* rows() {
+      yield new Uint8Array(Buffer.from('timestamp,voltage\n'));
+      yield new Uint8Array(Buffer.from('1,52.1\n'));
     }
-    const { connect } = await listen({ request: () => Promise.resolve({ status: 200, headers: { 'content-type': 'text/csv' }, body: lines() }) });
-    const connection = connect();
-    connection.request('GET', '/api/history/download', {});
-    await settle();
-    connection.drain();
-    for (let i = 0; i < 5 && !connection.done; i++) await settle();
-    expect(connection.response?.headers.get('transfer-encoding')).toBe('chunked');
-    expect(connection.response?.headers.has('content-length')).toBe(false);
-    expect(connection.text()).toBe('a,b\n1,2\n');
-    expect(connection.ended).toBe(true);
+    const { connect } = await listen({ request: () => Promise.resolve({ status: 200, headers: { 'content-type': 'text/csv' }, body: rows() }) });
+    const client = connect('192.168.4.2', 64);
+    client.send('GET /api/history/download HTTP/1.1\r\nHost: gw\r\n\r\n');
+    for (let i = 0; i < 10; i++) {
+      await settle();
+      client.drain(64);
+    }
+    expect(client.text()).toBe('HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ntransfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n12\r\ntimestamp,voltage\n\r\n7\r\n1,52.1\n\r\n0\r\n\r\n');
   });
 
-  it('answers 500 when the core rejects, and no body for HEAD', async () => {
-    const { connect } = await listen({ request: (request) => (request.method === 'HEAD' ? Promise.resolve({ status: 200, headers: {}, body: 'x' }) : Promise.reject(new Error('bug'))) });
-    const failing = connect();
-    failing.request('GET', '/', {});
+  it('answers 503 and closes once the connection limit is reached; a closed connection frees its place', async () => {
+    const { connect } = await listen({ request: () => Promise.resolve({ status: 204, headers: {} }) }, 1);
+    const first = connect();
+    const second = connect();
     await settle();
-    failing.drain();
-    expect(failing.response?.status).toBe(500);
-    expect(failing.text()).toBe('internal error\n');
-    const head = connect();
-    head.request('HEAD', '/', {});
+    expect(second.text()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*connection: close\r\n\r\ntoo many connections, try again\n$/);
+    expect(second.tcp.closed).toBe(true);
+    first.send('GET / HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
     await settle();
-    expect(head.response?.headers.get('content-length')).toBe(0);
-    expect(head.written).toEqual([]);
+    expect(first.tcp.closed).toBe(true);
+    const third = connect();
+    third.send('GET / HTTP/1.1\r\nHost: gw\r\n\r\n');
+    await settle();
+    expect(third.text()).toBe('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n');
   });
 
-  it('refuses an upgrade the core does not want with 404 and never detaches', async () => {
+  it('answers 500 when the core rejects', async () => {
+    const { connect } = await listen({ request: () => Promise.reject(new Error('bug')) });
+    const client = connect();
+    client.send('GET /x HTTP/1.1\r\nHost: gw\r\n\r\n');
+    await settle();
+    await settle();
+    expect(client.text()).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n[\s\S]*\r\n\r\ninternal error\n$/);
+  });
+
+  it('refuses an upgrade the core does not want with 404 and no hand-over', async () => {
+    const before = mockSockets.length;
     const { connect } = await listen({ websocket: () => undefined });
-    const connection = connect();
-    connection.request('GET', '/ws/nothing', { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
-    expect(connection.response?.status).toBe(404);
-    expect(connection.detached).toBe(false);
+    const client = connect();
+    client.send(UPGRADE('/ws/nothing'));
+    expect(client.text()).toBe('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    expect(mockSockets.length).toBe(before);
   });
 
-  it('upgrades to a WebSocket (RFC 6455 accept key), then carries text both ways', async () => {
+  it('upgrades to a WebSocket (RFC 6455 accept key) on the same socket, then carries text both ways', async () => {
     const received: string[] = [];
     let open: WebSocketConnection | undefined;
     let closed = false;
     const { clock, connect } = await listen({
       websocket: (head) => (head.url === '/ws/telemetry' ? { open: (c) => (open = c), message: (text) => received.push(text), closed: () => (closed = true) } : undefined),
     });
-    const connection = connect();
-    connection.request('GET', '/ws/telemetry', { upgrade: 'websocket', connection: 'keep-alive, Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
-    expect(connection.response?.status).toBe(101);
-    expect(connection.response?.headers.get('sec-websocket-accept')).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
-    expect(connection.detached).toBe(true);
+    const client = connect();
+    client.send(UPGRADE('/ws/telemetry'));
+    expect(client.text()).toBe('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n');
     const socket = mockSockets[mockSockets.length - 1];
+    // The WebSocket takes over the server's socket (a new TCP made `from` it).
+    expect((socket.attach as { options: TcpOptions }).options.from).toBe(client.tcp);
     expect(open).toBeUndefined(); // never inside the upgrade call
     clock.runDue();
     expect(open).toBeDefined();
@@ -351,7 +281,7 @@ describe('SDK HTTP port', () => {
   it('closes a WebSocket whose client lets too much pile up', async () => {
     let open: WebSocketConnection | undefined;
     const { clock, connect } = await listen({ websocket: () => ({ open: (c) => (open = c) }) });
-    connect().request('GET', '/ws/events', { upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'AAAAAAAAAAAAAAAAAAAAAA==' });
+    connect().send(UPGRADE('/ws/events', 'AAAAAAAAAAAAAAAAAAAAAA=='));
     clock.runDue();
     const socket = mockSockets[mockSockets.length - 1];
     const big = 'x'.repeat(20 * 1024);

@@ -52,6 +52,20 @@ describe('scripts/moddable.ts', () => {
     expect(planBuild('sim', ['--no-launch'], { MODDABLE: sdk }, 'linux').launch).toBeUndefined();
   });
 
+  it('runs a debug build under the SDK\'s xsbug-log on request (headless logs), and only a debug build', () => {
+    const sim = planBuild('sim', ['--xsbug-log'], { MODDABLE: sdk }, 'linux');
+    expect(sim.args.slice(0, 2)).toEqual(['-dl', '-m']);
+    expect(sim.launch).toEqual({
+      command: process.execPath,
+      args: [join(sdk, 'tools/xsbug-log/xsbug-log.js'), 'mcsim', join(REPO_ROOT, 'build/moddable/bin/lin/mc/debug/tinybms-gw/mc.so')],
+      cwd: join(sdk, 'tools/xsbug-log'),
+    });
+    const esp32 = planBuild('esp32', ['--debug', '--flash', '--xsbug-log'], { MODDABLE: sdk, IDF_PATH: '/opt/esp-idf' });
+    expect(esp32.args.slice(0, 2)).toEqual(['-dl', '-m']);
+    expect(() => planBuild('sim', ['--release', '--xsbug-log'], { MODDABLE: sdk })).toThrow(/needs a debug build/);
+    expect(() => planBuild('esp32', ['--xsbug-log'], { MODDABLE: sdk, IDF_PATH: '/opt/esp-idf' })).toThrow(/needs a debug build/);
+  });
+
   it('refuses a release ESP32 build that still embeds the development OTA public key', () => {
     const env = { MODDABLE: sdk, IDF_PATH: '/opt/esp-idf' };
     expect(isDevelopmentOtaKey(readFileSync(join(REPO_ROOT, 'certs/ota-public.pem'), 'utf8'))).toBe(true);

@@ -48,6 +48,20 @@ describe('monitoring self-tests', () => {
     expect(monitoring.metrics().store_probes_total).toBe(2);
   });
 
+  it('fails the history check when the files port refuses a write, or while history flushes fail', () => {
+    const t = createTestContext();
+    let failing = false;
+    const monitoring = new Monitoring(t.ctx, { historyWriteFailing: () => failing });
+    expect(statusOf(monitoring).history_writable).toBe('pass');
+    expect(t.ctx.host.files.list('diag')).toEqual([]); // the probe is removed
+    failing = true;
+    expect(monitoring.selfTest().checks[3]).toMatchObject({ status: 'fail', detail: expect.stringContaining('last history write failed') });
+    const refusing = { ...t.ctx.host.files, append: () => { throw new Error('ENOSPC: no space left on device'); } };
+    const full = new Monitoring({ ...t.ctx, host: { ...t.ctx.host, files: refusing } });
+    expect(full.selfTest().checks[3]).toEqual({ name: 'history_writable', status: 'fail', detail: 'history cannot be written: ENOSPC: no space left on device' });
+    expect(full.selfTest().passed).toBe(false);
+  });
+
   it('fails the store probe when the value does not read back', () => {
     const t = createTestContext();
     const lying = { get: () => 'old', put() {}, delete() {} };
@@ -96,7 +110,7 @@ describe('monitoring diagnostics', () => {
         monitoring: { sources: 4 },
       },
     });
-    expect(report.self_test.checks.map((c) => c.status)).toEqual(['fail', 'pass', 'pass', 'pass']);
+    expect(report.self_test.checks.map((c) => c.status)).toEqual(['fail', 'pass', 'pass', 'pass', 'pass']);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(monitoring.prometheus()).toContain('tinybms_metric_source_up{source="can_victron"} 0\n');
     expect(monitoring.metrics().source_errors_total).toBe(2);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { MemoryFiles } from '../../../hosts/mocks/memory_files';
 import { AlertManager } from '../../../modules/alert_manager';
 import { HistoryLogger } from '../../../modules/history_logger';
-import { convertMetricKey, CycleTimer, familiesOf, Monitoring, renderPrometheus } from '../../../modules/monitoring';
+import { convertMetricKey, CycleTimer, familiesOf, MetricNames, Monitoring, renderPrometheus } from '../../../modules/monitoring';
 import { createTestContext, liveData } from '../alert_manager/support/context';
 
 /** promtool's verdict on an exposition text: exit status and everything it printed. */
@@ -109,5 +109,25 @@ describe('promtool check metrics', () => {
     expect(text).toContain('tinybms_build_info{version="1.2.3-test",platform="node"} 1\n');
     expect(text).toMatch(/^# TYPE tinybms_event_bus_published_total counter$/m);
     for (const module of [alerts, history, monitoring]) module.stop();
+  });
+});
+
+describe('MetricNames (names worked out once per source and key)', () => {
+  it('gives what convertMetricKey gives, remembers it, and stops remembering at its limit', () => {
+    const names = new MetricNames(2);
+    expect(names.convert('can_publisher', 'cycle_last_ms')).toEqual(convertMetricKey('can_publisher', 'cycle_last_ms'));
+    expect(names.convert('can_publisher', 'cycle_last_ms')).toBe(names.convert('can_publisher', 'cycle_last_ms'));
+    expect(names.convert('uartBms', 'framesTotal')).toEqual(convertMetricKey('uartBms', 'framesTotal'));
+    expect(names.size).toBe(2);
+    expect(names.convert('mqtt', 'published_total').name).toBe('tinybms_mqtt_published_total');
+    expect(names.size).toBe(2);
+  });
+
+  it('keeps (source, key) pairs apart that would join to the same text', () => {
+    const names = new MetricNames();
+    expect(names.convert('a_b', 'c').name).toBe('tinybms_a_b_c');
+    // 'b_c' has the _c (Celsius) unit suffix; a cache keyed by "a_b_c" would have answered the first name.
+    expect(names.convert('a', 'b_c').name).toBe('tinybms_a_b_celsius');
+    expect(names.size).toBe(2);
   });
 });

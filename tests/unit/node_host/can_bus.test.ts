@@ -112,4 +112,21 @@ describe('VirtualCanBus', () => {
     expect(bus.sent.map((f) => f.data[0])).toEqual([2, 3, 4]);
     expect(bus.transmittedTotal).toBe(5);
   });
+
+  it('records in a fixed ring: any number of frames, always the newest in order; takeSent empties it', () => {
+    const clock = new VirtualClock();
+    const bus = new VirtualCanBus({ clock, recordLimit: 4 });
+    for (let i = 0; i < 1003; i++) {
+      bus.send(frame(0x351, i & 0xff));
+      clock.advance(1);
+    }
+    expect(bus.sent.map((f) => f.data[0])).toEqual([999 & 0xff, 1000 & 0xff, 1001 & 0xff, 1002 & 0xff]);
+    expect(bus.sent.map((f) => f.timestamp_ms)).toEqual([1000, 1001, 1002, 1003]);
+    expect(bus.takeSent()).toHaveLength(4);
+    expect(bus.sent).toEqual([]);
+    bus.send(frame(0x356, 7));
+    clock.advance(1);
+    expect(bus.sent.map((f) => [f.id, f.data[0]])).toEqual([[0x356, 7]]);
+    expect(() => new VirtualCanBus({ clock, recordLimit: 0 })).toThrow(RangeError);
+  });
 });

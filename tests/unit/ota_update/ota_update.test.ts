@@ -51,7 +51,7 @@ function expectUntouched(h: OtaHarness): void {
   h.clock.advance(10_000);
   expect(h.restarts).toBe(0);
   expect(h.slots.info()).toEqual({ running: FACTORY_VERSION, pendingVerify: false, slotBytes: 4 * 1024 * 1024 });
-  expect(h.files()).toEqual(['ota-state.json']);
+  expect(h.files().filter((f) => !f.startsWith('ota-state'))).toEqual([]);
   h.reboot();
   expect(h.slots.info().running).toBe(FACTORY_VERSION);
 }
@@ -68,7 +68,7 @@ describe('accepted uploads', () => {
     const h = start(rsa);
     const image = randomImage(300_000);
     const result = await h.ota.upload(firmwareUpload(image, sign(image, rsa)));
-    expect(result).toEqual({ status: 'activated', version: `sha256-${sha256(image).slice(0, 12)}`, size_bytes: image.length, sha256: sha256(image), algorithm: 'rsa-pkcs1-sha256', restarting: true });
+    expect(result).toEqual({ status: 'activated', version: `sha256-${sha256(image).slice(0, 12)}`, size_bytes: image.length, sha256: sha256(image), algorithm: 'rsa-pkcs1-sha256', security_version: 0, restarting: true });
     expect(sha256(readFileSync(join(h.dir, 'slot-b.bin')))).toBe(sha256(image));
     expect(h.slots.info()).toMatchObject({ running: FACTORY_VERSION, pending: result.version, pendingVerify: false });
 
@@ -203,7 +203,7 @@ describe('refused uploads leave the running image untouched', () => {
     const error = await refusal(h.ota.upload({ contentType: contentType(), contentLength: body.length, body: dropping }));
     expect(error.code).toBe('truncated_upload');
     expect(error.message).toContain('connection closed');
-    expect(h.files()).toEqual(['ota-state.json']);
+    expect(h.files().filter((f) => !f.startsWith('ota-state'))).toEqual([]);
     expect((await h.ota.upload(upload(parts(image, goodSignature)))).status).toBe('activated');
   });
 
@@ -252,5 +252,62 @@ describe('refused uploads leave the running image untouched', () => {
     expect(h.ota.status()).toMatchObject({ signature_algorithm: null, uploads_refused_reason: expect.stringMatching(/key/) });
     expect(h.logs.some((line) => line.startsWith('error ota_update firmware uploads are refused'))).toBe(true);
     expectUntouched(h);
+  });
+});
+
+describe('anti-rollback (security version in the signed app descriptor)', () => {
+  async function confirmed(h: OtaHarness, version: string, securityVersion: number): Promise<void> {
+    const image = espImage(version, 4096, securityVersion);
+    await h.ota.upload(firmwareUpload(image, sign(image, rsa)));
+    h.reboot();
+    h.slots.markValid();
+    h.reboot();
+    expect(h.slots.info()).toMatchObject({ running: version, pendingVerify: false, securityFloor: securityVersion });
+  }
+
+  it('refuses a signed image below the confirmed security version, with the reason, and changes nothing', async () => {
+    const h = start();
+    await confirmed(h, '2.0.0', 2);
+    const old = espImage('1.0.0', 4096, 1);
+    const error = await refusal(h.ota.upload(firmwareUpload(old, sign(old, rsa))));
+    expect(error.code).toBe('downgrade_refused');
+    expect(error.message).toMatch(/image 1\.0\.0 has security version 1, below the 2 of the confirmed firmware/);
+    expect(h.slots.info()).toMatchObject({ running: '2.0.0', pendingVerify: false });
+    expect(h.slots.info().pending).toBeUndefined();
+    expect(h.ota.status()).toMatchObject({ last_result: 'failed', security_floor: 2 });
+  });
+
+  it('installs an image with the same or a higher security version', async () => {
+    const h = start();
+    await confirmed(h, '2.0.0', 2);
+    const same = espImage('2.0.1', 4096, 2);
+    expect(await h.ota.upload(firmwareUpload(same, sign(same, rsa)))).toMatchObject({ status: 'activated', security_version: 2 });
+  });
+
+  it('the override needs the development build flag as well as the request', async () => {
+    const h = start();
+    await confirmed(h, '2.0.0', 2);
+    const old = espImage('1.0.0', 4096, 0);
+    const asked = await refusal(h.ota.upload({ ...firmwareUpload(old, sign(old, rsa)), allowDowngrade: true }));
+    expect(asked.message).toMatch(/override works on development builds only/);
+
+    const dev = startOta({ publicKeyPem: rsa.publicPem, developmentOverride: true });
+    try {
+      await confirmed(dev, '2.0.0', 2);
+      await expect(dev.ota.upload(firmwareUpload(old, sign(old, rsa)))).rejects.toThrow(/build it with a security version of at least 2/);
+      expect(await dev.ota.upload({ ...firmwareUpload(old, sign(old, rsa)), allowDowngrade: true })).toMatchObject({ status: 'activated', version: '1.0.0' });
+      expect(dev.logs.some((l) => /installed anyway through the development override/.test(l))).toBe(true);
+    } finally {
+      dev.close();
+    }
+  });
+
+  it('shows an automatic rollback in status()', async () => {
+    const h = start();
+    const image = espImage('3.0.0');
+    await h.ota.upload(firmwareUpload(image, sign(image, rsa)));
+    h.reboot(); // pending
+    h.reboot(); // restarted before it was confirmed: the bootloader returns to the factory image
+    expect(h.ota.status()).toMatchObject({ running_version: FACTORY_VERSION, last_rollback: { version: '3.0.0', reason: 'restarted before it was confirmed', at_this_boot: true } });
   });
 });

@@ -76,4 +76,37 @@ describe('VirtualClock (heap-ordered)', () => {
     clock.advance(6000);
     expect(fired).toBe(1);
   });
+
+  it('clears that compact the heap from inside a firing callback lose no timer and fire none twice', () => {
+    const clock = new VirtualClock();
+    // Many far-off watchdogs, then a callback that clears them all (compaction mid-advance).
+    const watchdogs = Array.from({ length: 200 }, () => clock.setTimer(100_000, () => undefined));
+    const fired: string[] = [];
+    clock.setInterval(10, () => fired.push(`tick@${clock.now()}`));
+    clock.setTimer(5, () => {
+      for (const w of watchdogs) clock.clear(w);
+      clock.setTimer(0, () => fired.push(`deferred@${clock.now()}`));
+    });
+    clock.setTimer(7, () => fired.push(`seven@${clock.now()}`));
+    clock.advance(30);
+    expect(fired).toEqual(['deferred@5', 'seven@7', 'tick@10', 'tick@20', 'tick@30']);
+    expect(clock.pendingTimers).toBe(1);
+  });
+});
+
+describe('VirtualClock heap rebuild', () => {
+  it('keeps firing correctly when a callback clears enough timers to rebuild the heap mid-advance', () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    const far = Array.from({ length: 200 }, () => clock.setTimer(10_000, () => fired.push(-1)));
+    clock.setTimer(5, () => {
+      for (const timer of far) clock.clear(timer);
+    });
+    clock.setTimer(6, () => fired.push(6));
+    clock.setInterval(7, () => fired.push(clock.now()));
+    clock.advance(30);
+    expect(fired).toEqual([6, 7, 14, 21, 28]);
+    clock.advance(20_000);
+    expect(fired).not.toContain(-1);
+  });
 });

@@ -24,6 +24,10 @@ export type BatteryData = Partial<LiveData> &
     timestamp?: number;
     /** Why the charge limits are what they are (charge-control state, active protections). */
     limit_reasons?: string[];
+    /** The one reason holding each limit (the dashboard's "Why"). */
+    limiting?: { cvl?: string; ccl?: string; dcl?: string };
+    /** TinyBMS cut-offs (registers 315–320) tighter than the configuration right now. */
+    bms_bounds?: string[];
     charged_energy_wh?: number;
     discharged_energy_wh?: number;
   };

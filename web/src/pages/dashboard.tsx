@@ -5,6 +5,7 @@ import { Card } from '../components/card';
 import { CellBars } from '../components/cell_bars';
 import { EnergyCard } from '../components/energy_card';
 import { GxPanel } from '../components/gx_panel';
+import { LimitWhy } from '../components/limit_why';
 import { LinkBadge } from '../components/link_badge';
 import { Notice } from '../components/notice';
 import { SocGauge } from '../components/soc_gauge';
@@ -77,6 +78,7 @@ export function DashboardPage() {
             <Stat label="DCL" value={fixed(d.discharge_current_limit_a, 1, 'A')} hint="Discharge current limit" testId="limit-dcl" />
             <Stat label="DVL" value={fixed(d.discharge_voltage_limit_v, 2, 'V')} hint="Discharge voltage limit" />
           </div>
+          <LimitWhy limiting={d.limiting} bounds={d.bms_bounds} />
           {d.limit_reasons && d.limit_reasons.length > 0 && (
             <p class="muted small reasons" data-testid="limit-reasons">
               Why: {d.limit_reasons.join(' · ').replace(/_/g, ' ')}

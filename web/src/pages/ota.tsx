@@ -3,9 +3,9 @@
  * (XMLHttpRequest: fetch cannot report upload progress). When the gateway answers 503 (no OTA
  * service) the form is shown disabled with the reason.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { auth } from '../api/auth';
-import { mutationHeaders } from '../api/client';
+import { apiGet, mutationHeaders } from '../api/client';
 import { ApiError, parseErrorBody } from '../api/errors';
 import { Card } from '../components/card';
 import { Notice } from '../components/notice';
@@ -81,10 +81,16 @@ function OtaForm() {
     }
   };
 
+  const rollback = useLastRollback();
   const disabled = availability.state !== 'available' || !signedIn || phase === 'uploading' || phase === 'verifying';
   const pct = progress && progress.total > 0 ? Math.min(100, (100 * progress.sent) / progress.total) : 0;
   return (
     <Card title="Firmware update" testId="ota">
+      {rollback && (
+        <Notice kind="warn" testId="ota-last-rollback">
+          Firmware {rollback.version} was rolled back{rollback.at_this_boot ? ' at this start' : ''}: {rollback.reason}.
+        </Notice>
+      )}
       {availability.state === 'unavailable' && (
         <Notice kind="warn" testId="ota-unavailable">
           {availability.reason}
@@ -121,6 +127,21 @@ function OtaForm() {
       )}
     </Card>
   );
+}
+
+interface LastRollback {
+  version: string;
+  reason: string;
+  at_this_boot: boolean;
+}
+
+/** /api/status → ota.last_rollback: the last automatic return to the previous image. */
+function useLastRollback(): LastRollback | undefined {
+  const [rollback, setRollback] = useState<LastRollback | undefined>(undefined);
+  useEffect(() => {
+    void apiGet<{ ota?: { last_rollback?: LastRollback | null } | null }>('/api/status').then((s) => setRollback(s.ota?.last_rollback ?? undefined), () => undefined);
+  }, []);
+  return rollback;
 }
 
 export function OtaPage() {

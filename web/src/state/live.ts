@@ -106,6 +106,8 @@ function pickLimits(data: BatteryData): BatteryData {
     if (typeof data[key] === 'number') out[key] = data[key];
   }
   if (Array.isArray(data.limit_reasons)) out.limit_reasons = data.limit_reasons;
+  if (data.limiting && typeof data.limiting === 'object') out.limiting = data.limiting;
+  if (Array.isArray(data.bms_bounds)) out.bms_bounds = data.bms_bounds;
   return out;
 }
 

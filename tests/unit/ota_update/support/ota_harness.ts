@@ -31,7 +31,7 @@ export class RecordingPort implements OtaPort {
   }
   end = () => this.inner.end();
   abort = () => this.inner.abort();
-  activate = (version: string) => this.inner.activate(version);
+  activate = (version: string, securityVersion?: number) => this.inner.activate(version, securityVersion);
   markValid = () => this.inner.markValid();
   rollback = () => this.inner.rollback();
   info = () => this.inner.info();

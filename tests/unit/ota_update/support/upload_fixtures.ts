@@ -25,11 +25,12 @@ export function randomImage(size: number): Uint8Array {
   return new Uint8Array(randomBytes(size));
 }
 
-/** An ESP-IDF app image head carrying `version` in its app descriptor, padded with random bytes. */
-export function espImage(version: string, size = 4096): Uint8Array {
+/** An ESP-IDF app image head carrying `version` and `securityVersion` in its app descriptor, padded with random bytes. */
+export function espImage(version: string, size = 4096, securityVersion = 0): Uint8Array {
   const image = randomImage(size);
   image[0] = 0xe9;
   new DataView(image.buffer).setUint32(32, 0xabcd5432, true);
+  new DataView(image.buffer).setUint32(36, securityVersion, true);
   image.fill(0, 48, 80);
   for (let i = 0; i < version.length; i++) image[48 + i] = version.charCodeAt(i);
   return image;

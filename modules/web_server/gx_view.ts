@@ -26,17 +26,34 @@ export interface GxReport {
 
 const hexId = (id: number) => `0x${id.toString(16).toUpperCase().padStart(3, '0')}`;
 
+/** Frames are watched only while someone asks (the UI polls every few seconds): no cost otherwise. */
+const WATCH_AFTER_LAST_ASK_MS = 60_000;
+
 export class GxView {
   #clock: ClockPort;
   #seen = new Map<string, { id: number; direction: 'tx' | 'rx'; at: number; count: number }>();
   #unsubscribe: (() => void) | undefined;
+  #bus: GatewayBus | undefined;
+  #watchingSince = 0;
+  #stopWatching: ReturnType<ClockPort['setTimer']> | undefined;
 
   constructor(clock: ClockPort) {
     this.#clock = clock;
   }
 
   start(bus: GatewayBus): void {
-    this.#unsubscribe ??= bus.subscribe('can.frame', (e) => {
+    this.#bus = bus;
+  }
+
+  #watch(): void {
+    const bus = this.#bus;
+    if (!bus) return;
+    this.#clock.clear(this.#stopWatching);
+    this.#stopWatching = this.#clock.setTimer(WATCH_AFTER_LAST_ASK_MS, () => this.#unwatch());
+    if (this.#unsubscribe) return;
+    this.#watchingSince = this.#clock.now();
+    this.#seen.clear();
+    this.#unsubscribe = bus.subscribe('can.frame', (e) => {
       const key = `${e.direction}:${e.frame.id}`;
       const entry = this.#seen.get(key);
       if (entry) {
@@ -47,12 +64,22 @@ export class GxView {
   }
 
   stop(): void {
+    this.#unwatch();
+    this.#bus = undefined;
+  }
+
+  #unwatch(): void {
+    this.#clock.clear(this.#stopWatching);
+    this.#stopWatching = undefined;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }
 
   report(can: Record<string, unknown> | undefined, limits: ChargeLimits | undefined): GxReport {
+    this.#watch();
     const now = this.#clock.now();
+    // Just started watching: frame ages are not known yet, so they are not judged.
+    const judgeFrames = now - this.#watchingSince >= FRAME_FRESH_MS;
     const frames = [...this.#seen.values()]
       .sort((a, b) => a.id - b.id || a.direction.localeCompare(b.direction))
       .map((f) => ({ id: hexId(f.id), direction: f.direction, age_s: Math.round((now - f.at) / 100) / 10, count: f.count }));
@@ -65,7 +92,7 @@ export class GxView {
     if (can && !keepalive) {
       problems.push(ageMs === null ? 'No keep-alive (0x305) from a GX has ever arrived: check the cable, the bus termination and that the GX port is set to a BMS profile at 500 kbit/s.' : `The GX's keep-alive (0x305) stopped ${Math.round(ageMs / 1000)} s ago.`);
     }
-    for (const id of NEEDED_IDS) {
+    for (const id of judgeFrames ? NEEDED_IDS : []) {
       const sent = this.#seen.get(`tx:${id}`);
       if (!sent) problems.push(`Frame ${hexId(id)} has not been sent yet.`);
       else if (now - sent.at > FRAME_FRESH_MS) problems.push(`Frame ${hexId(id)} was last sent ${Math.round((now - sent.at) / 1000)} s ago.`);
@@ -75,7 +102,7 @@ export class GxView {
       if (!limits.charge_allowed) problems.push('Charging is not allowed right now (see the reasons).');
       if (!limits.discharge_allowed) problems.push('Discharging is not allowed right now (see the reasons).');
     }
-    const seesUs = keepalive && canState === 'running' && NEEDED_IDS.every((id) => {
+    const seesUs = keepalive && canState === 'running' && judgeFrames && NEEDED_IDS.every((id) => {
       const sent = this.#seen.get(`tx:${id}`);
       return sent !== undefined && now - sent.at <= FRAME_FRESH_MS;
     });

@@ -10,6 +10,9 @@ function setup() {
   const bus = createGatewayBus({ defer: (fn) => void clock.setTimer(0, fn) });
   const gx = new GxView(clock);
   gx.start(bus);
+  gx.report(undefined, undefined); // starts watching the bus, as the UI's first poll does
+  clock.advance(5_000);
+  clock.runDue();
   const send = (id: number, direction: 'tx' | 'rx' = 'tx') => bus.publish('can.frame', { direction, frame: { id, data: new Uint8Array(8) }, timestamp_ms: clock.now() });
   return { clock, gx, send };
 }
@@ -23,6 +26,18 @@ describe('GxView', () => {
     const report = gx.report({ state: 'running', inverter_present: true, inverter_last_seen_ms_ago: 800, inverter_signature: 'VIC' }, limits);
     expect(report).toMatchObject({ verdict: 'yes', problems: [], keepalive_seen: true, keepalive_age_s: 0.8, inverter_signature: 'VIC' });
     expect(report.frames.map((f) => `${f.direction} ${f.id} ${f.age_s}`)).toEqual(['rx 0x305 1', 'tx 0x351 1', 'tx 0x355 1', 'tx 0x356 1', 'tx 0x35A 1']);
+  });
+
+  it('watches CAN frames only while asked: no bus subscription a minute after the last question', () => {
+    const clock = new VirtualClock();
+    const bus = createGatewayBus({ defer: (fn) => void clock.setTimer(0, fn) });
+    const gx = new GxView(clock);
+    gx.start(bus);
+    expect(bus.subscriberCount('can.frame')).toBe(0);
+    gx.report(undefined, undefined);
+    expect(bus.subscriberCount('can.frame')).toBe(1);
+    clock.advance(60_000);
+    expect(bus.subscriberCount('can.frame')).toBe(0);
   });
 
   it('says no, and why, without a keep-alive; names stale frames and refused charging', () => {

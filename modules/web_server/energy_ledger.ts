@@ -30,6 +30,7 @@ interface LedgerState {
 
 export interface EnergyReport {
   today: { date: string } & EnergyBucket;
+  this_month: { month: string } & EnergyBucket;
   days: ({ date: string } & EnergyBucket)[];
   months: ({ month: string } & EnergyBucket)[];
   lifetime: EnergyBucket;
@@ -97,6 +98,7 @@ export class EnergyLedger {
     const packWh = capacityAh && cellCount ? capacityAh * cellCount * NOMINAL_CELL_V : 0;
     return {
       today: { date, ...bucket(this.#state.days[date]) },
+      this_month: { month: date.slice(0, 7), ...bucket(this.#state.months[date.slice(0, 7)]) },
       days: Object.keys(this.#state.days).sort().map((d) => ({ date: d, ...bucket(this.#state.days[d]) })),
       months: Object.keys(this.#state.months).sort().map((m) => ({ month: m, ...bucket(this.#state.months[m]) })),
       lifetime: bucket(this.#state.lifetime),

@@ -29,6 +29,7 @@ describe('EnergyLedger', () => {
     ]);
     expect(report.months.map((m) => m.month)).toEqual(['2026-01', '2026-02']);
     expect(report.today).toEqual({ date: '2026-02-01', charged_wh: 200, discharged_wh: 500 });
+    expect(report.this_month).toEqual({ month: '2026-02', charged_wh: 200, discharged_wh: 500 });
     // 1500 Wh out of a 100 Ah × 16 × 3.2 V = 5120 Wh pack.
     expect(report.equivalent_full_cycles).toBeCloseTo(0.29, 2);
     expect(ledger.report(undefined, 16).equivalent_full_cycles).toBeNull();

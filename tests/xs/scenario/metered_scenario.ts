@@ -103,6 +103,9 @@ export async function runMeteredScenario(flush: () => Promise<void>, meter: Mete
   const web = gateway.web;
   if (!web) throw new Error('the scenario gateway has no web server');
 
+  if (!gateway.config.setWebPassword(PASSWORD).ok) throw new Error('scenario password refused');
+  simulator.start();
+  gateway.start();
   // A client on every WebSocket channel for the whole run.
   for (const path of channels) {
     const session = web.handleWebSocket({ method: 'GET', url: path, headers: { host: 'gateway', ...AUTH }, remoteAddress: '10.0.0.3' });
@@ -119,9 +122,6 @@ export async function runMeteredScenario(flush: () => Promise<void>, meter: Mete
     session.open(connection);
   }
 
-  if (!gateway.config.setWebPassword(PASSWORD).ok) throw new Error('scenario password refused');
-  simulator.start();
-  gateway.start();
   const configured = gateway.config.update({ mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' }, wifi: { ssid: 'battery-room', password: 'correct horse' } });
   if (!configured.ok) throw new Error(`scenario config refused: ${JSON.stringify(configured.errors)}`);
   meter.take();

@@ -104,7 +104,8 @@ export async function runMeteredScenario(flush: () => Promise<void>, meter: Mete
   if (!web) throw new Error('the scenario gateway has no web server');
 
   if (!gateway.config.setWebPassword(PASSWORD).ok) throw new Error('scenario password refused');
-
+  simulator.start();
+  gateway.start();
   // A signed-in client on every WebSocket channel for the whole run (after the password is set,
   // so the upgrade's Basic credentials are accepted; the idle limit is lifted: these clients never ping).
   for (const path of channels) {
@@ -122,8 +123,6 @@ export async function runMeteredScenario(flush: () => Promise<void>, meter: Mete
     session.open(connection);
   }
 
-  simulator.start();
-  gateway.start();
   const configured = gateway.config.update({ mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' }, wifi: { ssid: 'battery-room', password: 'correct horse' } });
   if (!configured.ok) throw new Error(`scenario config refused: ${JSON.stringify(configured.errors)}`);
   meter.take();

@@ -7,7 +7,9 @@ import { createPlatformHost } from 'gateway/host';
 import { sdkSha256 } from './hosts/esp32/moddable/crypto';
 import { describeError } from './hosts/esp32/moddable/log';
 import { loadEmbeddedOtaPublicKey, loadEmbeddedWebAssets } from './hosts/esp32/moddable/web_assets';
+import { LoginRecoveryWindow } from './modules/config_manager/login_recovery';
 import { createGateway } from './modules/gateway/gateway';
+import { createLogger } from './modules/util/logger';
 
 /** "1.4.2" → { major: 1, minor: 4 } for the Victron version frame (0x35F). */
 function firmwareNumbers(version: string): { major: number; minor: number } {
@@ -16,7 +18,7 @@ function firmwareNumbers(version: string): { major: number; minor: number } {
 }
 
 function start(): void {
-  const { host, settings, webRoutes } = createPlatformHost();
+  const { host, settings, webRoutes, recoveryButton } = createPlatformHost();
   try {
     const gateway = createGateway(host, {
       logLevel: () => settings.logLevel,
@@ -26,6 +28,16 @@ function start(): void {
     });
     gateway.start();
     host.log.log('info', 'main', `gateway started; web UI on port ${settings.httpPort}`);
+    if (recoveryButton) {
+      // A forgotten web password: hold BOOT 10 s within 2 min of power-up (README, "Forgot the password").
+      const recovery = new LoginRecoveryWindow(host.clock, () => gateway.config.resetWebCredentials().ok, createLogger(host.log, 'login_recovery', () => 'info'));
+      recovery.start();
+      const button = recoveryButton((pressed) => (pressed ? recovery.pressed() : recovery.released()));
+      host.clock.setTimer(120_000, () => {
+        recovery.released();
+        button.close();
+      });
+    }
   } catch (error) {
     // Stay up with the log visible rather than abort into a boot loop.
     host.log.log('error', 'main', `gateway failed to start: ${describeError(error)}`);

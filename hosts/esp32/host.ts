@@ -14,6 +14,7 @@ import { TwaiCanPort } from './can/can_port';
 import { createClockAndLog, createSdkPorts } from './moddable/boot';
 import { createSdkCrypto } from './moddable/crypto';
 import type { PlatformHostFactory } from './moddable/platform';
+import { watchBootButton } from './recovery_button';
 import { readHostSettings } from './moddable/settings';
 import { syncWallClock } from './moddable/sntp';
 import { SdkWifiRadio } from './moddable/wifi_radio';
@@ -68,5 +69,5 @@ export const createPlatformHost: PlatformHostFactory = () => {
     wifi,
     ota: new Esp32Ota({ natives, clock, restart: () => system.restart() }),
   };
-  return { host, settings };
+  return { host, settings, recoveryButton: watchBootButton };
 };

@@ -1,11 +1,13 @@
 /**
- * What the UI's simulator panel needs to offer every fault kind the simulator knows: the kinds
- * come from the simulator's own list (FAULT_KINDS), the parameters from the table below. A kind
- * the table does not describe yet still appears (with a duration and free-form parameters), so a
- * new fault kind is usable from the panel the day it is added. Names are snake_case, as the API.
+ * What the UI's simulator panel needs to offer every fault kind the simulator knows: the kinds,
+ * their descriptions and parameter names come from the simulator's own FAULT_CATALOG; this adds
+ * how to ask for each parameter (label, unit, range), looked up by parameter name. A parameter
+ * this table does not know still appears as a plain number field, and a new fault kind shows up
+ * in the panel the day it is added to the catalogue. Names are snake_case, as the API.
  */
-import { FAULT_CATALOG, FAULT_KINDS } from '../mocks/tinybms/faults';
+import { FAULT_CATALOG } from '../mocks/tinybms/faults';
 import { CELL_COUNT } from '../mocks/tinybms/pack_presets';
+import { snakeCase } from '../../modules/util/case_keys';
 
 export interface FaultParameter {
   name: string;
@@ -26,42 +28,33 @@ export interface FaultKindInfo {
   label: string;
   description: string;
   parameters: FaultParameter[];
-  /** False for kinds this table does not describe: the panel offers a JSON field for their parameters. */
+  /** False when a parameter is not in the table below: the panel also offers a JSON field. */
   described: boolean;
 }
 
-const SENSORS = ['internal', 'external1', 'external2'];
-const CURRENT: FaultParameter = { name: 'current_a', label: 'Current', kind: 'number', unit: 'A', min: 0.1, max: 2000, hint: 'default: 10 A above the BMS cut-off' };
-const DURATION: FaultParameter = { name: 'duration_s', label: 'Duration', kind: 'number', unit: 's', min: 1, max: 86_400, hint: 'empty = until cleared' };
-const CELL: FaultParameter = { name: 'cell', label: 'Cell', kind: 'integer', min: 1, max: CELL_COUNT, required: true };
-
-const DESCRIBED: Readonly<Record<string, Omit<FaultKindInfo, 'kind' | 'described'>>> = Object.freeze({
-  cell_overvoltage: { label: 'Cell over-voltage', description: 'One cell reads high (default: 50 mV above the BMS over-voltage cut-off).', parameters: [CELL, { name: 'voltage_mv', label: 'Voltage', kind: 'integer', unit: 'mV', min: 0, max: 6000 }] },
-  cell_undervoltage: { label: 'Cell under-voltage', description: 'One cell reads low (default: 100 mV below the under-voltage cut-off).', parameters: [CELL, { name: 'voltage_mv', label: 'Voltage', kind: 'integer', unit: 'mV', min: 0, max: 6000 }] },
-  temp_sensor_failure: {
-    label: 'Temperature sensor failure',
-    description: 'A sensor stops reading (reported as missing); "all_external" loses both cell sensors, so charging stops.',
-    parameters: [{ name: 'sensor', label: 'Sensor', kind: 'choice', choices: [...SENSORS, 'all_external'] }],
-  },
-  under_temperature: { label: 'Under-temperature', description: 'A sensor reads below −20 °C: BMS fault 0x0A, no charging.', parameters: [{ name: 'sensor', label: 'Sensor', kind: 'choice', choices: SENSORS }, { name: 'temperature_c', label: 'Temperature', kind: 'number', unit: '°C', min: -40, max: 150 }] },
-  charge_over_current: { label: 'Charge over-current', description: 'The shunt reads a charge current above the cut-off: BMS fault 0x06, no charging.', parameters: [CURRENT] },
-  discharge_over_current: { label: 'Discharge over-current', description: 'The shunt reads a discharge current above the cut-off: BMS fault 0x05, no discharging.', parameters: [CURRENT] },
-  switch_error: { label: 'Switch error', description: 'Charger switch error: BMS fault 0x0B, neither charge nor discharge.', parameters: [] },
-  current_sensor_lost: { label: 'Current sensor lost', description: 'External current sensor disconnected: BMS fault 0x0E, neither charge nor discharge.', parameters: [] },
-  unexplained_fault: { label: 'Unexplained fault', description: 'Status 0x9B with nothing to explain it: the gateway takes the safe side.', parameters: [] },
-  over_temperature: { label: 'Over-temperature', description: 'A sensor reads hot (default: 5 °C above the over-heat cut-off).', parameters: [{ name: 'sensor', label: 'Sensor', kind: 'choice', choices: SENSORS }, { name: 'temperature_c', label: 'Temperature', kind: 'number', unit: '°C', min: -40, max: 150 }] },
-  bms_silence: { label: 'BMS silent', description: 'The BMS stops answering on the UART (link lost, stale data).', parameters: [] },
-  uart_noise: { label: 'UART noise', description: 'A share of the replies arrive corrupted (CRC errors).', parameters: [{ name: 'rate', label: 'Share corrupted', kind: 'number', min: 0.01, max: 1, step: 0.01 }] },
+const PARAMETERS: Readonly<Record<string, Omit<FaultParameter, 'name'>>> = Object.freeze({
+  cell: { label: 'Cell', kind: 'integer', min: 1, max: CELL_COUNT, required: true },
+  voltage_mv: { label: 'Voltage', kind: 'integer', unit: 'mV', min: 0, max: 6000 },
+  sensor: { label: 'Sensor', kind: 'choice', choices: ['internal', 'external1', 'external2', 'all_external'] },
+  temperature_c: { label: 'Temperature', kind: 'number', unit: '°C', min: -40, max: 150 },
+  current_a: { label: 'Current', kind: 'number', unit: 'A', min: 0, max: 2000 },
+  rate: { label: 'Share corrupted', kind: 'number', min: 0.01, max: 1, step: 0.01 },
+  duration_s: { label: 'Duration', kind: 'number', unit: 's', min: 1, max: 86_400, hint: 'until cleared' },
 });
 
-const titleOf = (kind: string) => kind.charAt(0).toUpperCase() + kind.slice(1).replace(/_/g, ' ');
+const titleOf = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ');
 
-/** Every kind the simulator accepts, in its order. */
-export function faultKindCatalogue(kinds: readonly string[] = FAULT_KINDS): FaultKindInfo[] {
-  return kinds.map((kind) => {
-    const known = DESCRIBED[kind];
-    const documented = FAULT_CATALOG.find((entry) => entry.kind === kind)?.description;
-    if (!known) return { kind, label: titleOf(kind), description: documented ?? 'Parameters as the simulator documents them.', parameters: [DURATION], described: false };
-    return { kind, ...known, parameters: [...known.parameters, DURATION], described: true };
+export interface CatalogEntry {
+  kind: string;
+  description: string;
+  parameters: readonly string[];
+}
+
+/** Every kind the simulator accepts, in its order, with its parameters in snake_case. */
+export function faultKindCatalogue(catalog: readonly CatalogEntry[] = FAULT_CATALOG): FaultKindInfo[] {
+  return catalog.map((entry) => {
+    const names = entry.parameters.map(snakeCase);
+    const parameters = names.map((name): FaultParameter => ({ name, ...(PARAMETERS[name] ?? { label: titleOf(name), kind: 'number' }) }));
+    return { kind: entry.kind, label: titleOf(entry.kind), description: entry.description, parameters, described: names.every((name) => PARAMETERS[name] !== undefined) };
   });
 }

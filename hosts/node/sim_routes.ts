@@ -8,6 +8,7 @@
  */
 import type { TinyBmsSimulator } from '../mocks/tinybms/index';
 import { MODES } from '../mocks/tinybms/index';
+import { MAX_SPEED } from '../mocks/tinybms/simulator';
 import { boolean, integerIn, objectOf, oneOf, optional, validateBody } from '../../modules/web_server/body_schema';
 import { ApiError, json } from '../../modules/web_server/responses';
 import type { RouteTable } from '../../modules/web_server/router';
@@ -58,7 +59,8 @@ export function simulationRoutes(controlOrPacks: SimulationControl | readonly Si
   };
   return [
     { method: 'GET', path: '/api/sim/status', access: 'open', handle: () => json(200, snakeKeys(control.snapshot())) },
-    { method: 'GET', path: '/api/sim/faults/kinds', access: 'open', handle: () => json(200, { kinds: faultKindCatalogue() }) },
+    // What the UI's simulator panel offers: modes, the speed range, every fault kind with its parameters.
+    { method: 'GET', path: '/api/sim/controls', access: 'open', handle: () => json(200, { modes: MODES, max_speed: MAX_SPEED, fault_kinds: faultKindCatalogue() }) },
     {
       method: 'POST',
       path: '/api/sim/mode',

@@ -49,6 +49,7 @@ export class AlertManager implements GatewayModule {
   #listeners: ((event: SystemEvent) => void)[] = [];
   #journal: AlertJournal | undefined;
   #journalRestored = false;
+  #alertsSaveFailing = false;
   /** Storage areas failing now, with why; STORAGE_FAULT is active while any is. */
   #storageFaults = new Map<StorageArea, string>();
   #counters = { raised: 0, cleared: 0, publishDropped: 0, invalidSamples: 0, listenerErrors: 0, journalFailures: 0 };
@@ -212,12 +213,19 @@ export class AlertManager implements GatewayModule {
     }
   }
 
+  /**
+   * A failing store only counts here: raising STORAGE_FAULT would save the alerts again (a loop);
+   * the store's own failure is reported by the host or the config saves.
+   */
   #saveAlerts(): void {
     if (!this.#journal) return;
     try {
       this.#journal.saveAlerts(this.#active.list());
+      this.#alertsSaveFailing = false;
     } catch (error) {
-      this.#journalFailed(error);
+      this.#counters.journalFailures++;
+      if (!this.#alertsSaveFailing) this.#log.error(`latched alerts not saved: ${String(error)}`);
+      this.#alertsSaveFailing = true;
     }
   }
 

@@ -28,6 +28,7 @@ import { useTextEncoder } from '../util/utf8';
 import type { AssetTable } from '../web_server/assets';
 import type { RouteTable } from '../web_server/router';
 import type { OtaService } from '../web_server/services';
+import type { HubOptions } from '../web_server/ws_hub';
 import { WebServer } from '../web_server/web_server';
 import { WifiManager } from '../wifi/wifi_manager';
 import type { GatewayContext, GatewayModule } from './context';
@@ -35,7 +36,7 @@ import type { GatewayContext, GatewayModule } from './context';
 export interface GatewayOptions {
   logLevel?: () => LogLevel;
   /** Web server: port (default 80), built UI, host-only routes such as /api/sim/*. */
-  web?: { port?: number; assets?: AssetTable; extraRoutes?: readonly RouteTable[]; telemetryPeriodMs?: number };
+  web?: { port?: number; assets?: AssetTable; extraRoutes?: readonly RouteTable[]; telemetryPeriodMs?: number; webSocket?: Partial<HubOptions> };
   /** MQTT reconnect backoff base (tests shorten it; default 1 s). */
   mqttBackoffBaseMs?: number;
   /** The OTA service, when the host supports updates (default: the OTA module on host.ota). */
@@ -178,6 +179,7 @@ export class Gateway {
       assets: options.web?.assets,
       extraRoutes: options.web?.extraRoutes,
       telemetryPeriodMs: options.web?.telemetryPeriodMs,
+      webSocket: options.web?.webSocket,
       services: {
         config: this.config,
         alerts: this.alerts,

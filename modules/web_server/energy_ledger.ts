@@ -11,7 +11,8 @@ import { dayOf, EARLIEST_PLAUSIBLE_WALL_MS } from '../history_logger/days';
 import type { Logger } from '../util/logger';
 import type { EnergyService } from './services';
 
-export const ENERGY_STORE_KEY = 'energy';
+/** Its own key: 'energy' holds the CAN publisher's running counters in the same store. */
+export const ENERGY_LEDGER_KEY = 'energy_ledger';
 const DAYS_KEPT = 31;
 const MONTHS_KEPT = 24;
 /** LiFePO4 nominal cell voltage: what turns Wh into an equivalent full cycle. */
@@ -30,6 +31,7 @@ interface LedgerState {
 
 export interface EnergyReport {
   today: { date: string } & EnergyBucket;
+  this_month: { month: string } & EnergyBucket;
   days: ({ date: string } & EnergyBucket)[];
   months: ({ month: string } & EnergyBucket)[];
   lifetime: EnergyBucket;
@@ -97,6 +99,7 @@ export class EnergyLedger {
     const packWh = capacityAh && cellCount ? capacityAh * cellCount * NOMINAL_CELL_V : 0;
     return {
       today: { date, ...bucket(this.#state.days[date]) },
+      this_month: { month: date.slice(0, 7), ...bucket(this.#state.months[date.slice(0, 7)]) },
       days: Object.keys(this.#state.days).sort().map((d) => ({ date: d, ...bucket(this.#state.days[d]) })),
       months: Object.keys(this.#state.months).sort().map((m) => ({ month: m, ...bucket(this.#state.months[m]) })),
       lifetime: bucket(this.#state.lifetime),
@@ -122,7 +125,7 @@ export class EnergyLedger {
 
   #load(): void {
     try {
-      const text = this.#store.get(ENERGY_STORE_KEY);
+      const text = this.#store.get(ENERGY_LEDGER_KEY);
       if (text === undefined) return;
       const parsed = JSON.parse(text) as Partial<LedgerState>;
       if (parsed && typeof parsed === 'object' && parsed.days && parsed.months && parsed.lifetime) this.#state = parsed as LedgerState;
@@ -133,7 +136,7 @@ export class EnergyLedger {
 
   #save(): void {
     try {
-      this.#store.put(ENERGY_STORE_KEY, JSON.stringify(this.#state));
+      this.#store.put(ENERGY_LEDGER_KEY, JSON.stringify(this.#state));
       this.#dirtySamples = 0;
     } catch (error) {
       this.#log.warn(`energy ledger not saved: ${error instanceof Error ? error.message : String(error)}`);

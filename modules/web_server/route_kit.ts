@@ -3,6 +3,7 @@ import type { Host } from '../../hosts/host';
 import type { Logger } from '../util/logger';
 import type { CsrfTokens } from './csrf';
 import type { EnergyLedger } from './energy_ledger';
+import type { GxView } from './gx_view';
 import type { GatewayState } from './gateway_state';
 import { ApiError } from './responses';
 import type { WebServerServices } from './services';
@@ -26,6 +27,10 @@ export interface RouteKit {
   restartDelayMs: number;
   /** Energy per day/month and equivalent cycles, when the gateway has energy counters. */
   energyLedger?: EnergyLedger;
+  /** The "does the GX see the battery?" facts. */
+  gx?: GxView;
+  /** Optional parts this gateway has (the UI shows their pages): filled once the router is built. */
+  features: { simulator: boolean };
 }
 
 /** The service, or a 503 saying it is not available on this gateway (yet). */

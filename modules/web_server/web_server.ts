@@ -12,6 +12,7 @@ import { BusFeeds, WS_PATHS } from './bus_feeds';
 import { CsrfTokens } from './csrf';
 import { EnergyLedger } from './energy_ledger';
 import { GatewayState } from './gateway_state';
+import { GxView } from './gx_view';
 import { type LoginLimiterOptions, LoginLimiter } from './login_limiter';
 import { RequestPipeline } from './pipeline';
 import { parseTarget } from './request';
@@ -64,6 +65,7 @@ export class WebServer implements GatewayModule {
   #authenticator: Authenticator;
   #tickets: WebSocketTickets;
   #ledger: EnergyLedger;
+  #gx: GxView;
   #assets: AssetTable;
   #listening: Promise<HttpServerHandle> | undefined;
   #stopped: Promise<void> = Promise.resolve();
@@ -105,6 +107,7 @@ export class WebServer implements GatewayModule {
     );
     this.#authenticator = authenticator;
     this.#ledger = new EnergyLedger({ clock: host.clock, store: host.store, energy: options.services.energy, logger: this.#log });
+    this.#gx = new GxView(host.clock);
     const jsonBytes = options.jsonBodyLimitBytes ?? 16 * 1024;
     const kit: RouteKit = {
       host,
@@ -119,6 +122,8 @@ export class WebServer implements GatewayModule {
       limits: { jsonBytes, configBytes: options.configBodyLimitBytes ?? 64 * 1024 },
       restartDelayMs: options.restartDelayMs ?? 500,
       energyLedger: this.#ledger,
+      gx: this.#gx,
+      features: { simulator: false },
     };
     const router = new Router([
       statusRoutes(kit),
@@ -130,6 +135,8 @@ export class WebServer implements GatewayModule {
       sessionRoutes({ tickets: this.#tickets, hub: this.#hub, authenticator, csrf, audit: kit.audit }),
       ...(options.extraRoutes ?? []),
     ]);
+    // The simulator's routes come from the host (Node, mcsim): the UI offers its panel only then.
+    kit.features.simulator = router.match('GET', '/api/sim/status').kind === 'found';
     this.#pipeline = new RequestPipeline({
       router,
       authenticator,
@@ -150,6 +157,7 @@ export class WebServer implements GatewayModule {
     this.#feeds.start();
     this.#hub.start();
     this.#ledger.start();
+    this.#gx.start(this.#context.bus);
     const http = this.#context.host.http;
     if (!http) {
       this.#listenError = 'this host has no HTTP port';
@@ -179,6 +187,7 @@ export class WebServer implements GatewayModule {
     this.#feeds.stop();
     this.#hub.stop();
     this.#ledger.stop();
+    this.#gx.stop();
     this.#hub.closeAll();
     const listening = this.#listening;
     this.#listening = undefined;

@@ -97,7 +97,7 @@ describe('other pages', () => {
 
     await input.fill(String(target.value! + 1));
     await write.click();
-    await eventually(() => page.locator('.notice').first().innerText(), (t) => t.startsWith('Wrote 1 register'), 15_000);
+    await eventually(() => page.locator('.page .notice').first().innerText(), (t) => t.startsWith('Wrote 1 register'), 15_000);
     await expect(input.inputValue()).resolves.toBe(String(target.value! + 1));
     const after = await suite.gateway.api.get<Listed>('/api/registers');
     expect(after.registers.find((r) => r.address === target.address)?.value).toBe(target.value! + 1);
@@ -119,7 +119,7 @@ describe('other pages', () => {
   it('diagnostics shows the health metrics', async () => {
     const { page, problems } = await suite.browser.newPage();
     await page.goto(`${suite.gateway.url}/#/diagnostics`);
-    await eventually(() => page.getByTestId('diagnostics').locator('.kv-row').count(), (n) => n > 0);
+    await eventually(() => page.getByTestId('diagnostics').locator('.check').count(), (n) => n > 0);
     expectNoProblems(problems);
   });
 

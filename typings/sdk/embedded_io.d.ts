@@ -66,3 +66,20 @@ declare module 'embedded:io/socket/listener' {
   }
   export default Listener;
 }
+
+declare module 'embedded:io/digital' {
+  import { PinSpecifier } from 'embedded:io/_common';
+  class Digital {
+    static readonly Input: number;
+    static readonly InputPullUp: number;
+    static readonly InputPullDown: number;
+    static readonly Output: number;
+    static readonly Rising: number;
+    static readonly Falling: number;
+    constructor(options: { pin: PinSpecifier; mode: number; edge?: number; onReadable?: (this: Digital) => void; target?: any });
+    read(): number;
+    write(value: number): void;
+    close(): void;
+  }
+  export default Digital;
+}

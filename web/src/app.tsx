@@ -3,6 +3,7 @@ import type { FunctionComponent } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { auth } from './api/auth';
 import { endSession } from './api/client';
+import { DefaultPasswordBanner } from './components/default_password_banner';
 import { fixed } from './format';
 import { AlertsPage } from './pages/alerts';
 import { ChartsPage } from './pages/charts';
@@ -15,8 +16,9 @@ import { OtaPage } from './pages/ota';
 import { RegistersPage } from './pages/registers/page';
 import { StorageBanner } from './components/storage_banner';
 import { activeAlerts } from './state/alerts';
-import { battery, isStale } from './state/live';
+import { battery, isStale, status } from './state/live';
 import { currentPage, PAGES, type PageId } from './state/router';
+import { SimulatorPage } from './pages/simulator';
 import { useStore } from './state/store';
 import { cycleTheme, themeChoice } from './state/theme';
 
@@ -31,6 +33,7 @@ const VIEWS: Record<PageId, FunctionComponent> = {
   can: CanMonitorPage,
   diagnostics: DiagnosticsPage,
   ota: OtaPage,
+  simulator: SimulatorPage,
 };
 
 const THEME_LABEL = { auto: '◐ Auto', light: '☀ Light', dark: '☾ Dark' } as const;
@@ -72,12 +75,15 @@ function Header() {
 
 function Nav(props: { page: PageId }) {
   const alerts = useStore(activeAlerts);
+  const gateway = useStore(status);
+  // Offered where the host serves the simulator (/api/status features).
+  const simulator = (gateway?.features as { simulator?: boolean } | undefined)?.simulator === true;
   // On a phone the nav is one scrolling row: keep the current page's link in view.
   useEffect(() => document.querySelector('.sidenav a.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }), [props.page]);
   const unacknowledged = (alerts ?? []).filter((a) => !a.acknowledged).length;
   return (
     <nav class="sidenav" aria-label="Pages">
-      {PAGES.map((p) => (
+      {PAGES.filter((p) => p.id !== 'simulator' || simulator).map((p) => (
         <a key={p.id} href={`#/${p.id}`} class={p.id === props.page ? 'active' : ''} aria-current={p.id === props.page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
           {p.title}
           {p.id === 'alerts' && unacknowledged > 0 && (
@@ -101,6 +107,7 @@ export function App() {
       <Nav page={page} />
       <main class="content" data-page={page}>
         <StorageBanner />
+        <DefaultPasswordBanner />
         <h1 class="page-title">{title}</h1>
         <View />
       </main>

@@ -8,6 +8,8 @@ export interface PlatformHost {
   settings: HostSettings;
   /** Host-only web routes (the simulator's /api/sim/*). */
   webRoutes?: readonly RouteTable[];
+  /** The board's recovery button (ESP32: BOOT), for the web-login recovery window after power-up. */
+  recoveryButton?: (onChange: (pressed: boolean) => void) => { close(): void };
 }
 
 export type PlatformHostFactory = () => PlatformHost;

@@ -69,6 +69,7 @@ export function statusRoutes(kit: RouteKit): RouteTable {
           storage_faults: alerts ? alerts.filter((a) => a.code === 'STORAGE_FAULT' && (a as { active?: boolean }).active !== false).map((a) => a.message) : [],
           // The UI's banner; /metrics has it too (web_default_password).
           security: { default_password: services.config.usesDefaultPassword?.() ?? false },
+          features: kit.features,
           ota: services.ota?.status?.() ?? null,
         });
       },
@@ -115,6 +116,12 @@ export function statusRoutes(kit: RouteKit): RouteTable {
     },
     { method: 'GET', path: '/api/uart/status', access: 'open', handle: () => json(200, need(services.uart, 'uart').metrics()) },
     { method: 'GET', path: '/api/can/status', access: 'open', handle: () => json(200, canStatus()) },
+    {
+      method: 'GET',
+      path: '/api/can/gx',
+      access: 'open',
+      handle: () => json(200, need(kit.gx, 'gx').report(services.can?.metrics() as Record<string, unknown> | undefined, state.limits)),
+    },
     { method: 'GET', path: '/api/mqtt/status', access: 'open', handle: () => json(200, need(services.mqtt, 'mqtt').metrics()) },
   ];
 }

@@ -94,7 +94,7 @@ it('survives ≥ 20 SIGKILLs under load with config, energy and history intact',
     // History: every complete line parses.
     expect(historyOnDisk().rejected).toBe(0);
 
-    const lifetime = 300 + Math.floor(Math.random() * 1200);
+    const lifetime = 250 + Math.floor(Math.random() * 1000);
     await new Promise((resolve) => setTimeout(resolve, lifetime));
     const killAt = Date.now();
     await child.kill('SIGKILL');

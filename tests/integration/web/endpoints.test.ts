@@ -200,6 +200,8 @@ describe('REST endpoints over HTTP', () => {
     );
 
     it('erases history with DELETE (login and CSRF)', async () => {
+      // Listing flushes the samples waiting in RAM: there is a day file on disk to erase.
+      expect((await jsonOf(await get(gw, '/api/history/files'))).files.length).toBeGreaterThan(0);
       const response = await fetch(`${gw.base}/api/history`, { method: 'DELETE', headers: await mutationHeaders(gw) });
       expect(response.status).toBe(200);
       expect((await jsonOf(await get(gw, '/api/history/files'))).files).toEqual([]);

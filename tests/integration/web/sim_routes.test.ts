@@ -22,6 +22,16 @@ describe('/api/sim routes over HTTP', () => {
     expect(status).toMatchObject({ mode: 'test', speed: 1 });
   });
 
+  it('lists every fault kind the simulator exports, with parameters, plus modes and the speed range', async () => {
+    const { FAULT_KINDS } = await import('../../../hosts/mocks/tinybms/faults');
+    const controls = await jsonOf(await fetch(`${gw.base}/api/sim/controls`));
+    expect(controls.modes).toEqual(['realistic', 'test', 'demo']);
+    expect(controls.max_speed).toBeGreaterThan(1);
+    expect(controls.fault_kinds.map((k: { kind: string }) => k.kind)).toEqual([...FAULT_KINDS]);
+    const overVoltage = controls.fault_kinds.find((k: { kind: string }) => k.kind === 'cell_overvoltage');
+    expect(overVoltage.parameters.map((p: { name: string }) => p.name)).toEqual(['cell', 'voltage_mv', 'duration_s']);
+  });
+
   it('needs login and a CSRF token to change anything', async () => {
     const anonymous = await fetch(`${gw.base}/api/sim/speed`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"speed":10}' });
     expect(anonymous.status).toBe(401);
@@ -71,5 +81,17 @@ describe('/api/sim routes over HTTP', () => {
     expect(error.code).toBe('invalid_fault');
     expect(error.message).toContain('cell');
     expect(gw.simulator.activeFaults()).toEqual([]);
+  });
+});
+
+describe('fault kind catalogue for the panel', () => {
+  it('describes known parameters and still offers kinds with parameters it does not know', async () => {
+    const { faultKindCatalogue } = await import('../../../hosts/node/sim_fault_kinds');
+    const [known, unknown] = faultKindCatalogue([
+      { kind: 'cell_overvoltage', description: 'high cell', parameters: ['cell', 'voltageMv', 'durationS'] },
+      { kind: 'brand_new_fault', description: 'added later', parameters: ['wobbleHz', 'durationS'] },
+    ]);
+    expect(known).toMatchObject({ label: 'Cell overvoltage', described: true, parameters: [{ name: 'cell', required: true }, { name: 'voltage_mv', unit: 'mV' }, { name: 'duration_s' }] });
+    expect(unknown).toMatchObject({ kind: 'brand_new_fault', described: false, parameters: [{ name: 'wobble_hz', label: 'Wobble hz', kind: 'number' }, { name: 'duration_s' }] });
   });
 });

@@ -26,7 +26,7 @@ describe('snake_case in every JSON answer', () => {
   const GETS = [
     '/api/status', '/api/data', '/api/diagnostics', '/api/events', '/api/alarms', '/api/history', '/api/history/files',
     '/api/uart/status', '/api/can/status', '/api/mqtt/status', '/api/config', '/api/mqtt/config', '/api/registers',
-    '/api/security/csrf', '/api/security/ws-ticket', '/api/sim/status', '/api/sim/faults/kinds',
+    '/api/security/csrf', '/api/security/ws-ticket', '/api/sim/status', '/api/sim/controls', '/api/energy', '/api/can/gx',
   ];
 
   it.each(GETS)('GET %s', async (path) => {

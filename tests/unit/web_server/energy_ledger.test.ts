@@ -1,6 +1,7 @@
 /** Energy per day and month from running counters: restarts, day and month changes, persistence, cycles. */
 import { MemoryStore } from '../../../hosts/mocks/memory_store';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
+import { loadEnergy, saveEnergy } from '../../../modules/can_publisher/energy_store';
 import { EnergyLedger } from '../../../modules/web_server/energy_ledger';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -13,6 +14,20 @@ function setup(store = new MemoryStore(), wallStart = Date.UTC(2026, 0, 31, 23, 
 }
 
 describe('EnergyLedger', () => {
+  it('shares the store with the CAN publisher\'s running counters without overwriting them', () => {
+    const store = new MemoryStore();
+    saveEnergy(store, { charged_wh: 1234, discharged_wh: 567 });
+    const { clock, totals, ledger } = setup(store);
+    ledger.start();
+    totals.discharged_wh = 100;
+    clock.advance(60_000);
+    ledger.stop(); // saves the ledger
+    expect(loadEnergy(store).totals).toEqual({ charged_wh: 1234, discharged_wh: 567 });
+    const again = setup(store);
+    again.ledger.start();
+    expect(again.ledger.report(100, 16).lifetime.discharged_wh).toBe(100);
+  });
+
   it('splits growth by UTC day and month and counts equivalent full cycles', () => {
     const { clock, totals, ledger } = setup();
     ledger.start();
@@ -29,6 +44,7 @@ describe('EnergyLedger', () => {
     ]);
     expect(report.months.map((m) => m.month)).toEqual(['2026-01', '2026-02']);
     expect(report.today).toEqual({ date: '2026-02-01', charged_wh: 200, discharged_wh: 500 });
+    expect(report.this_month).toEqual({ month: '2026-02', charged_wh: 200, discharged_wh: 500 });
     // 1500 Wh out of a 100 Ah × 16 × 3.2 V = 5120 Wh pack.
     expect(report.equivalent_full_cycles).toBeCloseTo(0.29, 2);
     expect(ledger.report(undefined, 16).equivalent_full_cycles).toBeNull();

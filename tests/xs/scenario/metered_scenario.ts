@@ -99,11 +99,15 @@ export async function runMeteredScenario(flush: () => Promise<void>, meter: Mete
     setInterval: (ms: number, fn: () => void): TimerHandle => clock.setInterval(ms, wrap(ms, fn)),
     clear: (timer) => clock.clear(timer),
   };
-  const gateway = createGateway({ ...host, clock: meteredClock }, { web: { port: 80, telemetryPeriodMs: 1000 }, mqttBackoffBaseMs: 1000 });
+  const gateway = createGateway({ ...host, clock: meteredClock }, { web: { port: 80, telemetryPeriodMs: 1000, webSocket: { idleTimeoutMs: 365 * 86_400_000 } }, mqttBackoffBaseMs: 1000 });
   const web = gateway.web;
   if (!web) throw new Error('the scenario gateway has no web server');
 
-  // A client on every WebSocket channel for the whole run.
+  if (!gateway.config.setWebPassword(PASSWORD).ok) throw new Error('scenario password refused');
+  simulator.start();
+  gateway.start();
+  // A signed-in client on every WebSocket channel for the whole run (after the password is set,
+  // so the upgrade's Basic credentials are accepted; the idle limit is lifted: these clients never ping).
   for (const path of channels) {
     const session = web.handleWebSocket({ method: 'GET', url: path, headers: { host: 'gateway', ...AUTH }, remoteAddress: '10.0.0.3' });
     if (!session) throw new Error(`no WebSocket session for ${path}`);
@@ -119,9 +123,6 @@ export async function runMeteredScenario(flush: () => Promise<void>, meter: Mete
     session.open(connection);
   }
 
-  if (!gateway.config.setWebPassword(PASSWORD).ok) throw new Error('scenario password refused');
-  simulator.start();
-  gateway.start();
   const configured = gateway.config.update({ mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' }, wifi: { ssid: 'battery-room', password: 'correct horse' } });
   if (!configured.ok) throw new Error(`scenario config refused: ${JSON.stringify(configured.errors)}`);
   meter.take();

@@ -26,6 +26,10 @@ export interface LineChartProps {
   /** Unit shown on each scale's axis. */
   units?: Record<string, string>;
   testId?: string;
+  /** The visible time window (seconds); the whole data when absent. */
+  xRange?: readonly [number, number] | null;
+  /** A drag-select zoomed in (a range) or a double-click zoomed out (null): charts on a page follow together. */
+  onZoom?: (range: [number, number] | null) => void;
 }
 
 /** Fit the data with 10 % headroom, never stretched to include 0 (53 V on a 0–100 V axis shows nothing). */
@@ -35,7 +39,7 @@ function fitRange(_u: uPlot, min: number | null, max: number | null): uPlot.Rang
   return [min - pad, max + pad];
 }
 
-function options(props: LineChartProps, width: number): uPlot.Options {
+function options(props: LineChartProps, width: number, zoomed: (range: [number, number] | null) => void): uPlot.Options {
   const text = cssVar('--text-muted') || '#666';
   const grid = cssVar('--grid') || 'rgba(128,128,128,0.2)';
   const scales = [...new Set(props.series.map((s) => s.scale ?? 'y'))];
@@ -53,6 +57,14 @@ function options(props: LineChartProps, width: number): uPlot.Options {
     height: props.height ?? 220,
     cursor: { drag: { x: true, y: false } },
     legend: { live: true },
+    hooks: {
+      setSelect: [
+        (u) => {
+          if (u.select.width <= 0) return;
+          zoomed([u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')]);
+        },
+      ],
+    },
     scales: { x: { time: true }, ...Object.fromEntries(scales.map((scale) => [scale, { range: fitRange }])) },
     axes: [
       { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
@@ -77,15 +89,21 @@ export function LineChart(props: LineChartProps) {
   const plot = useRef<uPlot | null>(null);
   const theme = useStore(themeVersion);
   const layout = props.series.map((s) => `${s.label}:${s.scale ?? 'y'}`).join('|');
+  const onZoom = useRef(props.onZoom);
+  onZoom.current = props.onZoom;
 
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const made = new uPlot(options(props, element.clientWidth || 600), props.data as uPlot.AlignedData, element);
+    const made = new uPlot(options(props, element.clientWidth || 600, (range) => onZoom.current?.(range)), props.data as uPlot.AlignedData, element);
     plot.current = made;
+    // uPlot's double-click zooms out: tell the page so its other charts follow.
+    const zoomOut = () => onZoom.current?.(null);
+    element.addEventListener('dblclick', zoomOut);
     const observer = new ResizeObserver(() => made.setSize({ width: element.clientWidth, height: props.height ?? 220 }));
     observer.observe(element);
     return () => {
+      element.removeEventListener('dblclick', zoomOut);
       observer.disconnect();
       made.destroy();
       plot.current = null;
@@ -93,9 +111,18 @@ export function LineChart(props: LineChartProps) {
     // Rebuilt only when the layout or theme changes; data updates go through setData below.
   }, [layout, theme, props.height]);
 
+  const [rangeMin, rangeMax] = props.xRange ?? [undefined, undefined];
   useEffect(() => {
-    plot.current?.setData(props.data as uPlot.AlignedData);
-  }, [props.version, props.data]);
+    const made = plot.current;
+    if (!made) return;
+    made.setData(props.data as uPlot.AlignedData, rangeMin === undefined);
+    if (rangeMin !== undefined && rangeMax !== undefined) made.setScale('x', { min: rangeMin, max: rangeMax });
+    const element = host.current;
+    if (element) {
+      element.dataset.xMin = String(made.scales.x.min ?? '');
+      element.dataset.xMax = String(made.scales.x.max ?? '');
+    }
+  }, [props.version, props.data, rangeMin, rangeMax, layout, theme]);
 
   return <div class="chart" ref={host} data-testid={props.testId} data-points={props.data[0]?.length ?? 0} data-first-s={props.data[0]?.[0]} />;
 }

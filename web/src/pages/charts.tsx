@@ -2,7 +2,8 @@
 import { Card } from '../components/card';
 import { LineChart, type ChartSeries } from '../components/line_chart';
 import { Notice } from '../components/notice';
-import { lastHour, seriesVersion } from '../state/live';
+import { useState } from 'preact/hooks';
+import { battery, cellHour, lastHour, seriesVersion } from '../state/live';
 import { useStore } from '../state/store';
 
 interface ChartSpec {
@@ -54,6 +55,45 @@ const CHARTS: ChartSpec[] = [
   },
 ];
 
+const CELL_COLOURS = ['--c1', '--c2', '--c3', '--c4', '--c5', '--min', '--max', '--bal'];
+
+/** Every cell's voltage over the last hour, cells chosen by the user (all by default). */
+function CellHistory(props: { version: number }) {
+  const live = useStore(battery);
+  const count = live?.data.cell_count ?? live?.data.cell_voltage_mv?.length ?? 0;
+  const [hidden, setHidden] = useState<Set<number>>(new Set());
+  const columns = cellHour.columns();
+  const shown = Array.from({ length: count }, (_, i) => i).filter((i) => !hidden.has(i));
+  const toggle = (i: number) => setHidden((h) => new Set(h.has(i) ? [...h].filter((x) => x !== i) : [...h, i]));
+  return (
+    <Card title="Every cell (last hour)" testId="cell-history">
+      <div class="cell-picker" role="group" aria-label="Cells shown">
+        {Array.from({ length: count }, (_, i) => (
+          <label key={i}>
+            <input type="checkbox" checked={!hidden.has(i)} onChange={() => toggle(i)} data-testid={`cell-toggle-${i + 1}`} /> {i + 1}
+          </label>
+        ))}
+        <button type="button" class="ghost" onClick={() => setHidden(new Set())}>
+          All
+        </button>
+        <button type="button" class="ghost" onClick={() => setHidden(new Set(Array.from({ length: count }, (_, i) => i)))}>
+          None
+        </button>
+      </div>
+      {shown.length > 0 && (
+        <LineChart
+          data={[columns[0], ...shown.map((i) => columns[i + 1])]}
+          series={shown.map((i) => ({ label: `Cell ${i + 1} (mV)`, colorVar: CELL_COLOURS[i % CELL_COLOURS.length], scale: 'mV', digits: 0 }))}
+          units={{ mV: 'mV' }}
+          version={props.version}
+          height={260}
+          testId="chart-every-cell"
+        />
+      )}
+    </Card>
+  );
+}
+
 export function ChartsPage() {
   const version = useStore(seriesVersion);
   const columns = lastHour.columns();
@@ -67,6 +107,7 @@ export function ChartsPage() {
           </Card>
         ))}
       </div>
+      <CellHistory version={version} />
     </div>
   );
 }

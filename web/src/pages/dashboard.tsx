@@ -6,6 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { LinkStatus } from '../api/types';
 import { Card } from '../components/card';
 import { CellBars } from '../components/cell_bars';
+import { EnergyCard } from '../components/energy_card';
+import { GxPanel } from '../components/gx_panel';
 import { LimitWhy } from '../components/limit_why';
 import { LinkBadge } from '../components/link_badge';
 import { PackSelector } from '../components/pack_selector';
@@ -135,6 +137,11 @@ export function DashboardPage() {
           ))}
         </div>
       </Card>
+
+      <div class="grid grid-2">
+        <EnergyCard timeLeftS={d.time_left_s} currentA={d.pack_current_a} stale={stale} />
+        <GxPanel />
+      </div>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import { Card } from '../components/card';
 import { ConfirmButton } from '../components/confirm_button';
 import { LineChart } from '../components/line_chart';
 import { Notice } from '../components/notice';
-import { bytes, today } from '../format';
+import { bytes, clockTime, today } from '../format';
 import { useStore } from '../state/store';
 import { useApi } from '../state/use_api';
 
@@ -52,6 +52,36 @@ function toColumns(samples: HistorySample[]): number[][] {
   return cols;
 }
 
+const WINDOWS: readonly { label: string; seconds: number }[] = [
+  { label: 'Last 6 h', seconds: 6 * 3600 },
+  { label: 'Last 1 h', seconds: 3600 },
+  { label: 'Last 15 min', seconds: 900 },
+];
+
+const hhmm = (s: number) => clockTime(s * 1000).slice(0, 5);
+
+/** Zoom presets ending at the day's last sample, and what is shown; drag on a chart to zoom, double-click to zoom out. */
+function ZoomBar(props: { times: number[]; zoom: [number, number] | null; onZoom: (range: [number, number] | null) => void }) {
+  const last = props.times[props.times.length - 1];
+  const first = props.times[0];
+  const [from, to] = props.zoom ?? [first, last];
+  return (
+    <div class="zoom-bar" data-testid="history-zoom" data-zoomed={props.zoom ? 'yes' : 'no'}>
+      <button type="button" class={props.zoom ? '' : 'primary'} onClick={() => props.onZoom(null)} data-testid="zoom-all">
+        Whole day
+      </button>
+      {WINDOWS.map((w) => (
+        <button type="button" key={w.label} onClick={() => props.onZoom([Math.max(first, last - w.seconds), last])} data-testid={`zoom-${w.seconds}`}>
+          {w.label}
+        </button>
+      ))}
+      <span class="muted small" data-testid="zoom-range">
+        Showing {hhmm(from)}–{hhmm(to)} · drag on a chart to zoom in, double-click to zoom out
+      </span>
+    </div>
+  );
+}
+
 export function HistoryPage() {
   const files = useApi<unknown>('/api/history/files');
   const days = useMemo(() => normalizeHistoryFiles(files.data), [files.data]);
@@ -59,6 +89,8 @@ export function HistoryPage() {
   const [samples, setSamples] = useState<HistorySample[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [zoom, setZoom] = useState<[number, number] | null>(null);
+  useEffect(() => setZoom(null), [date]);
   const signedIn = !!useStore(auth).header;
 
   useEffect(() => {
@@ -130,11 +162,16 @@ export function HistoryPage() {
         </p>
       </Card>
       {samples !== null && samples.length > 0 && (
+        <ZoomBar times={columns[0]} zoom={zoom} onZoom={setZoom} />
+      )}
+      {samples !== null && samples.length > 0 && (
         <div class="grid grid-2">
           <Card title="Voltage and current">
             <LineChart
               data={[columns[0], columns[1], columns[2]]}
               version={samples.length}
+              xRange={zoom}
+              onZoom={setZoom}
               units={{ V: 'V', A: 'A' }}
               series={[
                 { label: 'Voltage (V)', colorVar: '--c1', scale: 'V', digits: 2 },
@@ -148,6 +185,8 @@ export function HistoryPage() {
               <LineChart
                 data={[columns[0], columns[7], columns[6]]}
                 version={samples.length}
+              xRange={zoom}
+              onZoom={setZoom}
                 units={{ mV: 'mV' }}
                 series={[
                   { label: 'Min cell (mV)', colorVar: '--min', scale: 'mV', digits: 0 },
@@ -160,6 +199,8 @@ export function HistoryPage() {
             <LineChart
               data={[columns[0], columns[3], columns[4], columns[5]]}
               version={samples.length}
+              xRange={zoom}
+              onZoom={setZoom}
               units={{ '%': '%', '°C': '°C' }}
               series={[
                 { label: 'SOC (%)', colorVar: '--c4', scale: '%', digits: 1 },

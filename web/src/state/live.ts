@@ -32,6 +32,10 @@ export const statusReceivedAt: Store<number> = createStore(0);
 export const statusError: Store<string | null> = createStore<string | null>(null);
 export const telemetryState: Store<SocketState> = createStore<SocketState>('connecting');
 export const lastHour = new TimeSeries(SERIES_FIELDS.length, HOUR_S + 60);
+/** A TinyBMS has at most 16 cells. */
+export const MAX_CELLS = 16;
+/** Every cell's voltage (mV) over the last hour, from telemetry (the stored history keeps only min/max). */
+export const cellHour = new TimeSeries(MAX_CELLS, HOUR_S + 60);
 /** Bumped on every new sample so charts know to redraw. */
 export const seriesVersion: Store<number> = createStore(0);
 
@@ -49,6 +53,10 @@ function accept(data: BatteryData, record = true): void {
   const timeS = (typeof data.timestamp === 'number' && data.timestamp > 1e11 ? data.timestamp : now) / 1000;
   lastHour.push(timeS, SERIES_FIELDS.map((field) => (typeof merged[field] === 'number' ? (merged[field] as number) : NaN)));
   lastHour.trimBefore(timeS - HOUR_S);
+  if (Array.isArray(data.cell_voltage_mv)) {
+    cellHour.push(timeS, data.cell_voltage_mv.slice(0, MAX_CELLS).map((mv) => (typeof mv === 'number' ? mv : NaN)));
+    cellHour.trimBefore(timeS - HOUR_S);
+  }
   seriesVersion.update((v) => v + 1);
 }
 

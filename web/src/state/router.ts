@@ -11,6 +11,7 @@ export const PAGES = [
   { id: 'uart', title: 'UART monitor' },
   { id: 'can', title: 'CAN monitor' },
   { id: 'diagnostics', title: 'Diagnostics' },
+  { id: 'simulator', title: 'Simulator' },
   { id: 'ota', title: 'Firmware update' },
 ] as const;
 
@@ -22,6 +23,7 @@ function fromHash(): PageId {
 }
 
 export const currentPage = createStore<PageId>(fromHash());
+
 
 export function initRouter(): void {
   addEventListener('hashchange', () => currentPage.set(fromHash()));

@@ -108,6 +108,27 @@ function ConfigEditor() {
     }
   };
 
+  const [mqttTest, setMqttTest] = useState<{ ok: boolean; text: string } | null>(null);
+  /** Tries the MQTT settings as edited (unsaved; masked secrets mean the stored ones). Saves nothing. */
+  const testMqtt = async () => {
+    if (!original) return;
+    setMqttTest(null);
+    setBusy(true);
+    try {
+      const settings = changesOf(sections, original, values).patch.mqtt ?? {};
+      const answer = await apiSend<{ ok: boolean; broker: string; error: string; duration_ms: number }>('POST', '/api/mqtt/test', settings);
+      setMqttTest(
+        answer.ok
+          ? { ok: true, text: `Connected to ${answer.broker} in ${answer.duration_ms} ms` }
+          : { ok: false, text: `Could not connect to ${answer.broker || 'the broker'}: ${answer.error}` },
+      );
+    } catch (e) {
+      setMqttTest({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const onChange = (path: string, value: FormValue) => setValues((v) => ({ ...v, [path]: value }));
   if (loadError) return <Notice kind="error">Could not load the configuration: {loadError}</Notice>;
   if (!original) return <p class="muted">Loading configuration…</p>;
@@ -144,7 +165,17 @@ function ConfigEditor() {
             <ConfigField key={spec.path} spec={spec} value={values[spec.path]} changed={values[spec.path] !== original[spec.path]} errors={errors[spec.path]} onChange={onChange} />
           ))}
         </div>
+        {current.id === 'mqtt' && mqttTest && (
+          <Notice kind={mqttTest.ok ? 'ok' : 'error'} testId="mqtt-test-result">
+            {mqttTest.text}
+          </Notice>
+        )}
         <footer class="form-actions">
+          {current.id === 'mqtt' && (
+            <button type="button" disabled={busy} onClick={() => void testMqtt()} data-testid="mqtt-test">
+              Test connection
+            </button>
+          )}
           <span class="muted">{pending > 0 ? `${pending} unsaved change${pending > 1 ? 's' : ''}` : 'No unsaved changes'}</span>
           <button type="button" disabled={busy || pending === 0} onClick={() => (setValues(original), setErrors({}))}>
             Discard
@@ -164,7 +195,7 @@ function ConfigEditor() {
             Factory reset
           </ConfirmButton>
         </div>
-        <p class="muted small">Exports leave secrets masked; importing a masked secret keeps the current one. An import is validated whole before anything changes.</p>
+        <p class="muted small">Exports leave secrets masked; importing a masked secret keeps the current one. An import is validated whole before anything changes, and never changes the web login (change the password below).</p>
       </Card>
       <PasswordChange />
     </>

@@ -43,8 +43,9 @@ export function registerReader(source: RegisterSource): (address: number) => num
 
 /** The cell registers that hold this pack's cells, per the rule in the header. */
 export function cellRegisterIndexes(cellWords: readonly number[], detectedCells: number): number[] {
+  // Plain loops: this runs on every poll (no callback per cell).
   const populated: number[] = [];
-  cellWords.forEach((word, index) => word !== 0 && populated.push(index));
+  for (let index = 0; index < cellWords.length; index++) if (cellWords[index] !== 0) populated.push(index);
   const count = detectedCells >= 1 && detectedCells <= CELL_REGISTERS ? detectedCells : populated.length;
   if (count === populated.length) return populated;
   const top: number[] = [];
@@ -87,17 +88,32 @@ export function temperatureFields(cellSensors: readonly (number | null)[], inter
   };
 }
 
+/** The registers liveDataFromRegisters reads, in the order it used to read them (the first missing one is reported). */
+const LIVE_REGISTERS_READ = Object.freeze([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 53, 36, 37, 38, 39, 40, 41, 42, 43, 48, 50, 52, 46, 47, 45, 51, 32, 33, 34, 35]);
+
+/** The snapshot as an array indexed by address, every read register checked once (no reader closure per poll). */
+function liveWords(registers: RegisterSource): readonly (number | undefined)[] {
+  const words: readonly (number | undefined)[] = registers instanceof Map ? Array.from({ length: 54 }, (_, a) => registers.get(a)) : (registers as readonly number[]);
+  for (let i = 0; i < LIVE_REGISTERS_READ.length; i++) {
+    const address = LIVE_REGISTERS_READ[i];
+    if (!Number.isInteger(words[address])) throw new MissingRegisterError(address);
+  }
+  return words;
+}
+
 /**
  * Decodes a live-data snapshot. `registers` must hold 0–15 and 32–53 (an array from a read at
  * address 0 does). Throws MissingRegisterError otherwise. `data_valid` is true: the caller only
  * decodes registers that came from CRC-checked frames of this poll.
  */
 export function liveDataFromRegisters(registers: RegisterSource, timestampMs: number): LiveData {
-  const read = registerReader(registers);
+  const words = liveWords(registers);
+  const read = (address: number): number => (words[address] as number) & 0xffff;
   const cellWords: number[] = [];
   for (let i = 0; i < CELL_REGISTERS; i++) cellWords.push(read(i));
   const cellIndexes = cellRegisterIndexes(cellWords, read(53));
-  const cellVoltages = cellIndexes.map((index) => cellWords[index] / 10);
+  const cellVoltages: number[] = [];
+  for (let i = 0; i < cellIndexes.length; i++) cellVoltages.push(cellWords[cellIndexes[i]] / 10);
 
   const voltage = wordsToFloat32(read(36), read(37));
   const current = wordsToFloat32(read(38), read(39));

@@ -18,13 +18,14 @@ function firmwareNumbers(version: string): { major: number; minor: number } {
 }
 
 function start(): void {
-  const { host, settings, webRoutes, recoveryButton } = createPlatformHost();
+  const { host, settings, webRoutes, recoveryButton, frameDecoders } = createPlatformHost();
   try {
     const gateway = createGateway(host, {
       logLevel: () => settings.logLevel,
       web: { port: settings.httpPort, assets: loadEmbeddedWebAssets({ sha256: sdkSha256 }), extraRoutes: webRoutes },
       firmware: firmwareNumbers(settings.firmwareVersion),
       otaPublicKeyPem: loadEmbeddedOtaPublicKey(),
+      frameDecoders,
     });
     gateway.start();
     host.log.log('info', 'main', `gateway started; web UI on port ${settings.httpPort}`);

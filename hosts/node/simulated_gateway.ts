@@ -9,6 +9,7 @@ import type { ClockPort, TimerHandle } from '../ports/clock';
 import type { LogLevel, LogPort } from '../ports/log';
 import type { SerialPort } from '../ports/serial';
 import type { RouteTable } from '../../modules/web_server/router';
+import { MONITOR_FRAME_DECODERS } from '../../modules/gateway/frame_decoders';
 import { createGateway, type Gateway, type GatewayOptions } from '../../modules/gateway/gateway';
 import { VirtualCanBus } from '../mocks/can_bus';
 import { createSerialLink } from '../mocks/serial_link';
@@ -162,6 +163,7 @@ export function assembleNodeGateway(
     otaPublicKeyPem: options.ota ? (options.ota.publicKeyPem ?? defaultOtaKey()) : undefined,
     otaDevelopmentOverride: options.ota?.developmentOverride,
     energySave: options.energySave,
+    frameDecoders: MONITOR_FRAME_DECODERS,
   });
   let keepAlive: TimerHandle | undefined;
 

@@ -14,6 +14,7 @@ import { createSerialLink } from '../mocks/serial_link';
 import { TinyBmsSimulator } from '../mocks/tinybms/simulator';
 import { createClockAndLog, createSdkPorts } from '../esp32/moddable/boot';
 import { createSdkCrypto } from '../esp32/moddable/crypto';
+import { MONITOR_FRAME_DECODERS } from '../../modules/gateway/frame_decoders';
 import type { PlatformHostFactory } from '../esp32/moddable/platform';
 import { readHostSettings } from '../esp32/moddable/settings';
 import { SdkWifiRadio } from '../esp32/moddable/wifi_radio';
@@ -50,5 +51,5 @@ export const createPlatformHost: PlatformHostFactory = () => {
     system: { ...createSimSystem(clock, settings.firmwareVersion, log, createXsHeapReader()), bootReport: () => ({ problems: bootProblems, notes: [] }) },
     wifi: new SdkWifiRadio({ clock }),
   };
-  return { host, settings, webRoutes: [simulationRoutes(bms)] };
+  return { host, settings, webRoutes: [simulationRoutes(bms)], frameDecoders: MONITOR_FRAME_DECODERS };
 };

@@ -267,9 +267,11 @@ export class AlertManager implements GatewayModule {
   }
 
   #armCommTimer(): void {
-    this.#commLost.arm(this.#ctx.config().alerts.comm_lost_after_ms, (silentFor) =>
-      this.#raise('BMS_COMM_LOST', `No valid BMS data for ${seconds(silentFor)}`));
+    this.#commLost.arm(this.#ctx.config().alerts.comm_lost_after_ms, this.#onCommSilent);
   }
+
+  /** One function for every poll's re-arm: no closure per poll. */
+  #onCommSilent = (silentFor: number): void => this.#raise('BMS_COMM_LOST', `No valid BMS data for ${seconds(silentFor)}`);
 
   /** The watch of one pack, started (and armed) the first time the pack shows up. */
   #packWatch(pack: number): SilenceWatch {

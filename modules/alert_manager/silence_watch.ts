@@ -1,21 +1,26 @@
 /**
  * Communication-lost detection for one data source (the bank, or one pack of several): raised by
- * a host timer when no valid data arrived for the configured time, so total silence raises it
+ * a host timer (a moving Deadline) when no valid data arrived for the configured time, so total silence raises it
  * too; cleared by the next valid data. The caller turns the changes into alerts.
  */
-import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
+import type { ClockPort } from '../../hosts/ports/clock';
+import { Deadline } from '../util/deadline';
 import { Condition } from './condition';
 
 export class SilenceWatch {
   readonly condition = new Condition();
   #clock: ClockPort;
-  #timer: TimerHandle | undefined;
+  #deadline: Deadline;
+  #onSilent: ((silentForMs: number) => void) | undefined;
   /** Monotonic ms of the last valid data, or of the start of the watch before any arrived. */
   #lastValidAt: number;
 
   constructor(clock: ClockPort) {
     this.#clock = clock;
     this.#lastValidAt = clock.now();
+    this.#deadline = new Deadline(clock, () => {
+      if (this.condition.set(true) === 'raise') this.#onSilent?.(this.#clock.now() - this.#lastValidAt);
+    });
   }
 
   get active(): boolean {
@@ -29,11 +34,8 @@ export class SilenceWatch {
 
   /** (Re)arm the timer for `afterMs` past the last valid data; `onSilent` gets the silence so far when it fires and raises. */
   arm(afterMs: number, onSilent: (silentForMs: number) => void): void {
-    this.#clock.clear(this.#timer);
-    this.#timer = this.#clock.setTimer(Math.max(0, this.#lastValidAt + afterMs - this.#clock.now()), () => {
-      this.#timer = undefined;
-      if (this.condition.set(true) === 'raise') onSilent(this.#clock.now() - this.#lastValidAt);
-    });
+    this.#onSilent = onSilent;
+    this.#deadline.set(this.#lastValidAt + afterMs);
   }
 
   /** Valid data now: returns the silence it ended when that clears the condition, else undefined. */
@@ -45,7 +47,6 @@ export class SilenceWatch {
   }
 
   stop(): void {
-    this.#clock.clear(this.#timer);
-    this.#timer = undefined;
+    this.#deadline.cancel();
   }
 }

@@ -16,6 +16,7 @@ import type { ChargeLimits } from '../event_bus/events';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { LiveData } from '../uart_bms/live_data';
 import { CycleTimer } from '../monitoring/cycle_timer';
+import { Deadline } from '../util/deadline';
 import type { Logger } from '../util/logger';
 import { type BankView, aggregateBank } from './bank';
 import { BmsCapacity } from './bms_capacity';
@@ -57,7 +58,8 @@ interface PackTrack {
   latest: LiveData | undefined;
   state: ChargeState;
   decision: ChargeDecision | undefined;
-  staleTimer: TimerHandle | undefined;
+  /** Re-evaluates the moment this pack's data turns stale. */
+  stale: Deadline;
   capacity: BmsCapacity | undefined;
   facts: BmsFacts | undefined;
 }
@@ -104,7 +106,8 @@ export class CanPublisher implements GatewayModule {
   #savedEnergy: EnergyTotals = { charged_wh: 0, discharged_wh: 0 };
   #unsubscribe: (() => void) | undefined;
   #timers: TimerHandle[] = [];
-  #staleTimer: TimerHandle | undefined;
+  /** Re-evaluates the moment the latest data turns stale, without waiting for the next cycle. */
+  #stale: Deadline;
   #cycle = 0;
   /** Bank mode only (packs > 1). */
   #packs: PackTrack[] = [];
@@ -132,6 +135,7 @@ export class CanPublisher implements GatewayModule {
     this.#capacity = new BmsCapacity(ctx, options.settingsReader, this.#log);
     this.#facts = new BmsFacts(ctx, options.settingsReader, this.#log);
     this.#cycleTimer = new CycleTimer(this.#clock);
+    this.#stale = new Deadline(this.#clock, () => void this.#evaluate());
     const readers = options.packReaders ?? [];
     const packs = Math.max(options.packs ?? 1, readers.length);
     if (packs > 1) {
@@ -142,7 +146,7 @@ export class CanPublisher implements GatewayModule {
           latest: undefined,
           state: initialChargeState(),
           decision: undefined,
-          staleTimer: undefined,
+          stale: new Deadline(this.#clock, () => void this.#evaluate()),
           capacity: reader ? new BmsCapacity(ctx, reader, this.#log, pack) : undefined,
           facts: reader ? new BmsFacts(ctx, reader, this.#log, pack) : undefined,
         });
@@ -200,12 +204,8 @@ export class CanPublisher implements GatewayModule {
     }
     for (const timer of this.#timers) this.#clock.clear(timer);
     this.#timers = [];
-    this.#clock.clear(this.#staleTimer);
-    this.#staleTimer = undefined;
-    for (const p of this.#packs) {
-      this.#clock.clear(p.staleTimer);
-      p.staleTimer = undefined;
-    }
+    this.#stale.cancel();
+    for (const p of this.#packs) p.stale.cancel();
     this.#saveEnergy();
     this.#state = 'stopped';
   }
@@ -271,17 +271,12 @@ export class CanPublisher implements GatewayModule {
     const sampleTime = Number.isFinite(data.timestamp_ms) && data.timestamp_ms <= now ? data.timestamp_ms : now;
     this.#energy?.addSample(data.pack_voltage_v, data.pack_current_a, sampleTime);
     this.#latest = data;
-    this.#armStaleWatchdog(data, now);
+    this.#stale.set(this.#staleAt(data, now));
   }
 
-  /** Re-evaluates the moment the latest data turns stale, without waiting for the next cycle. */
-  #armStaleWatchdog(data: LiveData, now: number): void {
-    this.#clock.clear(this.#staleTimer);
-    const staleAt = (Number.isFinite(data.timestamp_ms) ? data.timestamp_ms : now) + this.#ctx.config().bms.stale_after_ms + 1;
-    this.#staleTimer = this.#clock.setTimer(Math.max(0, staleAt - now), () => {
-      this.#staleTimer = undefined;
-      this.#evaluate();
-    });
+  /** The first moment `data` is too old to drive charge limits. */
+  #staleAt(data: LiveData, now: number): number {
+    return (Number.isFinite(data.timestamp_ms) ? data.timestamp_ms : now) + this.#ctx.config().bms.stale_after_ms + 1;
   }
 
   #onPackData(pack: number, data: LiveData): void {
@@ -293,14 +288,8 @@ export class CanPublisher implements GatewayModule {
       return;
     }
     track.latest = data;
-    const now = this.#clock.now();
-    this.#clock.clear(track.staleTimer);
-    const staleAt = (Number.isFinite(data.timestamp_ms) ? data.timestamp_ms : now) + this.#ctx.config().bms.stale_after_ms + 1;
     // A pack going stale leaves the bank at once (its share of the limits goes with it).
-    track.staleTimer = this.#clock.setTimer(Math.max(0, staleAt - now), () => {
-      track.staleTimer = undefined;
-      this.#evaluate();
-    });
+    track.stale.set(this.#staleAt(data, this.#clock.now()));
   }
 
   /** Several packs: each pack's own decision, then the bank's (bank.ts). */

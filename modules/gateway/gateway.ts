@@ -10,7 +10,6 @@ import { AlertManager } from '../alert_manager/alert_manager';
 import { BankFeed } from '../can_publisher/bank_feed';
 import type { EnergySavePolicy } from '../can_publisher/energy_store';
 import { CanPublisher } from '../can_publisher/publisher';
-import { decodeCanFrame } from '../can_victron/decode';
 import { CanVictronDriver } from '../can_victron/driver';
 import { ConfigManager } from '../config_manager/config_manager';
 import type { GatewayConfig } from '../config_manager/config_types';
@@ -21,13 +20,12 @@ import { Monitoring } from '../monitoring/monitoring';
 import { createMqttModules } from '../mqtt_gateway/index';
 import { OtaUpdate } from '../ota_update/ota_update';
 import { otaWebService } from '../ota_update/web_service';
-import { describeFrame } from '../uart_bms/describe';
 import { UartBmsPoller } from '../uart_bms/poller';
 import { createLogger } from '../util/logger';
 import { useTextEncoder } from '../util/utf8';
 import type { AssetTable } from '../web_server/assets';
 import type { RouteTable } from '../web_server/router';
-import type { OtaService } from '../web_server/services';
+import type { FrameDecoders, OtaService } from '../web_server/services';
 import type { HubOptions } from '../web_server/ws_hub';
 import { WebServer } from '../web_server/web_server';
 import { WifiManager } from '../wifi/wifi_manager';
@@ -48,6 +46,8 @@ export interface GatewayOptions {
   energySave?: Partial<EnergySavePolicy>;
   /** OTA: honour an authenticated `allow_downgrade` request (development builds only; never on a device). */
   otaDevelopmentOverride?: boolean;
+  /** `decoded` of the /ws/uart and /ws/can monitors (frame_decoders.ts); the device build passes none. */
+  frameDecoders?: FrameDecoders;
 }
 
 export class Gateway {
@@ -195,16 +195,7 @@ export class Gateway {
         wifi: this.wifi,
         ota: options.ota ?? (this.ota ? otaWebService(this.ota) : undefined),
         packLimits: this.bank ? (pack) => this.canPublisher.packDecisions()[pack - 1]?.decision?.limits : undefined,
-        decoders: {
-          uart: (bytes) => {
-            const decoded = describeFrame(bytes);
-            return decoded.ok ? { ...decoded.value } : { error: decoded.error.message };
-          },
-          can: (frame) => {
-            const decoded = decodeCanFrame(frame.id, frame.data);
-            return decoded.ok ? { ...decoded.frame } : { error: decoded.error };
-          },
-        },
+        decoders: options.frameDecoders,
       },
     });
   }

@@ -11,7 +11,7 @@ import type { SerialPort } from '../../hosts/ports/serial';
 import { UartNackError, UartQueueFullError, UartStoppedError, UartTimeoutError, UartWriteError } from './errors';
 import { ResponseFramer } from './framer';
 import { encodeRequest, requestCommand, type TinyRequest } from './requests';
-import { decodeResponse, respondedCommand, type TinyResponse } from './responses';
+import { decodeFramedResponse, respondedCommand, type TinyResponse } from './responses';
 
 /** A transaction's verdict on a response to its command: the result, or why it is not the answer. */
 export type Verdict<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -197,7 +197,7 @@ export class UartLink {
     this.#counters.good_frames++;
     this.#counters.last_frame_ms = this.#options.clock.now();
     this.#options.onFrame?.('rx', frame);
-    const decoded = decodeResponse(frame);
+    const decoded = decodeFramedResponse(frame);
     if (!decoded.ok) {
       this.#counters.malformed_frames++;
       return;

@@ -186,9 +186,11 @@ export function encodeResponse(response: TinyResponse): Uint8Array {
 }
 
 function words(frame: Uint8Array, bigEndian: boolean): number[] {
+  const end = frame.length - 2;
   const values: number[] = [];
-  const end = 3 + (frame.length - 5);
-  for (let i = 3; i < end; i += 2) values.push(bigEndian ? readBe16(frame, i) : readLe16(frame, i));
+  // Inline byte arithmetic: this runs for every poll's 56 registers.
+  if (bigEndian) for (let i = 3; i < end; i += 2) values.push((frame[i] << 8) | frame[i + 1]);
+  else for (let i = 3; i < end; i += 2) values.push(frame[i] | (frame[i + 1] << 8));
   return values;
 }
 
@@ -196,7 +198,15 @@ function words(frame: Uint8Array, bigEndian: boolean): number[] {
 export function decodeResponse(frame: Uint8Array): Decoded<TinyResponse> {
   const envelope = checkEnvelope(frame, responseFrameLength);
   if (!envelope.ok) return envelope;
-  const command = envelope.value;
+  return decodeFramedResponse(frame);
+}
+
+/**
+ * Decodes a frame the ResponseFramer delivered: start byte, length rule and CRC were checked
+ * there with the same rules, so they are not checked again on every poll (issue 13).
+ */
+export function decodeFramedResponse(frame: Uint8Array): Decoded<TinyResponse> {
+  const command = frame[1];
   switch (command) {
     case CMD.ACK: return ok({ kind: 'ack', command: frame[2] });
     case CMD.NACK: return ok({ kind: 'nack', command: frame[2], reason: NACK_REASONS[frame[3]] ?? 'unknown_error', errorCode: frame[3] });

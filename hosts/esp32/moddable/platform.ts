@@ -1,5 +1,6 @@
 /** What a Moddable platform host module ("gateway/host" in manifest.json) gives main.ts. */
 import type { Host } from '../../host';
+import type { FrameDecoders } from '../../../modules/web_server/services';
 import type { RouteTable } from '../../../modules/web_server/router';
 import type { HostSettings } from './settings';
 
@@ -8,6 +9,8 @@ export interface PlatformHost {
   settings: HostSettings;
   /** Host-only web routes (the simulator's /api/sim/*). */
   webRoutes?: readonly RouteTable[];
+  /** Decoders for the web UI's frame monitors (mcsim); the device leaves them out to keep describe.ts off flash. */
+  frameDecoders?: FrameDecoders;
   /** The board's recovery button (ESP32: BOOT), for the web-login recovery window after power-up. */
   recoveryButton?: (onChange: (pressed: boolean) => void) => { close(): void };
 }

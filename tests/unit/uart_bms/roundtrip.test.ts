@@ -1,7 +1,8 @@
 /** encode → decode round-trips for every request and response kind; decoders are total on random bytes. */
 import fc from 'fast-check';
 import { decodeRequest, encodeRequest, requestCommand } from '../../../modules/uart_bms/requests';
-import { decodeResponse, encodeResponse, respondedCommand } from '../../../modules/uart_bms/responses';
+import { decodeFramedResponse, decodeResponse, encodeResponse, respondedCommand } from '../../../modules/uart_bms/responses';
+import { ResponseFramer } from '../../../modules/uart_bms/framer';
 import { FrameEncodeError } from '../../../modules/uart_bms/frame';
 import { requestFrameLength, responseFrameLength } from '../../../modules/uart_bms/frame_rules';
 import { hasValidCrc } from '../../../modules/uart_bms/crc';
@@ -32,6 +33,20 @@ describe('round trips', () => {
           expect(encodeResponse(decoded.value)).toEqual(frame);
           expect(respondedCommand(decoded.value)).toBe(respondedCommand(response));
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('decodeFramedResponse (the link skips the checks the framer made)', () => {
+  it('decodes every frame the ResponseFramer delivers exactly as decodeResponse does', () => {
+    fc.assert(
+      fc.property(responseArb, (response) => {
+        const frame = encodeResponse(response);
+        const framed = new ResponseFramer().push(frame).frames;
+        expect(framed).toHaveLength(1);
+        expect(decodeFramedResponse(framed[0])).toEqual(decodeResponse(frame));
       }),
       { numRuns: 500 },
     );

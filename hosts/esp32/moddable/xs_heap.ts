@@ -13,10 +13,12 @@ const ITEMS = {
   modules_loaded: 'XS Modules Loaded',
   garbage_collections: 'XS Garbage Collection Count',
 } as const;
+/** The SDK's typings take only the names it lists (InstrumentationKeys), not any string. */
+type ItemName = (typeof ITEMS)[keyof typeof ITEMS];
 
 export function createXsHeapReader(): () => XsHeapFigures | undefined {
   const indexes: Partial<Record<keyof XsHeapFigures, number>> = {};
-  for (const [field, name] of Object.entries(ITEMS) as [keyof XsHeapFigures, string][]) {
+  for (const [field, name] of Object.entries(ITEMS) as [keyof XsHeapFigures, ItemName][]) {
     const index = Instrumentation.map(name);
     if (index === undefined) return () => undefined;
     indexes[field] = index;

@@ -27,12 +27,10 @@ interface Column {
   /** Sample units per CSV unit (cells are mV in JSON, V in the CSV like the pack voltage). */
   scale: number;
   optional: boolean;
-  /** Exactly `decimals` digits after the point: a cut-short number never matches. */
-  pattern: RegExp;
 }
 
 const column = (header: string, key: NumericKey, decimals: number, optional = false, scale = 1): Column =>
-  ({ header, key, decimals, scale, optional, pattern: new RegExp(`^-?\\d+\\.\\d{${decimals}}$`) });
+  ({ header, key, decimals, scale, optional });
 
 /** The spec's six columns, then the cell extremes. Files with only the first six still read. */
 const COLUMNS: readonly Column[] = Object.freeze([
@@ -47,7 +45,32 @@ const COLUMNS: readonly Column[] = Object.freeze([
 
 const BASIC_COLUMN_COUNT = 5;
 const MISSING = 'NA';
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// Checked by hand, not with module-level RegExps: this module is preloaded, and mcsim (SDK 8.2.3,
+// release) segfaulted in RegExp.prototype.exec under test() while history was being read.
+const ISO_SHAPE = 'dddd-dd-ddTdd:dd:dd.dddZ';
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** `yyyy-mm-ddThh:mm:ss.sssZ`, as toISOString writes it. */
+function isIsoTimestamp(text: string): boolean {
+  if (text.length !== ISO_SHAPE.length) return false;
+  for (let i = 0; i < ISO_SHAPE.length; i++) {
+    const code = text.charCodeAt(i);
+    if (ISO_SHAPE[i] === 'd' ? !isDigit(code) : code !== ISO_SHAPE.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** `-?digits.digits` with exactly `decimals` digits after the point: a cut-short number never matches. */
+function isFixedDecimal(text: string, decimals: number): boolean {
+  const start = text.startsWith('-') ? 1 : 0;
+  const point = text.indexOf('.');
+  if (point <= start || text.length - point - 1 !== decimals) return false;
+  for (let i = start; i < text.length; i++) if (i !== point && !isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
 
 export type CsvLayout = 'basic' | 'with_cells';
 
@@ -100,14 +123,14 @@ export interface ParsedDay {
 
 function parseNumber(text: string, c: Column): number | null | undefined {
   if (text === MISSING) return c.optional ? null : undefined;
-  if (!c.pattern.test(text)) return undefined;
+  if (!isFixedDecimal(text, c.decimals)) return undefined;
   const value = Number(text) * c.scale;
   return c.scale === 1 ? value : Math.round(value);
 }
 
 function parseLine(line: string, columns: readonly Column[]): HistorySample | undefined {
   const fields = line.split(',');
-  if (fields.length !== columns.length + 1 || !ISO_TIMESTAMP.test(fields[0])) return undefined;
+  if (fields.length !== columns.length + 1 || !isIsoTimestamp(fields[0])) return undefined;
   const timestamp = Date.parse(fields[0]);
   if (!Number.isFinite(timestamp)) return undefined;
   const sample: Record<string, number | null> = { timestamp_ms: timestamp };

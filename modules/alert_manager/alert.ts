@@ -75,7 +75,9 @@ export type SystemAlertCode = Extract<AlertCode, 'STORAGE_FAULT' | 'CONFIG_RECOV
 export const PACK_ALERT_BASES: readonly PackAlertBase[] = Object.freeze(['BMS_COMM_LOST'] as const);
 
 /** Pack numbers 1..99 without leading zeros, so each pack has exactly one code. */
-const PACK_CODE = /^([A-Z_]+)_P([1-9][0-9]?)$/;
+// RegExps are made per call, never at module load: this module is preloaded on Moddable, and a
+// RegExp built during preload lives in the read-only image (mcsim segfaulted in its exec; docs/moddable.md).
+const PACK_CODE = (): RegExp => /^([A-Z_]+)_P([1-9][0-9]?)$/;
 
 export function packAlertCode(base: PackAlertBase, pack: number): PackAlertCode {
   if (!Number.isInteger(pack) || pack < 1 || pack > 99) throw new RangeError(`pack must be 1..99, got ${pack}`);
@@ -84,7 +86,7 @@ export function packAlertCode(base: PackAlertBase, pack: number): PackAlertCode 
 
 /** The bank code and pack number of a per-pack code; undefined for the gateway codes. */
 export function splitPackCode(code: string): { base: PackAlertBase; pack: number } | undefined {
-  const match = PACK_CODE.exec(code);
+  const match = PACK_CODE().exec(code);
   if (!match || !(PACK_ALERT_BASES as readonly string[]).includes(match[1])) return undefined;
   return { base: match[1] as PackAlertBase, pack: Number(match[2]) };
 }

@@ -6,7 +6,9 @@
 export type CurvePoints = readonly (readonly [x: number, y: number])[];
 
 export const CURVE_MAX_POINTS = 8;
-const NUMBER = /^-?\d+(\.\d+)?$/;
+// RegExps are made per call, never at module load: this module is preloaded on Moddable, and a
+// RegExp built during preload lives in the read-only image (mcsim segfaulted in its exec; docs/moddable.md).
+const NUMBER = (): RegExp => /^-?\d+(\.\d+)?$/;
 
 export type ParsedCurve = { ok: true; points: CurvePoints } | { ok: false; error: string };
 
@@ -16,7 +18,7 @@ export function parseCurve(text: string): ParsedCurve {
   const points: [number, number][] = [];
   for (const part of parts) {
     const pair = part.split(':').map((p) => p.trim());
-    if (pair.length !== 2 || !NUMBER.test(pair[0]) || !NUMBER.test(pair[1])) return { ok: false, error: `"${part}" is not "x:factor" with two numbers` };
+    if (pair.length !== 2 || !NUMBER().test(pair[0]) || !NUMBER().test(pair[1])) return { ok: false, error: `"${part}" is not "x:factor" with two numbers` };
     const [x, y] = [Number(pair[0]), Number(pair[1])];
     if (y < 0 || y > 1) return { ok: false, error: `factor ${pair[1]} is outside 0…1` };
     if (points.length > 0 && x <= points[points.length - 1][0]) return { ok: false, error: `x values must rise strictly (${pair[0]} after ${points[points.length - 1][0]})` };

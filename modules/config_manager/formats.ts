@@ -15,18 +15,20 @@ export type TextFormat =
   | 'username'
   | 'curve';
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const IPV6_LITERAL = /^\[[0-9A-Fa-f:.]+\]$/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END ([A-Z0-9 ]+)-----/g;
+// RegExps are made per call, never at module load: this module is preloaded on Moddable, and a
+// RegExp built during preload lives in the read-only image (mcsim segfaulted in its exec; docs/moddable.md).
+const PRINTABLE_ASCII = (): RegExp => /^[\x20-\x7e]*$/;
+const LABEL = (): RegExp => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const IPV4 = (): RegExp => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const IPV6_LITERAL = (): RegExp => /^\[[0-9A-Fa-f:.]+\]$/;
+const PEM_BLOCK = (): RegExp => /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END ([A-Z0-9 ]+)-----/g;
 
 function checkHostname(text: string): string | undefined {
   if (text.length > 253) return 'a host name has at most 253 characters';
-  const ipv4 = IPV4.exec(text);
+  const ipv4 = IPV4().exec(text);
   if (ipv4) return ipv4.slice(1).every((part) => Number(part) <= 255) ? undefined : 'IPv4 address parts must be 0–255';
   for (const label of text.split('.')) {
-    if (!LABEL.test(label)) return `"${label}" is not a valid host name label (letters, digits, inner hyphens, 1–63 characters)`;
+    if (!LABEL().test(label)) return `"${label}" is not a valid host name label (letters, digits, inner hyphens, 1–63 characters)`;
   }
   return undefined;
 }
@@ -35,7 +37,7 @@ function checkMqttUri(text: string): string | undefined {
   const match = /^(mqtts?):\/\/([^/:]+|\[[^\]]+\])(?::(\d{1,5}))?\/?$/.exec(text);
   if (!match) return 'use mqtt://host[:port] or mqtts://host[:port]';
   const host = match[2];
-  if (!IPV6_LITERAL.test(host)) {
+  if (!IPV6_LITERAL().test(host)) {
     const hostError = checkHostname(host);
     if (hostError) return hostError;
   }
@@ -50,8 +52,8 @@ function checkPem(text: string): string | undefined {
   const trimmed = text.trim();
   let consumed = 0;
   let blocks = 0;
-  PEM_BLOCK.lastIndex = 0;
-  for (let match = PEM_BLOCK.exec(trimmed); match; match = PEM_BLOCK.exec(trimmed)) {
+  const pemBlock = PEM_BLOCK();
+  for (let match = pemBlock.exec(trimmed); match; match = pemBlock.exec(trimmed)) {
     if (trimmed.slice(consumed, match.index).trim() !== '') return 'text outside the PEM blocks';
     if (match[1] !== match[3]) return `BEGIN ${match[1]} ends with END ${match[3]}`;
     consumed = match.index + match[0].length;
@@ -76,14 +78,14 @@ const CHECKS: Readonly<Record<TextFormat, (text: string) => string | undefined>>
   pem: checkPem,
   topic_prefix: checkTopicPrefix,
   hex: (text: string) => (/^([0-9a-f]{2})*$/.test(text) ? undefined : 'expected lower-case hexadecimal bytes'),
-  printable: (text: string) => (PRINTABLE_ASCII.test(text) ? undefined : 'only printable ASCII characters are allowed'),
+  printable: (text: string) => (PRINTABLE_ASCII().test(text) ? undefined : 'only printable ASCII characters are allowed'),
   // WPA2: 8–63 printable characters, or exactly 64 hex digits (a raw PSK).
   wpa_passphrase: (text: string) =>
-    /^[0-9A-Fa-f]{64}$/.test(text) || (text.length >= 8 && text.length <= 63 && PRINTABLE_ASCII.test(text))
+    /^[0-9A-Fa-f]{64}$/.test(text) || (text.length >= 8 && text.length <= 63 && PRINTABLE_ASCII().test(text))
       ? undefined
       : 'a Wi-Fi password has 8–63 printable characters',
   // HTTP Basic auth splits "user:password" at the first colon.
-  username: (text: string) => (PRINTABLE_ASCII.test(text) && !text.includes(':') ? undefined : 'printable ASCII without ":"'),
+  username: (text: string) => (PRINTABLE_ASCII().test(text) && !text.includes(':') ? undefined : 'printable ASCII without ":"'),
   curve: (text: string) => {
     const parsed = parseCurve(text);
     return parsed.ok ? undefined : parsed.error;

@@ -8,12 +8,14 @@ import type { Host } from '../../hosts/host';
 import type { Logger } from '../util/logger';
 
 export const DEVICE_ID_KEY = 'device_id';
-const DEVICE_ID = /^[0-9a-f]{12}$/;
+// RegExps are made per call, never at module load: this module is preloaded on Moddable, and a
+// RegExp built during preload lives in the read-only image (mcsim segfaulted in its exec; docs/moddable.md).
+const DEVICE_ID = (): RegExp => /^[0-9a-f]{12}$/;
 
 /** "AA:BB:CC:DD:EE:FF" (any separators) → "aabbccddeeff", or undefined when it is not a usable MAC. */
 export function macToDeviceId(mac: string | undefined): string | undefined {
   const hex = (mac ?? '').toLowerCase().replace(/[^0-9a-f]/g, '');
-  return DEVICE_ID.test(hex) && hex !== '000000000000' ? hex : undefined;
+  return DEVICE_ID().test(hex) && hex !== '000000000000' ? hex : undefined;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -48,7 +50,7 @@ export function resolveDeviceId(host: Host, log: Logger): string {
   } catch (error) {
     log.warn(`device id could not be read: ${String(error)}`);
   }
-  if (stored !== undefined && DEVICE_ID.test(stored)) return stored;
+  if (stored !== undefined && DEVICE_ID().test(stored)) return stored;
   const generated = hex(host.crypto ? host.crypto.randomBytes(6) : weakRandomBytes(host));
   try {
     host.store.put(DEVICE_ID_KEY, generated);

@@ -41,7 +41,9 @@ export type DiagnosticsReport = {
   modules: Record<string, ModuleMetrics | { error: string }>;
 };
 
-const SOURCE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+// RegExps are made per call, never at module load: this module is preloaded on Moddable, and a
+// RegExp built during preload lives in the read-only image (mcsim segfaulted in its exec; docs/moddable.md).
+const SOURCE_NAME = (): RegExp => /^[a-z][a-z0-9_]{0,39}$/;
 
 type Collected = { name: string; metrics: ModuleMetrics } | { name: string; error: string };
 
@@ -74,7 +76,7 @@ export class Monitoring implements GatewayModule {
 
   /** Add a source; its name becomes the metric prefix. Returns a function that removes it. */
   register(source: MetricSource): () => void {
-    if (!SOURCE_NAME.test(source.name)) throw new RangeError(`metric source name must be snake_case (a-z, 0-9, _), got ${JSON.stringify(source.name)}`);
+    if (!SOURCE_NAME().test(source.name)) throw new RangeError(`metric source name must be snake_case (a-z, 0-9, _), got ${JSON.stringify(source.name)}`);
     if (this.#sources.has(source.name)) throw new RangeError(`metric source "${source.name}" is already registered`);
     this.#sources.set(source.name, source);
     return () => {

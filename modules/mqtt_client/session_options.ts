@@ -7,7 +7,9 @@ import type { MqttConfig } from '../config_manager/config_types';
 
 export type SessionOptionsResult = { ok: true; options: MqttConnectOptions } | { ok: false; error: string };
 
-const URI = /^(mqtts?):\/\/([^/:]+|\[[^\]]+\])(?::(\d{1,5}))?\/?$/;
+// RegExps are made per call, never at module load: this module is preloaded on Moddable, and a
+// RegExp built during preload lives in the read-only image (mcsim segfaulted in its exec; docs/moddable.md).
+const URI = (): RegExp => /^(mqtts?):\/\/([^/:]+|\[[^\]]+\])(?::(\d{1,5}))?\/?$/;
 
 export interface BrokerAddress {
   secure: boolean;
@@ -18,7 +20,7 @@ export interface BrokerAddress {
 
 /** mqtt://host[:port] → address (1883 / 8883 by default), or undefined when it is not a broker URI. */
 export function parseBrokerUri(uri: string): BrokerAddress | undefined {
-  const match = URI.exec(uri.trim());
+  const match = URI().exec(uri.trim());
   if (!match) return undefined;
   const secure = match[1] === 'mqtts';
   const port = match[3] === undefined ? (secure ? 8883 : 1883) : Number(match[3]);
@@ -57,9 +59,9 @@ export function sessionOptions(mqtt: MqttConfig, clientId: string, will?: MqttWi
 }
 
 /** What only shapes the messages, not the session: a change needs no new session. */
-const MESSAGE_SETTINGS = /^mqtt\.(discovery_|publish_|retain|cell_topics|commands_)/;
+const MESSAGE_SETTINGS = (): RegExp => /^mqtt\.(discovery_|publish_|retain|cell_topics|commands_)/;
 
 /** Config paths whose change needs a new session (connection settings and the topic prefix, which the will names). */
 export function needsReconnect(changedPath: string): boolean {
-  return changedPath.startsWith('mqtt.') && !MESSAGE_SETTINGS.test(changedPath);
+  return changedPath.startsWith('mqtt.') && !MESSAGE_SETTINGS().test(changedPath);
 }

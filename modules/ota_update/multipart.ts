@@ -25,7 +25,9 @@ const CR = 13;
 const LF = 10;
 const DASH = 45;
 // RFC 2046 bchars: no CR, so a delimiter can only start at a CR and never overlaps itself.
-const BOUNDARY_PATTERN = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+// RegExps are made per call, never at module load: this module is preloaded on Moddable, and a
+// RegExp built during preload lives in the read-only image (mcsim segfaulted in its exec; docs/moddable.md).
+const BOUNDARY_PATTERN = (): RegExp => /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 
 const enum State {
   Preamble,
@@ -55,7 +57,7 @@ export function multipartBoundary(contentType: string): string {
     if (equalsAt < 0 || parameter.slice(0, equalsAt).trim().toLowerCase() !== 'boundary') continue;
     let value = parameter.slice(equalsAt + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (!BOUNDARY_PATTERN.test(value)) throw new OtaError('not_multipart', 'the multipart boundary is missing characters or has invalid ones');
+    if (!BOUNDARY_PATTERN().test(value)) throw new OtaError('not_multipart', 'the multipart boundary is missing characters or has invalid ones');
     return value;
   }
   throw new OtaError('not_multipart', 'the multipart Content-Type has no boundary parameter');
@@ -118,7 +120,7 @@ export class MultipartParser {
   #highWater = 0;
 
   constructor(boundary: string, sink: MultipartSink, options: MultipartParserOptions = {}) {
-    if (!BOUNDARY_PATTERN.test(boundary)) throw new OtaError('not_multipart', 'invalid multipart boundary');
+    if (!BOUNDARY_PATTERN().test(boundary)) throw new OtaError('not_multipart', 'invalid multipart boundary');
     this.#sink = sink;
     this.#delimiter = asciiBytes(`\r\n--${boundary}`);
     this.#header = new Uint8Array(options.maxHeaderBytes ?? 1024);

@@ -64,7 +64,8 @@ export class Framer {
     while (offset < chunk.length) {
       this.#compact();
       const take = Math.min(this.capacity - this.#end, chunk.length - offset);
-      this.#buffer.set(chunk.subarray(offset, offset + take), this.#end);
+      // A whole chunk (the usual case: one UART read per answer) is copied without a view of it.
+      this.#buffer.set(offset === 0 && take === chunk.length ? chunk : chunk.subarray(offset, offset + take), this.#end);
       this.#end += take;
       offset += take;
       this.#scan(out);

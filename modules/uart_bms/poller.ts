@@ -252,8 +252,10 @@ export class UartBmsPoller implements GatewayModule {
     this.#pollTimer = undefined;
     if (!this.#running || this.#pollInFlight) return;
     const delay = Math.max(0, this.#lastPollStart + this.pollIntervalMs() - clock.now());
-    this.#pollTimer = clock.setTimer(delay, () => this.#poll());
+    this.#pollTimer = clock.setTimer(delay, this.#pollNow);
   }
+
+  #pollNow = (): void => this.#poll();
 
   #poll(): void {
     this.#pollTimer = undefined;

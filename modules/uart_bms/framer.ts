@@ -60,6 +60,16 @@ export class Framer {
   /** Adds received bytes; returns the frames they completed and what was dropped on the way. */
   push(chunk: Uint8Array): FramerOutput {
     const out: FramerOutput = { frames: [], crcErrors: 0, discardedBytes: 0 };
+    // The usual case (one UART read per answer): nothing buffered and the chunk is exactly one
+    // valid frame. The scan below would find just that; this skips copying it in and scanning.
+    if (this.#start === this.#end && chunk.length >= 3 && chunk[0] === START_BYTE) {
+      const length = this.#rule(chunk, 0, chunk.length);
+      if (length.kind === 'length' && length.length === chunk.length && hasValidCrc(chunk, 0, chunk.length)) {
+        out.frames.push(chunk.slice());
+        this.#stats.frames++;
+        return out;
+      }
+    }
     let offset = 0;
     while (offset < chunk.length) {
       this.#compact();

@@ -118,6 +118,6 @@ runGatewayDay({
   flush: () => new Promise<void>((resolve) => setImmediate(resolve)),
   onStep: (kind) => profiler.endStep(kind),
 }).then(
-  (day) => print(`RESULT ${JSON.stringify({ polls: day.counts.polls, pieces, poll: profiler.report('poll'), output: profiler.report('output'), idle: profiler.report('idle') })}`),
+  (day) => print(`RESULT ${JSON.stringify({ polls: day.counts.polls, pieces, poll: profiler.report('poll'), 'poll:max': profiler.report('poll:max'), output: profiler.report('output'), idle: profiler.report('idle') })}`),
   (error: unknown) => print(`ERROR ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)}`),
 );

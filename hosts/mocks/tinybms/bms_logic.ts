@@ -97,8 +97,12 @@ export class BmsLogic {
 
   /** One decision from the latest measurements; `dtS` is the time since the previous one. */
   decide(m: BmsMeasurements, s: BmsSettings, dtS: number): BmsDecision {
-    const maxCellMv = Math.max(...m.cellMv);
-    const minCellMv = Math.min(...m.cellMv);
+    let maxCellMv = -Infinity;
+    let minCellMv = Infinity;
+    for (const mv of m.cellMv) {
+      maxCellMv = Math.max(maxCellMv, mv);
+      minCellMv = Math.min(minCellMv, mv);
+    }
     const inputs: ProtectionInputs = { maxCellMv, minCellMv, currentA: m.currentA, temperaturesC: m.temperaturesC };
     this.statistics.observe(m.currentA, maxCellMv - minCellMv, m.temperaturesC);
     this.#updateProtections(inputs, s);

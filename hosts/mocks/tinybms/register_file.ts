@@ -60,7 +60,9 @@ export class RegisterFile {
   readBlock(start: number, count: number): number[] | undefined {
     if (!this.isReadable(start) || !this.isReadable(start + count - 1)) return undefined;
     this.#fresh();
-    return Array.from(this.#words.subarray(start, start + count));
+    const words: number[] = [];
+    for (let i = start; i < start + count; i++) words.push(this.#words[i]);
+    return words;
   }
 
   read(address: number): number {

@@ -157,7 +157,10 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     onReceive: (callback: (bytes: Uint8Array) => void) => deviceEnd.onReceive(callback),
     flush: () => deviceEnd.flush?.(),
   };
+  // Built as 'bms': the callbacks it hands the serial port (its UART receive) are booked to it, not to the harness.
+  meter.switchTo('bms');
   const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5 });
+  meter.switchTo('harness');
   const host: Host = {
     clock: metered.clock,
     log: port({ log: () => void counts.logLines++ }),

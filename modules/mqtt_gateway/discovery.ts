@@ -66,69 +66,86 @@ const V = { deviceClass: 'voltage', unit: 'V', stateClass: 'measurement' } as co
 const A = { deviceClass: 'current', unit: 'A', stateClass: 'measurement' } as const;
 const C = { deviceClass: 'temperature', unit: '°C', stateClass: 'measurement', precision: 1 } as const;
 const ENERGY = { deviceClass: 'energy', unit: 'Wh', suggestedUnit: 'kWh', stateClass: 'total_increasing', precision: 0 } as const;
-const DIAGNOSTIC = { source: 'gateway', diagnostic: true } as const;
+const DIAGNOSTIC = { diagnostic: true } as const;
 
 export const ONLINE_STATUSES: readonly OnlineStatusName[] = Object.freeze(['charging', 'fully_charged', 'discharging', 'regeneration', 'idle', 'fault', 'unknown']);
 
 /** A JSON boolean as ON/OFF for binary sensors. */
 const onOff = (expression: string) => `{{ 'ON' if ${expression} else 'OFF' }}`;
+/** The value at `path` of the topic's JSON payload. */
+const json = (path: string) => `{{ value_json.${path} }}`;
+
+/** Topics the gateway publishes whatever the battery does; the others need fresh battery data. */
+const GATEWAY_SOURCED: readonly (keyof GatewayTopics)[] = Object.freeze(['energy', 'alarms', 'alerts', 'limits', 'diagnostics', 'bmsAvailability']);
+
+type EntityDetails = Omit<Entity, 'component' | 'objectId' | 'name' | 'topic' | 'source'>;
+
+/** One entity of the table: its source follows from its topic. */
+const entity =
+  (component: Component) =>
+  (objectId: string, name: string, topic: keyof GatewayTopics, details: EntityDetails = {}): Entity => ({
+    component,
+    objectId,
+    name,
+    topic,
+    source: GATEWAY_SOURCED.includes(topic) ? 'gateway' : 'battery',
+    ...details,
+  });
+const sensor = entity('sensor');
+const binary = entity('binary_sensor');
 
 const ENTITIES: readonly Entity[] = Object.freeze([
-  { component: 'sensor', objectId: 'pack_voltage', name: 'Pack voltage', topic: 'voltage', source: 'battery', ...V, precision: 2 },
-  { component: 'sensor', objectId: 'pack_current', name: 'Pack current', topic: 'current', source: 'battery', ...A, precision: 2 },
-  { component: 'sensor', objectId: 'power', name: 'Power', topic: 'status', source: 'battery', template: '{{ value_json.battery.power }}', deviceClass: 'power', unit: 'W', stateClass: 'measurement', precision: 0 },
-  { component: 'sensor', objectId: 'state_of_charge', name: 'State of charge', topic: 'soc', source: 'battery', deviceClass: 'battery', unit: '%', stateClass: 'measurement', precision: 1 },
-  { component: 'sensor', objectId: 'state_of_health', name: 'State of health', topic: 'status', source: 'battery', template: '{{ value_json.battery.soh }}', unit: '%', stateClass: 'measurement', icon: 'mdi:battery-heart-variant' },
-  { component: 'sensor', objectId: 'remaining_capacity', name: 'Remaining capacity', topic: 'status', source: 'battery', template: '{{ value_json.battery.remaining_ah }}', unit: 'Ah', stateClass: 'measurement', precision: 1, icon: 'mdi:battery-clock' },
-  { component: 'sensor', objectId: 'time_to_go', name: 'Time to go', topic: 'status', source: 'battery', template: '{{ value_json.battery.time_left_s }}', deviceClass: 'duration', unit: 's', stateClass: 'measurement', precision: 0 },
-  { component: 'sensor', objectId: 'online_status', name: 'Battery status', topic: 'status', source: 'battery', template: '{{ value_json.battery.online_status }}', deviceClass: 'enum', options: ONLINE_STATUSES, icon: 'mdi:battery-sync' },
-  { component: 'sensor', objectId: 'max_cell_voltage', name: 'Max cell voltage', topic: 'cellVoltageMax', source: 'battery', ...V, precision: 3 },
-  { component: 'sensor', objectId: 'min_cell_voltage', name: 'Min cell voltage', topic: 'cellVoltageMin', source: 'battery', ...V, precision: 3 },
-  { component: 'sensor', objectId: 'max_cell_number', name: 'Max cell number', topic: 'status', source: 'battery', template: '{{ value_json.cells.max_cell }}', icon: 'mdi:numeric' },
-  { component: 'sensor', objectId: 'min_cell_number', name: 'Min cell number', topic: 'status', source: 'battery', template: '{{ value_json.cells.min_cell }}', icon: 'mdi:numeric' },
-  { component: 'sensor', objectId: 'cell_delta', name: 'Cell voltage delta', topic: 'status', source: 'battery', template: '{{ (value_json.cells.voltage_delta * 1000) | round(0) }}', deviceClass: 'voltage', unit: 'mV', stateClass: 'measurement', precision: 0 },
-  { component: 'binary_sensor', objectId: 'balancing', name: 'Balancing', topic: 'status', source: 'battery', template: onOff('value_json.cells.balancing'), icon: 'mdi:scale-balance' },
-  { component: 'sensor', objectId: 'max_temperature', name: 'Max temperature', topic: 'temperatureMax', source: 'battery', ...C },
-  { component: 'sensor', objectId: 'min_temperature', name: 'Min temperature', topic: 'temperatureMin', source: 'battery', ...C },
-  { component: 'sensor', objectId: 'average_temperature', name: 'Average temperature', topic: 'status', source: 'battery', template: '{{ value_json.temperature.avg }}', ...C },
-  { component: 'sensor', objectId: 'charged_energy', name: 'Charged energy', topic: 'energy', source: 'gateway', template: '{{ value_json.charged_wh }}', ...ENERGY },
-  { component: 'sensor', objectId: 'discharged_energy', name: 'Discharged energy', topic: 'energy', source: 'gateway', template: '{{ value_json.discharged_wh }}', ...ENERGY },
-  { component: 'sensor', objectId: 'cycle_count', name: 'Equivalent full cycles', topic: 'energy', source: 'gateway', template: '{{ value_json.cycles }}', stateClass: 'total_increasing', precision: 1, icon: 'mdi:battery-sync-outline' },
-  { component: 'sensor', objectId: 'active_alarms', name: 'Active alarms', topic: 'alarms', source: 'gateway', template: '{{ value_json.count }}', icon: 'mdi:alert-circle-outline', attributesFromState: true },
-  { component: 'binary_sensor', objectId: 'alarm', name: 'Alarm', topic: 'alarms', source: 'gateway', template: onOff('value_json.count > 0'), deviceClass: 'problem' },
-  { component: 'event', objectId: 'alert', name: 'Alert', topic: 'alerts', source: 'gateway', template: "{{ {'event_type': value_json.code, 'level': value_json.level, 'message': value_json.message} | to_json }}", eventTypes: ALERT_CODES, icon: 'mdi:alert' },
-  { component: 'sensor', objectId: 'charge_voltage_limit', name: 'Charge voltage limit', topic: 'limits', source: 'gateway', template: '{{ value_json.charge_voltage_limit_v }}', ...V, precision: 2 },
-  { component: 'sensor', objectId: 'charge_current_limit', name: 'Charge current limit', topic: 'limits', source: 'gateway', template: '{{ value_json.charge_current_limit_a }}', ...A, precision: 1 },
-  { component: 'sensor', objectId: 'discharge_current_limit', name: 'Discharge current limit', topic: 'limits', source: 'gateway', template: '{{ value_json.discharge_current_limit_a }}', ...A, precision: 1 },
-  { component: 'sensor', objectId: 'discharge_voltage_limit', name: 'Discharge voltage limit', topic: 'limits', source: 'gateway', template: '{{ value_json.discharge_voltage_limit_v }}', ...V, precision: 2 },
-  { component: 'binary_sensor', objectId: 'charge_allowed', name: 'Charge allowed', topic: 'limits', source: 'gateway', template: onOff('value_json.charge_allowed'), icon: 'mdi:battery-arrow-up' },
-  { component: 'binary_sensor', objectId: 'discharge_allowed', name: 'Discharge allowed', topic: 'limits', source: 'gateway', template: onOff('value_json.discharge_allowed'), icon: 'mdi:battery-arrow-down' },
-  { component: 'sensor', objectId: 'wifi_signal', name: 'Wi-Fi signal', topic: 'diagnostics', ...DIAGNOSTIC, template: '{{ value_json.wifi_rssi_dbm }}', deviceClass: 'signal_strength', unit: 'dBm', stateClass: 'measurement', precision: 0 },
-  { component: 'sensor', objectId: 'uptime', name: 'Uptime', topic: 'diagnostics', ...DIAGNOSTIC, template: '{{ value_json.uptime_s }}', deviceClass: 'duration', unit: 's', stateClass: 'total_increasing', precision: 0 },
-  { component: 'sensor', objectId: 'firmware', name: 'Firmware', topic: 'diagnostics', ...DIAGNOSTIC, template: '{{ value_json.firmware }}', icon: 'mdi:chip' },
-  { component: 'binary_sensor', objectId: 'bms_link', name: 'BMS link', topic: 'bmsAvailability', ...DIAGNOSTIC, deviceClass: 'connectivity', payloadOn: 'online', payloadOff: 'offline' },
-  { component: 'sensor', objectId: 'can_bus', name: 'CAN bus', topic: 'diagnostics', ...DIAGNOSTIC, template: '{{ value_json.can_state }}', deviceClass: 'enum', options: ['running', 'error_passive', 'bus_off', 'recovering', 'stopped', 'unknown'], icon: 'mdi:connection' },
+  sensor('pack_voltage', 'Pack voltage', 'voltage', { ...V, precision: 2 }),
+  sensor('pack_current', 'Pack current', 'current', { ...A, precision: 2 }),
+  sensor('power', 'Power', 'status', { template: json('battery.power'), deviceClass: 'power', unit: 'W', stateClass: 'measurement', precision: 0 }),
+  sensor('state_of_charge', 'State of charge', 'soc', { deviceClass: 'battery', unit: '%', stateClass: 'measurement', precision: 1 }),
+  sensor('state_of_health', 'State of health', 'status', { template: json('battery.soh'), unit: '%', stateClass: 'measurement', icon: 'mdi:battery-heart-variant' }),
+  sensor('remaining_capacity', 'Remaining capacity', 'status', { template: json('battery.remaining_ah'), unit: 'Ah', stateClass: 'measurement', precision: 1, icon: 'mdi:battery-clock' }),
+  sensor('time_to_go', 'Time to go', 'status', { template: json('battery.time_left_s'), deviceClass: 'duration', unit: 's', stateClass: 'measurement', precision: 0 }),
+  sensor('online_status', 'Battery status', 'status', { template: json('battery.online_status'), deviceClass: 'enum', options: ONLINE_STATUSES, icon: 'mdi:battery-sync' }),
+  sensor('max_cell_voltage', 'Max cell voltage', 'cellVoltageMax', { ...V, precision: 3 }),
+  sensor('min_cell_voltage', 'Min cell voltage', 'cellVoltageMin', { ...V, precision: 3 }),
+  sensor('max_cell_number', 'Max cell number', 'status', { template: json('cells.max_cell'), icon: 'mdi:numeric' }),
+  sensor('min_cell_number', 'Min cell number', 'status', { template: json('cells.min_cell'), icon: 'mdi:numeric' }),
+  sensor('cell_delta', 'Cell voltage delta', 'status', { template: '{{ (value_json.cells.voltage_delta * 1000) | round(0) }}', deviceClass: 'voltage', unit: 'mV', stateClass: 'measurement', precision: 0 }),
+  binary('balancing', 'Balancing', 'status', { template: onOff('value_json.cells.balancing'), icon: 'mdi:scale-balance' }),
+  sensor('max_temperature', 'Max temperature', 'temperatureMax', C),
+  sensor('min_temperature', 'Min temperature', 'temperatureMin', C),
+  sensor('average_temperature', 'Average temperature', 'status', { template: json('temperature.avg'), ...C }),
+  sensor('charged_energy', 'Charged energy', 'energy', { template: json('charged_wh'), ...ENERGY }),
+  sensor('discharged_energy', 'Discharged energy', 'energy', { template: json('discharged_wh'), ...ENERGY }),
+  sensor('cycle_count', 'Equivalent full cycles', 'energy', { template: json('cycles'), stateClass: 'total_increasing', precision: 1, icon: 'mdi:battery-sync-outline' }),
+  sensor('active_alarms', 'Active alarms', 'alarms', { template: json('count'), icon: 'mdi:alert-circle-outline', attributesFromState: true }),
+  binary('alarm', 'Alarm', 'alarms', { template: onOff('value_json.count > 0'), deviceClass: 'problem' }),
+  entity('event')('alert', 'Alert', 'alerts', { template: "{{ {'event_type': value_json.code, 'level': value_json.level, 'message': value_json.message} | to_json }}", eventTypes: ALERT_CODES, icon: 'mdi:alert' }),
+  sensor('charge_voltage_limit', 'Charge voltage limit', 'limits', { template: json('charge_voltage_limit_v'), ...V, precision: 2 }),
+  sensor('charge_current_limit', 'Charge current limit', 'limits', { template: json('charge_current_limit_a'), ...A, precision: 1 }),
+  sensor('discharge_current_limit', 'Discharge current limit', 'limits', { template: json('discharge_current_limit_a'), ...A, precision: 1 }),
+  sensor('discharge_voltage_limit', 'Discharge voltage limit', 'limits', { template: json('discharge_voltage_limit_v'), ...V, precision: 2 }),
+  binary('charge_allowed', 'Charge allowed', 'limits', { template: onOff('value_json.charge_allowed'), icon: 'mdi:battery-arrow-up' }),
+  binary('discharge_allowed', 'Discharge allowed', 'limits', { template: onOff('value_json.discharge_allowed'), icon: 'mdi:battery-arrow-down' }),
+  sensor('wifi_signal', 'Wi-Fi signal', 'diagnostics', { ...DIAGNOSTIC, template: json('wifi_rssi_dbm'), deviceClass: 'signal_strength', unit: 'dBm', stateClass: 'measurement', precision: 0 }),
+  sensor('uptime', 'Uptime', 'diagnostics', { ...DIAGNOSTIC, template: json('uptime_s'), deviceClass: 'duration', unit: 's', stateClass: 'total_increasing', precision: 0 }),
+  sensor('firmware', 'Firmware', 'diagnostics', { ...DIAGNOSTIC, template: json('firmware'), icon: 'mdi:chip' }),
+  binary('bms_link', 'BMS link', 'bmsAvailability', { ...DIAGNOSTIC, deviceClass: 'connectivity', payloadOn: 'online', payloadOff: 'offline' }),
+  sensor('can_bus', 'CAN bus', 'diagnostics', { ...DIAGNOSTIC, template: json('can_state'), deviceClass: 'enum', options: ['running', 'error_passive', 'bus_off', 'recovering', 'stopped', 'unknown'], icon: 'mdi:connection' }),
 ]);
 
-/** One problem binary sensor per alert code, from the retained alarm list. */
-const ALARM_ENTITIES: readonly Entity[] = Object.freeze(
-  ALERT_CODES.map((code): Entity => ({
-    component: 'binary_sensor',
-    objectId: `alarm_${code.toLowerCase()}`,
-    name: `Alarm ${code.toLowerCase().replace(/_/g, ' ')}`,
-    topic: 'alarms',
-    source: 'gateway',
-    template: onOff(`'${code}' in value_json.codes`),
-    deviceClass: 'problem',
-  })),
-);
+/** A problem binary sensor for an alert code, from the retained alarm list. */
+function alarmEntity(objectCode: string, code: string): Entity {
+  const lower = objectCode.toLowerCase();
+  return binary(`alarm_${lower}`, `Alarm ${lower.replace(/_/g, ' ')}`, 'alarms', { template: onOff(`'${code}' in value_json.codes`), deviceClass: 'problem' });
+}
+
+/** One problem binary sensor per alert code. */
+const ALARM_ENTITIES: readonly Entity[] = Object.freeze(ALERT_CODES.map((code) => alarmEntity(code, code)));
 
 /** Cell entities exist for the cells the BMS reports (up to 16 on a TinyBMS s516). */
 export const MAX_CELL_ENTITIES = 16;
 
 function cellEntity(cell: number): Entity {
   const number = String(cell).padStart(2, '0');
-  return { component: 'sensor', objectId: `cell_${number}_voltage`, name: `Cell ${cell} voltage`, topic: 'cells', source: 'battery', template: `{{ value_json.voltages[${cell - 1}] }}`, ...V, precision: 3 };
+  return sensor(`cell_${number}_voltage`, `Cell ${cell} voltage`, 'cells', { template: json(`voltages[${cell - 1}]`), ...V, precision: 3 });
 }
 
 function withCells(entities: Entity[], cellCount: number): Entity[] {
@@ -154,10 +171,7 @@ export function discoveryEntities(cellCount: number, packCount = 1): Entity[] {
 /** One pack's device: its battery entities, its BMS link, and a problem sensor per per-pack alert (from the bank's alarm list). */
 export function packDiscoveryEntities(pack: number, cellCount: number): Entity[] {
   const own = ENTITIES.filter((e) => e.source === 'battery' || e.topic === 'bmsAvailability');
-  const alarms = PACK_ALERT_BASES.map((base): Entity => {
-    const code = packAlertCode(base, pack);
-    return { component: 'binary_sensor', objectId: `alarm_${base.toLowerCase()}`, name: `Alarm ${base.toLowerCase().replace(/_/g, ' ')}`, topic: 'alarms', source: 'gateway', template: onOff(`'${code}' in value_json.codes`), deviceClass: 'problem' };
-  });
+  const alarms = PACK_ALERT_BASES.map((base) => alarmEntity(base, packAlertCode(base, pack)));
   return withCells([...own, ...alarms], cellCount);
 }
 

@@ -8,7 +8,7 @@ import { commandName } from './commands';
 import { eventName } from './event_codes';
 import { fail, ok, type Decoded } from './frame';
 import { onlineStatusName } from './live_decode';
-import { registerCovering } from './registers';
+import { registerCovering } from './register_catalog';
 import { consecutive, describeRegisters, type FieldValue } from './register_fields';
 import { decodeRequest, requestCommand, type TinyRequest } from './requests';
 import { decodeResponse, respondedCommand, type TinyResponse } from './responses';

@@ -16,6 +16,7 @@ export type { TinyResponse, NackReason, BmsEvent, VersionInfo } from './response
 export { Framer, ResponseFramer, RequestFramer } from './framer';
 export type { FramerOutput, FramerStats, FrameExpectation, FramerOptions } from './framer';
 export * from './registers';
+export * from './register_catalog';
 export { liveDataFromRegisters, cellRegisterIndexes, registerReader, bitsToCells, onlineStatusName, MissingRegisterError, TEMPERATURE_NOT_CONNECTED } from './live_decode';
 export type { RegisterSource } from './live_decode';
 export { checkSettingsWrite, MAX_SETTINGS_WRITE } from './settings';

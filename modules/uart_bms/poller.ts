@@ -16,7 +16,7 @@ import { SettingsRejectedError, UartRequestError, UartStoppedError } from './err
 import { UartLink, type Transaction } from './link';
 import { liveDataFromReadAnswer } from './live_decode';
 import type { LiveData } from './live_data';
-import { LIVE_COUNT, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, registerCovering } from './registers';
+import { LIVE_COUNT, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, settingCovering } from './registers';
 import { checkSettingsWrite, type SettingsError } from './settings';
 import { crossCheckSettings, type PresentReadings } from './settings_cross_check';
 import { controlTransaction, eventsTransaction, pollTransaction, readHoldingTransaction, settingsValuesTransaction, writeMultipleTransaction } from './transactions';
@@ -158,7 +158,7 @@ export class UartBmsPoller implements GatewayModule {
     }
     await this.#transact(writeMultipleTransaction(`write ${address}+${values.length}`, address, check.words));
     const readBack = await this.readRegisters(address, values.length);
-    const typed = readBack.map((word, i) => (registerCovering(address + i)?.type === 'int16' ? toInt16(word) : word));
+    const typed = readBack.map((word, i) => (settingCovering(address + i)?.type === 'int16' ? toInt16(word) : word));
     if (typed.some((value, i) => value !== values[i])) this.#log.warn(`write at ${address}: read back ${typed.join(',')} instead of ${values.join(',')}`);
     else this.#log.info(`wrote ${values.length} register(s) at ${address}`);
     return typed;
@@ -186,7 +186,7 @@ export class UartBmsPoller implements GatewayModule {
   async readSettings(): Promise<Map<number, number>> {
     const words = await this.readRegisters(SETTINGS_FIRST, SETTINGS_LAST - SETTINGS_FIRST + 1);
     const settings = new Map<number, number>();
-    words.forEach((word, i) => settings.set(SETTINGS_FIRST + i, registerCovering(SETTINGS_FIRST + i)?.type === 'int16' ? toInt16(word) : word));
+    words.forEach((word, i) => settings.set(SETTINGS_FIRST + i, settingCovering(SETTINGS_FIRST + i)?.type === 'int16' ? toInt16(word) : word));
     return settings;
   }
 

@@ -5,7 +5,8 @@
  * `registers: { "<address>": raw word }`. Used by the CLI and the UART monitor.
  */
 import { bitsToCells, cellRegisterIndexes, onlineStatusName, TEMPERATURE_NOT_CONNECTED } from './live_decode';
-import { LIVE_REGISTERS, type RegisterDef } from './registers';
+import { LIVE_REGISTERS } from './register_catalog';
+import type { RegisterDef } from './registers';
 import { roundTo, toInt16, wordsToFloat32, wordsToUint32 } from './words';
 
 export type FieldValue = number | string | null | number[];

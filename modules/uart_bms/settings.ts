@@ -4,7 +4,7 @@
  * list, 32-bit settings written whole. Values are given in the register's own type (INT16
  * settings may be negative); the result carries the 16-bit words to send.
  */
-import { registerCovering, type ByteField, type RegisterDef } from './registers';
+import { settingCovering, type ByteField, type RegisterDef } from './registers';
 import { toWord, wordsToUint32 } from './words';
 
 export interface SettingsError {
@@ -43,7 +43,7 @@ export function checkSettingsWrite(address: number, values: readonly number[]): 
   const end = address + values.length;
   const words: number[] = [];
   for (let a = address; a < end; a++) {
-    const def = registerCovering(a);
+    const def = settingCovering(a);
     const value = values[a - address];
     if (!def || !def.writable) {
       errors.push({ address: a, message: `register ${a} is not a writable setting (300–343 except the reserved 302, 309, 324–327)` });

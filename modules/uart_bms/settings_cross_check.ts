@@ -11,7 +11,7 @@
  * Pure; only rules that involve a written register report (an old inconsistency does not block an unrelated write).
  */
 import type { SettingsError } from './settings';
-import { registerCovering } from './registers';
+import { settingCovering } from './registers';
 import { toInt16 } from './words';
 
 export const CUTOFF_GAP_MV = 200;
@@ -46,7 +46,7 @@ export function crossCheckSettings(input: CrossCheckInput): SettingsError[] {
   const errors: SettingsError[] = [];
   const after = (a: number) => input.writes.get(a) ?? input.current.get(a);
   const written = (...addresses: number[]) => addresses.some((a) => input.writes.has(a));
-  const refuse = (address: number, message: string) => errors.push({ address, key: KEYS[address] ?? registerCovering(address)?.key, message });
+  const refuse = (address: number, message: string) => errors.push({ address, key: KEYS[address] ?? settingCovering(address)?.key, message });
   /** `lower` + gap < `upper` among the values after the write, reported on the written one. */
   const order = (lower: number, upper: number, gap: number, strict: boolean, why: string) => {
     const low = after(lower);
@@ -78,7 +78,7 @@ export function crossCheckSettings(input: CrossCheckInput): SettingsError[] {
   }
 
   for (const [address, value] of input.writes) {
-    const def = registerCovering(address);
+    const def = settingCovering(address);
     if (!def || def.words !== 1 || def.lowByte || def.highByte || def.options) continue;
     const index = address - 300;
     const asType = (w: number | undefined) => (w === undefined ? undefined : def.type === 'int16' ? toInt16(w) : w);

@@ -2,7 +2,8 @@
  * "Does the GX see the battery?" in plain facts: the GX's 0x305 keep-alive (it only sends it
  * while it listens to a BMS), the limits we send it (DVCC: CVL/CCL/DCL and the charge/discharge
  * permission), and how long ago each frame went out or came in. The verdict is what an owner
- * wants first; the facts are why.
+ * wants first; the facts are why. Problems are codes with their facts: the web UI, the only
+ * consumer, words them (web/src/components/gx_text.ts), so the sentences stay off the device.
  */
 import type { ClockPort } from '../../hosts/ports/clock';
 import type { ChargeLimits, GatewayBus } from '../event_bus/events';
@@ -12,10 +13,17 @@ const NEEDED_IDS: readonly number[] = Object.freeze([0x351, 0x355, 0x356, 0x35a]
 /** The GX drops a BMS it has not heard for a few seconds; older than this counts as not sent. */
 const FRAME_FRESH_MS = 5_000;
 
+/** Why the GX may not see the battery: `state` is the CAN driver's, `age_s` how old, `id` which frame. */
+export type GxProblem =
+  | { code: 'no_can_driver' | 'no_keepalive_ever' | 'no_limits' | 'charge_blocked' | 'discharge_blocked' }
+  | { code: 'can_not_running'; state: string }
+  | { code: 'keepalive_stopped'; age_s: number }
+  | { code: 'frame_not_sent'; id: string }
+  | { code: 'frame_late'; id: string; age_s: number };
+
 export interface GxReport {
   verdict: 'yes' | 'no' | 'unknown';
-  summary: string;
-  problems: string[];
+  problems: GxProblem[];
   keepalive_seen: boolean;
   keepalive_age_s: number | null;
   inverter_signature: string | null;
@@ -86,36 +94,27 @@ export class GxView {
     const ageMs = typeof can?.inverter_last_seen_ms_ago === 'number' && can.inverter_last_seen_ms_ago >= 0 ? can.inverter_last_seen_ms_ago : null;
     const keepalive = can?.inverter_present === true;
     const canState = typeof can?.state === 'string' ? can.state : 'unknown';
-    const problems: string[] = [];
-    if (!can) problems.push('This gateway has no CAN driver.');
-    else if (canState !== 'running') problems.push(`The CAN driver is ${canState.replace(/_/g, ' ')}, not running.`);
-    if (can && !keepalive) {
-      problems.push(ageMs === null ? 'No keep-alive (0x305) from a GX has ever arrived: check the cable, the bus termination and that the GX port is set to a BMS profile at 500 kbit/s.' : `The GX's keep-alive (0x305) stopped ${Math.round(ageMs / 1000)} s ago.`);
-    }
+    const problems: GxProblem[] = [];
+    if (!can) problems.push({ code: 'no_can_driver' });
+    else if (canState !== 'running') problems.push({ code: 'can_not_running', state: canState });
+    if (can && !keepalive) problems.push(ageMs === null ? { code: 'no_keepalive_ever' } : { code: 'keepalive_stopped', age_s: Math.round(ageMs / 1000) });
     for (const id of judgeFrames ? NEEDED_IDS : []) {
       const sent = this.#seen.get(`tx:${id}`);
-      if (!sent) problems.push(`Frame ${hexId(id)} has not been sent yet.`);
-      else if (now - sent.at > FRAME_FRESH_MS) problems.push(`Frame ${hexId(id)} was last sent ${Math.round((now - sent.at) / 1000)} s ago.`);
+      if (!sent) problems.push({ code: 'frame_not_sent', id: hexId(id) });
+      else if (now - sent.at > FRAME_FRESH_MS) problems.push({ code: 'frame_late', id: hexId(id), age_s: Math.round((now - sent.at) / 1000) });
     }
-    if (!limits) problems.push('No charge limits computed yet (waiting for valid battery data).');
+    if (!limits) problems.push({ code: 'no_limits' });
     else {
-      if (!limits.charge_allowed) problems.push('Charging is not allowed right now (see the reasons).');
-      if (!limits.discharge_allowed) problems.push('Discharging is not allowed right now (see the reasons).');
+      if (!limits.charge_allowed) problems.push({ code: 'charge_blocked' });
+      if (!limits.discharge_allowed) problems.push({ code: 'discharge_blocked' });
     }
     const seesUs = keepalive && canState === 'running' && judgeFrames && NEEDED_IDS.every((id) => {
       const sent = this.#seen.get(`tx:${id}`);
       return sent !== undefined && now - sent.at <= FRAME_FRESH_MS;
     });
     const verdict: GxReport['verdict'] = seesUs ? 'yes' : can && (canState !== 'running' || !keepalive) ? 'no' : 'unknown';
-    const summary =
-      verdict === 'yes'
-        ? 'Yes: the GX is talking on the bus and receives the battery’s limits every second.'
-        : verdict === 'no'
-          ? 'No: the GX does not show signs of hearing this battery.'
-          : 'Not sure yet: some of what the GX needs is missing.';
     return {
       verdict,
-      summary,
       problems,
       keepalive_seen: keepalive,
       keepalive_age_s: ageMs === null ? null : Math.round(ageMs / 100) / 10,

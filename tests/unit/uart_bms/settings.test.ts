@@ -1,5 +1,6 @@
 /** The register map as data and the settings-write checks built on it. */
-import { ALL_REGISTERS, SETTINGS_REGISTERS, registerCovering, settingAt } from '../../../modules/uart_bms/registers';
+import { ALL_REGISTERS, registerCovering } from '../../../modules/uart_bms/register_catalog';
+import { SETTINGS_REGISTERS, settingAt, settingCovering } from '../../../modules/uart_bms/registers';
 import { checkSettingsWrite } from '../../../modules/uart_bms/settings';
 
 describe('register map', () => {
@@ -20,6 +21,12 @@ describe('register map', () => {
     for (const address of [16, 31, 49, 110, 298, 302, 309, 324, 327, 344, 510]) expect(registerCovering(address)).toBeUndefined();
     expect(registerCovering(33)?.key).toBe('lifetime_s');
     expect(registerCovering(203)).toMatchObject({ key: 'event_1', type: 'event' });
+  });
+
+  it('the device-side lookup finds settings only (the full catalogue is the CLI\'s)', () => {
+    expect(settingCovering(313)?.key).toBe('pulses_per_unit');
+    expect(settingCovering(343)).toBe(registerCovering(343));
+    for (const address of [0, 36, 100, 200, 302, 309, 344, 500]) expect(settingCovering(address)).toBeUndefined();
   });
 
   it('lists every writable setting of RevD §4.4 with a range or an option list', () => {

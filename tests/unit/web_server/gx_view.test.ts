@@ -2,6 +2,7 @@
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
 import { createGatewayBus } from '../../../modules/event_bus/events';
 import { GxView } from '../../../modules/web_server/gx_view';
+import { gxProblemText } from '../../../web/src/components/gx_text';
 
 const limits = { charge_voltage_limit_v: 55.2, charge_current_limit_a: 50, discharge_current_limit_a: 100, discharge_voltage_limit_v: 48, charge_allowed: true, discharge_allowed: true, reasons: ['bulk'] };
 
@@ -46,14 +47,27 @@ describe('GxView', () => {
     clock.advance(10_000);
     const report = gx.report({ state: 'running', inverter_present: false, inverter_last_seen_ms_ago: -1 }, { ...limits, charge_allowed: false });
     expect(report.verdict).toBe('no');
-    expect(report.problems.join('\n')).toMatch(/No keep-alive \(0x305\)/);
-    expect(report.problems.join('\n')).toMatch(/0x351 was last sent 10 s ago/);
-    expect(report.problems.join('\n')).toMatch(/0x355 has not been sent/);
-    expect(report.problems.join('\n')).toMatch(/Charging is not allowed/);
+    expect(report.problems).toEqual([
+      { code: 'no_keepalive_ever' },
+      { code: 'frame_late', id: '0x351', age_s: 10 },
+      { code: 'frame_not_sent', id: '0x355' },
+      { code: 'frame_not_sent', id: '0x356' },
+      { code: 'frame_not_sent', id: '0x35A' },
+      { code: 'charge_blocked' },
+    ]);
+    // The web UI words them.
+    const words = report.problems.map(gxProblemText).join('\n');
+    expect(words).toMatch(/No keep-alive \(0x305\)/);
+    expect(words).toMatch(/0x351 was last sent 10 s ago/);
+    expect(words).toMatch(/0x355 has not been sent/);
+    expect(words).toMatch(/Charging is not allowed/);
   });
 
   it('says no when the CAN driver is bus-off even with an old keep-alive', () => {
     const { gx } = setup();
-    expect(gx.report({ state: 'bus_off', inverter_present: false, inverter_last_seen_ms_ago: 30_000 }, undefined)).toMatchObject({ verdict: 'no', can_state: 'bus_off' });
+    const report = gx.report({ state: 'bus_off', inverter_present: false, inverter_last_seen_ms_ago: 30_000 }, undefined);
+    expect(report).toMatchObject({ verdict: 'no', can_state: 'bus_off' });
+    expect(report.problems.slice(0, 2)).toEqual([{ code: 'can_not_running', state: 'bus_off' }, { code: 'keepalive_stopped', age_s: 30 }]);
+    expect(gxProblemText(report.problems[0])).toBe('The CAN driver is bus off, not running.');
   });
 });

@@ -1,20 +1,10 @@
 /** "Does the GX see the battery?" — the verdict in words, then the facts behind it (GET /api/can/gx). */
 import { fixed } from '../format';
 import { useApi } from '../state/use_api';
+import type { GxReport } from '../../../modules/web_server/gx_view';
 import { Card } from './card';
+import { GX_VERDICT_TEXT, gxProblemText } from './gx_text';
 import { Notice } from './notice';
-
-interface GxReport {
-  verdict: 'yes' | 'no' | 'unknown';
-  summary: string;
-  problems: string[];
-  keepalive_seen: boolean;
-  keepalive_age_s: number | null;
-  inverter_signature: string | null;
-  can_state: string;
-  limits: { charge_voltage_limit_v: number; charge_current_limit_a: number; discharge_current_limit_a: number; charge_allowed: boolean; discharge_allowed: boolean } | null;
-  frames: { id: string; direction: 'tx' | 'rx'; age_s: number; count: number }[];
-}
 
 /** Some frames go out every 10 s (victron-can.md §4); older than this one was missed. */
 const STALE_FRAME_S = 12;
@@ -50,11 +40,11 @@ export function GxPanel() {
       {r && (
         <>
           <p class={`verdict tone-${VERDICT_TONE[r.verdict]}`} data-testid="gx-verdict" data-verdict={r.verdict}>
-            {r.summary}
+            {GX_VERDICT_TEXT[r.verdict]}
           </p>
           {r.problems.length > 0 && (
             <ul class="problems" data-testid="gx-problems">
-              {r.problems.map((p) => (
+              {r.problems.map(gxProblemText).map((p) => (
                 <li key={p}>{p}</li>
               ))}
             </ul>

@@ -36,6 +36,8 @@ export interface DayOptions {
   flush: () => Promise<void>;
   /** Wall clock in ms (Node: the latency probe); absent in XS. */
   wallMs?: () => number;
+  /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
+  onStep?(kind: 'poll' | 'output' | 'idle' | undefined): void;
 }
 
 /** Computrons per step, in buckets of 100, for percentiles without keeping every step. */
@@ -101,6 +103,8 @@ export interface DayResult {
   outputAllocation: AllocationStats;
   /** Whole-run totals per category (computrons, slots, chunk bytes): what was excluded, and how much. */
   totals: { computrons: Tally; slots: Tally; chunks: Tally };
+  /** Computrons of the meter's own wrapper per metered call, moved from caller and callee to the harness. */
+  meterCallCost: { callerCost: number; insideCost: number };
   /** Live heap of the gateway (after gc, minus the machine before the gateway existed; history file bytes excluded). */
   live: { baselineSlots: number; baselineChunkBytes: number; peakSlots: number; peakChunkBytes: number; slotsAfterWarmup: number; slotsAtEnd: number; chunkBytesAfterWarmup: number; chunkBytesAtEnd: number };
   /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
@@ -128,6 +132,8 @@ class BenchBroker implements MqttPort {
 
 export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const meter = new CategoryMeter(options.engine ?? NO_METERS);
+  // Fixed cost of a metered port call or callback, booked to the harness at each call (meter.ts).
+  const meterCallCost = options.engine ? meter.calibrate() : { callerCost: 0, insideCost: 0 };
   const port = <T extends object>(target: T, inside?: Category): T => (options.engine ? meteredPort(meter, target, inside) : target);
   const clock = new VirtualClock(0, Date.UTC(2026, 5, 21, 0, 0, 0));
   const metered = { clock: port(clock, 'clock') };
@@ -153,7 +159,10 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     onReceive: (callback: (bytes: Uint8Array) => void) => deviceEnd.onReceive(callback),
     flush: () => deviceEnd.flush?.(),
   };
+  // Built as 'bms': the callbacks it hands the serial port (its UART receive) are booked to it, not to the harness.
+  meter.switchTo('bms');
   const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5 });
+  meter.switchTo('harness');
   const host: Host = {
     clock: metered.clock,
     log: port({ log: () => void counts.logLines++ }),
@@ -238,8 +247,11 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
 
     meter.switchTo('clock');
     clock.advance(STEP_MS);
+    // The flush's own promise is the harness's; the promise jobs it lets run are the gateway's.
+    meter.switchTo('harness');
+    const flushed = options.flush();
     meter.switchTo('gateway');
-    await options.flush();
+    await flushed;
     meter.switchTo('harness');
 
     const used = meter.computrons.gateway - computrons;
@@ -249,7 +261,8 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
       all.add(used);
       if (output) outputs.add(used);
       else if (answered) polls.add(used);
-    }
+      options.onStep?.(output ? 'output' : answered ? 'poll' : 'idle');
+    } else options.onStep?.(undefined);
     if (sampled && !meter.collectedInside) (output ? outputAllocation : answered ? pollAllocation : undefined)?.add(meter.slots.gateway - slots, meter.chunks.gateway - chunks);
 
     if (!wifiUp && radio.calls.some((c) => c.call === 'connectStation')) {
@@ -283,6 +296,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     pollAllocation: pollAllocation.stats(),
     outputAllocation: outputAllocation.stats(),
     totals: meter.snapshot(),
+    meterCallCost,
     live,
     uartToCanMs,
     counts,

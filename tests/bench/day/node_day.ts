@@ -1,0 +1,56 @@
+/**
+ * The Node side of the gateway day (gateway_day.ts): the whole gateway + simulated TinyBMS on
+ * the virtual clock, with wall and CPU time.
+ *
+ * Run from an esbuild bundle, as the device build is: under tsx every closure the core creates
+ * goes through its keepNames `__name` wrapper (Object.defineProperty per closure), a cost of the
+ * dev loader (≈ 25 % of this run) that neither the device nor a bundled Node host pays.
+ *
+ * Promise jobs are drained after every 100 ms step (a few microtask turns: the gateway's own
+ * chains are shallow, its ports here are in-process and synchronous); a full event-loop turn
+ * (setImmediate) runs once per simulated second for anything deeper. A setImmediate per step
+ * cost ≈ 4 s of CPU per simulated day in the event loop alone — harness, not gateway.
+ */
+import { buildSync } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DayResult, runGatewayDay as RunGatewayDay } from './gateway_day';
+
+const MICROTASK_TURNS = 4;
+const MACROTASK_EVERY_STEPS = 10;
+
+export interface NodeDay {
+  result: DayResult;
+  wallS: number;
+  /** User + system CPU of the whole process during the run (every thread: GC helpers included). */
+  cpuS: number;
+}
+
+/** Drains promise jobs after a step; every MACROTASK_EVERY_STEPS calls also yields one event-loop turn. */
+export function stepFlush(): () => Promise<void> {
+  let calls = 0;
+  return async () => {
+    for (let i = 0; i < MICROTASK_TURNS; i++) await null;
+    if (++calls % MACROTASK_EVERY_STEPS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+}
+
+async function bundledRunner(): Promise<typeof RunGatewayDay> {
+  const out = join(process.cwd(), 'build/bench');
+  mkdirSync(out, { recursive: true });
+  const outfile = join(out, 'node_day.mjs');
+  buildSync({ entryPoints: ['tests/bench/day/gateway_day.ts'], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
+  const module = (await import(pathToFileURL(outfile).href)) as { runGatewayDay: typeof RunGatewayDay };
+  return module.runGatewayDay;
+}
+
+export async function runNodeDay(steps: number): Promise<NodeDay> {
+  const run = await bundledRunner();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), wallMs: () => performance.now() });
+  const wallS = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { result, wallS, cpuS: (used.user + used.system) / 1e6 };
+}

@@ -3,7 +3,7 @@
  * write / export / import (user + CSRF for writes). Writes go one register at a time through the
  * poller, which reads each back; the answer says per register whether the BMS kept the value.
  */
-import { ApiError, download, json, validationError } from '../responses';
+import { ApiError, download, json, JSON_TYPE, validationError } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import { errorMessage } from '../../util/error_message';
@@ -122,7 +122,7 @@ export function registerRoutes(kit: RouteKit): RouteTable {
         if (def.writable && raw !== undefined) values[def.key] = toUserValue(raw, def.scale);
       }
       const document = { format: REGISTER_EXPORT_FORMAT, version: 1, registers: values };
-      return download(JSON.stringify(document, null, 2), 'application/json; charset=utf-8', 'tinybms-registers.json');
+      return download(JSON.stringify(document, null, 2), JSON_TYPE, 'tinybms-registers.json');
     }),
     post('/api/registers/import', 'user_csrf', async ({ body, user }) => {
       const service = bms();

@@ -14,7 +14,7 @@ import { MemoryStore } from '../../../hosts/mocks/memory_store';
 import { createSerialLink } from '../../../hosts/mocks/serial_link';
 import { TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
-import type { HttpHandlers, HttpPort, WebSocketConnection } from '../../../hosts/ports/http';
+import type { HttpHandlers, HttpPort, WebSocketConnection, WebSocketSession } from '../../../hosts/ports/http';
 import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
 import { createGateway } from '../../../modules/gateway/gateway';
 import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
@@ -25,6 +25,7 @@ const NO_METERS: EngineMeters = { takeComputrons: () => 0, memory: () => undefin
 
 export const STEP_MS = 100;
 export const STEPS_PER_DAY = (24 * 3600 * 1000) / STEP_MS;
+const WS_PING_STEPS = 20_000 / STEP_MS;
 
 export interface DayOptions {
   steps: number;
@@ -107,7 +108,7 @@ export interface DayResult {
   live: { baselineSlots: number; baselineChunkBytes: number; peakSlots: number; peakChunkBytes: number; slotsAfterWarmup: number; slotsAtEnd: number; chunkBytesAfterWarmup: number; chunkBytesAtEnd: number };
   /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
   uartToCanMs: number[];
-  counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; polls: number; logLines: number; historyBytes: number };
+  counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; wsClosed: number; polls: number; logLines: number; historyBytes: number };
 }
 
 /** A broker that accepts at once and acknowledges every publish on the next instant, keeping nothing. */
@@ -140,7 +141,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const broker = new BenchBroker(metered.clock);
   const radio = new ScriptedRadio(metered.clock);
   const files = new MemoryFiles();
-  const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, polls: 0, logLines: 0, historyBytes: 0 };
+  const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, wsClosed: 0, polls: 0, logLines: 0, historyBytes: 0 };
   let handlers: HttpHandlers | undefined;
   const http: HttpPort = {
     listen: async (listenOptions, given) => {
@@ -212,8 +213,9 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const wsConnection: WebSocketConnection = port({
     send: () => void counts.wsMessages++,
     bufferedAmount: () => 0,
-    close: () => undefined,
+    close: () => void counts.wsClosed++,
   });
+  let wsSession: WebSocketSession | undefined;
   let wsOpen = false;
   let wifiUp = false;
 
@@ -270,9 +272,15 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     }
     if (!wsOpen && handlers) {
       meter.switchTo('gateway');
-      handlers.websocket({ method: 'GET', url: '/ws/telemetry', headers: { host: 'gateway' }, remoteAddress: '10.0.0.2' })?.open(wsConnection);
+      wsSession = handlers.websocket({ method: 'GET', url: '/ws/telemetry', headers: { host: 'gateway' }, remoteAddress: '10.0.0.2' });
+      wsSession?.open(wsConnection);
       meter.switchTo('harness');
       wsOpen = true;
+    } else if (wsSession?.message && step % WS_PING_STEPS === 0) {
+      // The web UI pings every 20 s; a client that never speaks is closed as idle after 75 s.
+      meter.switchTo('gateway');
+      wsSession.message('ping');
+      meter.switchTo('harness');
     }
   }
   [live.slotsAtEnd, live.chunkBytesAtEnd] = measureLive();

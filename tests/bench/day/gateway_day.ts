@@ -16,6 +16,7 @@ import { TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
 import type { HttpHandlers, HttpPort, WebSocketConnection, WebSocketSession } from '../../../hosts/ports/http';
 import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
+import type { SerialPort } from '../../../hosts/ports/serial';
 import { createGateway } from '../../../modules/gateway/gateway';
 import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
 import { scenarioCrypto } from '../../xs/scenario/scenario_host';
@@ -162,10 +163,27 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   meter.switchTo('bms');
   const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5 });
   meter.switchTo('harness');
+  // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
+  // Stamped as the gateway's own receive callback is entered: a second listener on the link
+  // would cost every delivered chunk a second copy.
+  const uartToCanMs: number[] = [];
+  const wallMs = options.wallMs;
+  let answerAt = -1;
+  const gatewaySerial: SerialPort = wallMs
+    ? {
+        write: (bytes) => link.gateway.write(bytes),
+        flush: () => link.gateway.flush?.(),
+        onReceive: (callback) =>
+          link.gateway.onReceive((bytes) => {
+            answerAt = wallMs();
+            callback(bytes);
+          }),
+      }
+    : link.gateway;
   const host: Host = {
     clock: metered.clock,
     log: port({ log: () => void counts.logLines++ }),
-    serial: port(link.gateway),
+    serial: port(gatewaySerial),
     can: port(can),
     store: port(new MemoryStore()),
     files: port(files),
@@ -182,14 +200,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     wifi: port(radio),
   };
 
-  // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
-  const uartToCanMs: number[] = [];
-  const wallMs = options.wallMs;
-  let answerAt = -1;
   if (wallMs) {
-    link.gateway.onReceive(() => {
-      answerAt = wallMs();
-    });
     clock.onInstantEnd = () => {
       if (answerAt < 0) return;
       uartToCanMs.push(wallMs() - answerAt);

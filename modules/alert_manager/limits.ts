@@ -48,7 +48,8 @@ const finite = (value: number): boolean => typeof value === 'number' && Number.i
 
 /**
  * One measured limit: the value it watches, its limit and clear point, and which side is "past".
- * The messages are built only when an alert is raised or cleared, never on every poll.
+ * The messages are built only when an alert is raised or cleared, never on every poll: "<subject>
+ * exceeds <limit>" (or "is below"), and "<clear subject>, back at or below <clear point>".
  */
 interface LimitCheck {
   value(data: LiveData): number | undefined;
@@ -56,9 +57,19 @@ interface LimitCheck {
   clearAt(t: AlertThresholds): number;
   /** 1: past means above the limit; -1: below it. */
   direction: 1 | -1;
-  message(data: LiveData, t: AlertThresholds, value: number): string;
-  clearMessage(data: LiveData, t: AlertThresholds, value: number): string;
+  /** How the value and the limits are written. */
+  format(value: number): string;
+  /** What is past the limit, e.g. "Cell 7 at 3.652 V". */
+  subject(data: LiveData, value: number): string;
+  /** The subject when clearing (default: the same). */
+  clearSubject?(data: LiveData, value: number): string;
+  /** Messages that do not follow the pattern. */
+  message?(data: LiveData, t: AlertThresholds, value: number): string;
+  clearMessage?(data: LiveData, t: AlertThresholds, value: number): string;
 }
+
+const millivolts = (mv: number) => `${mv} mV`;
+const cellAt = (fallback: string) => (data: LiveData, mv: number) => `${cellName(data, mv, fallback)} at ${volts(mv)}`;
 
 const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
   OVER_VOLTAGE: Object.freeze<LimitCheck>({
@@ -66,32 +77,32 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     limit: (t) => t.cell_voltage_max_mv,
     clearAt: (t) => t.cell_voltage_max_mv - t.voltage_hysteresis_mv,
     direction: 1,
-    message: (data, t, mv) => `${cellName(data, mv, 'Highest cell')} at ${volts(mv)} exceeds ${volts(t.cell_voltage_max_mv)}`,
-    clearMessage: (data, t, mv) => `${cellName(data, mv, 'Highest cell')} at ${volts(mv)}, back at or below ${volts(t.cell_voltage_max_mv - t.voltage_hysteresis_mv)}`,
+    format: volts,
+    subject: cellAt('Highest cell'),
   }),
   UNDER_VOLTAGE: Object.freeze<LimitCheck>({
     value: (data) => (finite(data.min_cell_voltage_mv) && data.cell_count !== 0 ? data.min_cell_voltage_mv : undefined),
     limit: (t) => t.cell_voltage_min_mv,
     clearAt: (t) => t.cell_voltage_min_mv + t.voltage_hysteresis_mv,
     direction: -1,
-    message: (data, t, mv) => `${cellName(data, mv, 'Lowest cell')} at ${volts(mv)} is below ${volts(t.cell_voltage_min_mv)}`,
-    clearMessage: (data, t, mv) => `${cellName(data, mv, 'Lowest cell')} at ${volts(mv)}, back at or above ${volts(t.cell_voltage_min_mv + t.voltage_hysteresis_mv)}`,
+    format: volts,
+    subject: cellAt('Lowest cell'),
   }),
   OVER_TEMP: Object.freeze<LimitCheck>({
     value: (data) => (finite(data.max_temperature_c) && data.temp_sensor_count !== 0 ? data.max_temperature_c : undefined),
     limit: (t) => t.temperature_max_c,
     clearAt: (t) => t.temperature_max_c - t.temperature_hysteresis_c,
     direction: 1,
-    message: (_data, t, c) => `Temperature ${celsius(c)} exceeds ${celsius(t.temperature_max_c)}`,
-    clearMessage: (_data, t, c) => `Temperature ${celsius(c)}, back at or below ${celsius(t.temperature_max_c - t.temperature_hysteresis_c)}`,
+    format: celsius,
+    subject: (_data, c) => `Temperature ${celsius(c)}`,
   }),
   OVER_CURRENT: Object.freeze<LimitCheck>({
     value: (data) => (finite(data.pack_current_a) ? Math.abs(data.pack_current_a) : undefined),
     limit: (t) => t.current_max_a,
     clearAt: (t) => t.current_max_a - t.current_hysteresis_a,
     direction: 1,
-    message: (data, t, a) => `${currentKind(data)} ${amperes(a)} exceeds ${amperes(t.current_max_a)}`,
-    clearMessage: (data, t, a) => `${currentKind(data)} ${amperes(a)}, back at or below ${amperes(t.current_max_a - t.current_hysteresis_a)}`,
+    format: amperes,
+    subject: (data, a) => `${data.pack_current_a < 0 ? 'Discharge current' : 'Charge current'} ${amperes(a)}`,
   }),
   CELL_IMBALANCE: Object.freeze<LimitCheck>({
     value: (data) =>
@@ -99,9 +110,10 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     limit: (t) => t.imbalance_max_mv,
     clearAt: (t) => t.imbalance_max_mv - t.voltage_hysteresis_mv,
     direction: 1,
-    message: (data, t, delta) =>
-      `Cell imbalance ${delta} mV (${cellName(data, data.max_cell_voltage_mv, 'Highest cell')} ${volts(data.max_cell_voltage_mv)}, ${cellName(data, data.min_cell_voltage_mv, 'Lowest cell')} ${volts(data.min_cell_voltage_mv)}) exceeds ${t.imbalance_max_mv} mV`,
-    clearMessage: (_data, t, delta) => `Cell imbalance ${delta} mV, back at or below ${t.imbalance_max_mv - t.voltage_hysteresis_mv} mV`,
+    format: millivolts,
+    subject: (data, delta) =>
+      `Cell imbalance ${delta} mV (${cellName(data, data.max_cell_voltage_mv, 'Highest cell')} ${volts(data.max_cell_voltage_mv)}, ${cellName(data, data.min_cell_voltage_mv, 'Lowest cell')} ${volts(data.min_cell_voltage_mv)})`,
+    clearSubject: (_data, delta) => `Cell imbalance ${delta} mV`,
   }),
   NO_CELL_TEMPERATURE: Object.freeze<LimitCheck>({
     // Both cell sensors lost (or never fitted): charge control stops charging; the board sensor is no substitute.
@@ -109,15 +121,13 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     limit: () => 1,
     clearAt: () => 1,
     direction: -1,
+    format: String,
+    subject: () => '',
     message: (data) =>
       `No cell temperature sensor reads${typeof data.internal_temperature_c === 'number' ? ` (BMS board ${celsius(data.internal_temperature_c)}, not a cell temperature)` : ''}: charging stopped`,
     clearMessage: (data) => `Cell temperature back (${data.temp_sensor_count} sensor${data.temp_sensor_count === 1 ? '' : 's'})`,
   }),
 });
-
-function currentKind(data: LiveData): string {
-  return data.pack_current_a < 0 ? 'Discharge current' : 'Charge current';
-}
 
 /** limitPosition: the snapshot does not carry the value. */
 export const LIMIT_UNKNOWN = -1;
@@ -140,7 +150,13 @@ export function limitPosition(code: MeasuredAlertCode, data: LiveData, t: AlertT
 export function limitMessage(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds, clearing = false): string {
   const check = CHECKS[code];
   const value = check.value(data) ?? NaN;
-  return clearing ? check.clearMessage(data, t, value) : check.message(data, t, value);
+  if (clearing) {
+    if (check.clearMessage) return check.clearMessage(data, t, value);
+    const subject = (check.clearSubject ?? check.subject)(data, value);
+    return `${subject}, back at or ${check.direction > 0 ? 'below' : 'above'} ${check.format(check.clearAt(t))}`;
+  }
+  if (check.message) return check.message(data, t, value);
+  return `${check.subject(data, value)} ${check.direction > 0 ? 'exceeds' : 'is below'} ${check.format(check.limit(t))}`;
 }
 
 /** Reads one limit from a snapshot; undefined when the snapshot does not carry the value. */

@@ -13,9 +13,10 @@ export function alarmFrameFor(levels: FlagLevels | undefined): AlarmFrame {
   if (!levels) return { alarms: { bms_internal: 'active' }, warnings: { bms_internal: 'active' } };
   const alarms: AlarmFlagSet = {};
   const warnings: AlarmFlagSet = {};
-  for (const [flag, level] of Object.entries(levels) as [AlarmFlagName, string][]) {
-    alarms[flag] = level === 'alarm' ? 'active' : 'ok';
-    warnings[flag] = level === 'ok' ? 'ok' : 'active';
+  for (const flag in levels) {
+    const level = levels[flag as AlarmFlagName];
+    alarms[flag as AlarmFlagName] = level === 'alarm' ? 'active' : 'ok';
+    warnings[flag as AlarmFlagName] = level === 'ok' ? 'ok' : 'active';
   }
   return { alarms, warnings };
 }

@@ -65,6 +65,8 @@ export class BmsFacts {
   #cutoffs: BmsCutoffs = {};
   #serial: string | undefined;
   #events: BmsEvent[] = [];
+  /** openFaultCauses(#events), worked out when the events change, not on every 1 s cycle. */
+  #openCauses: readonly FaultCause[] = [];
   #inFault = false;
   #linkUp = false;
   #running = false;
@@ -127,8 +129,8 @@ export class BmsFacts {
   }
 
   /** Fault causes still open in the events read so far. */
-  loggedFaultCauses(): FaultCause[] {
-    return openFaultCauses(this.#events);
+  loggedFaultCauses(): readonly FaultCause[] {
+    return this.#openCauses;
   }
 
   metrics(): ModuleMetrics {
@@ -169,6 +171,7 @@ export class BmsFacts {
     reader.readEvents(which).then(
       ({ events }) => {
         this.#events = (which === 'all' ? [...events] : [...this.#events, ...events]).slice(-EVENTS_KEPT);
+        this.#openCauses = Object.freeze(openFaultCauses(this.#events));
       },
       (error: unknown) => {
         this.#counters.event_read_failures++;

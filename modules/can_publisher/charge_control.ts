@@ -50,6 +50,11 @@ export interface ChargeSettings {
   current_alarm_a?: number;
   /** alerts.imbalance_max_mv: the imbalance flag's alarm level. */
   imbalance_alarm_mv?: number;
+  /**
+   * charge.discharge_temperature_curve already parsed (the caller keeps it while the text is
+   * unchanged: parsing costs more than the rest of a decision); parsed here when absent.
+   */
+  discharge_curve?: CurvePoints;
 }
 
 /** What the BMS itself says beyond the live registers. */
@@ -114,8 +119,8 @@ const FALLBACK_CURVE: CurvePoints = [
   [-10, 0],
   [5, 1],
 ];
-/** Parsed on each use (once per 1 s CAN cycle, a few points): a module-level cache would be state in flash once preloaded. */
-function curveOf(text: string): CurvePoints {
+/** No module-level cache (state in flash once preloaded): the publisher keeps the parsed curve (ChargeSettings.discharge_curve). */
+export function curveOf(text: string): CurvePoints {
   const parsed = parseCurve(text);
   return parsed.ok ? parsed.points : FALLBACK_CURVE;
 }
@@ -193,7 +198,7 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
     ? chargeTemperature(temps.min, temps.max, c, { too_cold: L.charge_too_cold, too_hot: L.charge_too_hot })
     : { too_cold: L.charge_too_cold, too_hot: L.charge_too_hot, factor: 0 };
   const dischargeTemp = temps ? dischargeTemperature(temps.max, c, L.discharge_too_hot) : { latched: L.discharge_too_hot, factor: L.discharge_too_hot ? 0 : 1 };
-  const curve = curveOf(configured.discharge_temperature_curve);
+  const curve = settings.discharge_curve ?? curveOf(configured.discharge_temperature_curve);
   const cold = temps ? dischargeCold(temps.min, curve, L.discharge_too_cold) : { latched: L.discharge_too_cold, factor: L.discharge_too_cold ? 0 : 1, full_from_c: Infinity };
   const imbalance = imbalanceHold(spread, maxCell, c, L.imbalance_hold);
   const cellCountMismatch = data.cell_count > 0 && data.cell_count !== n;

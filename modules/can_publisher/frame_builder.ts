@@ -6,7 +6,7 @@
 import type { CanFrame } from '../../hosts/ports/can';
 import { encodeAlarmFrame } from '../can_victron/alarms';
 import { viewOf, writeField } from '../can_victron/fields';
-import { createCanFrame } from '../can_victron/frame';
+import { checkedCanFrame } from '../can_victron/frame';
 import { CAN_ID } from '../can_victron/ids';
 import { NUMERIC_LAYOUTS } from '../can_victron/layouts';
 import { encodePylonProtection, encodePylonRequest } from '../can_victron/pylontech_frames';
@@ -16,7 +16,7 @@ import type { LiveData } from '../uart_bms/live_data';
 import { alarmFrameFor } from './alarm_flags';
 import type { BankView } from './bank';
 import type { ChargeDecision } from './charge_control';
-import { CONVERSION_TABLE, type SourceValues } from './conversion_table';
+import { CONVERSION_TABLE, type ConversionEntry, type SourceValues, TABLE_FRAME_IDS } from './conversion_table';
 import type { EnergyTotals } from './energy_counter';
 
 export interface FrameInputs {
@@ -32,6 +32,8 @@ export interface FrameInputs {
   serial_number?: string;
   /** Several packs as one battery (bank.ts): module counts, temperature and extreme ids of the bank (its flags are in the decision). */
   bank?: Pick<BankView, 'modules' | 'battery_temperature_c' | 'ids'>;
+  /** sourceValues(these inputs), when the caller made them once for all the frames of a cycle. */
+  values?: SourceValues;
 }
 
 /** Frames that carry battery measurements or limits: never built from unusable data. */
@@ -57,37 +59,43 @@ function batteryTemperature(d: LiveData): number {
   return d.temp_sensor_count > 0 ? d.max_temperature_c : NaN;
 }
 
+/** The conversion table's rows of each frame, in table order (built once, read only). */
+const TABLE_BY_ID: ReadonlyMap<number, readonly ConversionEntry[]> = new Map(
+  TABLE_FRAME_IDS.map((id) => [id, Object.freeze(CONVERSION_TABLE.filter((entry) => entry.id === id))]),
+);
+const NO_ENTRIES: readonly ConversionEntry[] = Object.freeze([]);
+
 /** 0x373 fields Victron allows to mark "not supported" (0xFFFF) instead of a value. */
 const MAY_BE_UNSUPPORTED: ReadonlySet<string> = new Set(['min_temperature_c', 'max_temperature_c']);
 
 export function sourceValues(inputs: FrameInputs): SourceValues {
   const { limits } = inputs.decision;
   const d = inputs.data;
-  const usable = inputs.decision.usable && d !== undefined;
-  const measured = (read: (data: LiveData) => number) => (usable ? read(d) : NaN);
   const bank = inputs.bank;
+  // Measurements only from usable data (NaN otherwise); plain reads, no closure per value.
+  const m = inputs.decision.usable && d !== undefined ? d : undefined;
   return {
     charge_voltage_limit_v: limits.charge_voltage_limit_v,
     charge_current_limit_a: limits.charge_current_limit_a,
     discharge_current_limit_a: limits.discharge_current_limit_a,
     discharge_voltage_limit_v: limits.discharge_voltage_limit_v,
-    state_of_charge_pct: measured((x) => x.state_of_charge_pct),
-    state_of_health_pct: measured((x) => x.state_of_health_pct),
-    pack_voltage_v: measured((x) => x.pack_voltage_v),
-    pack_current_a: measured((x) => x.pack_current_a),
-    battery_temperature_c: bank ? (usable ? bank.battery_temperature_c : NaN) : measured(batteryTemperature),
+    state_of_charge_pct: m ? m.state_of_charge_pct : NaN,
+    state_of_health_pct: m ? m.state_of_health_pct : NaN,
+    pack_voltage_v: m ? m.pack_voltage_v : NaN,
+    pack_current_a: m ? m.pack_current_a : NaN,
+    battery_temperature_c: bank ? (m ? bank.battery_temperature_c : NaN) : m ? batteryTemperature(m) : NaN,
     battery_model_id: 0,
     firmware_major: inputs.firmware.major,
     firmware_minor: inputs.firmware.minor,
     capacity_ah: inputs.capacity_ah ?? inputs.config.charge.capacity_ah,
-    modules_ok: bank ? bank.modules.online : usable ? 1 : 0,
+    modules_ok: bank ? bank.modules.online : m ? 1 : 0,
     modules_blocking_charge: bank ? bank.modules.blocking_charge : limits.charge_allowed ? 0 : 1,
     modules_blocking_discharge: bank ? bank.modules.blocking_discharge : limits.discharge_allowed ? 0 : 1,
-    modules_offline: bank ? bank.modules.offline : usable ? 0 : 1,
-    min_cell_voltage_mv: measured((x) => x.min_cell_voltage_mv),
-    max_cell_voltage_mv: measured((x) => x.max_cell_voltage_mv),
-    min_temperature_c: measured((x) => x.min_temperature_c),
-    max_temperature_c: measured((x) => x.max_temperature_c),
+    modules_offline: bank ? bank.modules.offline : m ? 0 : 1,
+    min_cell_voltage_mv: m ? m.min_cell_voltage_mv : NaN,
+    max_cell_voltage_mv: m ? m.max_cell_voltage_mv : NaN,
+    min_temperature_c: m ? m.min_temperature_c : NaN,
+    max_temperature_c: m ? m.max_temperature_c : NaN,
     charged_energy_wh: inputs.energy.charged_wh,
     discharged_energy_wh: inputs.energy.discharged_wh,
   };
@@ -97,8 +105,8 @@ export function sourceValues(inputs: FrameInputs): SourceValues {
 export function encodeFromTable(id: number, values: SourceValues, length: number): Uint8Array {
   const data = new Uint8Array(length);
   const view = viewOf(data);
-  for (const entry of CONVERSION_TABLE) {
-    if (entry.id !== id || entry.start + entry.bytes > length) continue;
+  for (const entry of TABLE_BY_ID.get(id) ?? NO_ENTRIES) {
+    if (entry.start + entry.bytes > length) continue;
     const value = values[entry.source];
     if (Number.isNaN(value) && MAY_BE_UNSUPPORTED.has(entry.source)) data.fill(0xff, entry.start, entry.start + entry.bytes);
     else writeField(view, entry, value);
@@ -200,7 +208,7 @@ export function buildFrame(id: number, inputs: FrameInputs): CanFrame | undefine
   const pylontech = inputs.config.can.protocol === 'pylontech';
   let data: Uint8Array | undefined;
   if (NUMERIC_LAYOUTS.has(id)) {
-    const values = sourceValues(inputs);
+    const values = inputs.values ?? sourceValues(inputs);
     let length = (pylontech && PYLONTECH_LENGTH.get(id)) || (NUMERIC_LAYOUTS.get(id)?.length ?? 8);
     // No cell temperature known: 0x356 without its temperature field rather than a made-up value.
     if (id === CAN_ID.VOLTAGE_CURRENT_TEMPERATURE && Number.isNaN(values.battery_temperature_c)) length = 4;
@@ -219,5 +227,6 @@ export function buildFrame(id: number, inputs: FrameInputs): CanFrame | undefine
   } else {
     data = textFrame(id, inputs);
   }
-  return data === undefined ? undefined : createCanFrame(id, data);
+  // `data` is this call's own new array: checked, not copied again.
+  return data === undefined ? undefined : checkedCanFrame(id, data);
 }

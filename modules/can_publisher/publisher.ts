@@ -12,6 +12,7 @@ import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
 import type { CanTransmitter } from '../can_victron/driver';
 import { formatCanId } from '../can_victron/ids';
 import type { GatewayConfig } from '../config_manager/config_types';
+import type { CurvePoints } from '../config_manager/curve';
 import type { ChargeLimits } from '../event_bus/events';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { LiveData } from '../uart_bms/live_data';
@@ -21,11 +22,11 @@ import type { Logger } from '../util/logger';
 import { type BankView, aggregateBank } from './bank';
 import { BmsCapacity } from './bms_capacity';
 import { BmsFacts, type BmsFactsReader } from './bms_facts';
-import { type ChargeDecision, type ChargeSettings, computeChargeLimits } from './charge_control';
+import { type ChargeDecision, type ChargeSettings, computeChargeLimits, curveOf } from './charge_control';
 import { type ChargeState, initialChargeState } from './charge_state';
 import { EnergyCounter, type EnergyTotals } from './energy_counter';
 import { DEFAULT_ENERGY_SAVE_POLICY, ENERGY_STORE_KEY, energySaveDue, type EnergySavePolicy, loadEnergy, saveEnergy } from './energy_store';
-import { type FrameInputs, buildFrame } from './frame_builder';
+import { type FrameInputs, buildFrame, sourceValues } from './frame_builder';
 import { pylontechCvlFloor, pylontechRefusal } from './pylontech_guard';
 import { CYCLE_MS, type FrameGroup, SCHEDULES } from './schedule';
 
@@ -98,6 +99,8 @@ export class CanPublisher implements GatewayModule {
   #chargeState: ChargeState = initialChargeState();
   #decision: ChargeDecision | undefined;
   #publishedLimits = '';
+  /** charge.discharge_temperature_curve as last parsed, with its text. */
+  #curve: { text: string; points: CurvePoints } | undefined;
   #energy: EnergyCounter | undefined;
   #capacity: BmsCapacity;
   #facts: BmsFacts;
@@ -292,10 +295,19 @@ export class CanPublisher implements GatewayModule {
     track.stale.set(this.#staleAt(data, this.#clock.now()));
   }
 
+  /** chargeSettingsFrom(config) with the discharge curve parsed only when its text changed. */
+  #settings(config: GatewayConfig): ChargeSettings {
+    const settings = chargeSettingsFrom(config);
+    const text = config.charge.discharge_temperature_curve;
+    if (!this.#curve || this.#curve.text !== text) this.#curve = { text, points: curveOf(text) };
+    settings.discharge_curve = this.#curve.points;
+    return settings;
+  }
+
   /** Several packs: each pack's own decision, then the bank's (bank.ts). */
   #evaluateBank(): ChargeDecision {
     const config = this.#ctx.config();
-    const settings = chargeSettingsFrom(config);
+    const settings = this.#settings(config);
     const now = this.#clock.now();
     const inputs = this.#packs.map((p) => {
       p.decision = computeChargeLimits(p.latest, now, settings, p.state, { cutoffs: p.facts?.cutoffs(), logged_fault_causes: p.facts?.loggedFaultCauses() });
@@ -316,7 +328,7 @@ export class CanPublisher implements GatewayModule {
     const decision =
       this.#packs.length > 0
         ? this.#evaluateBank()
-        : computeChargeLimits(this.#latest, this.#clock.now(), chargeSettingsFrom(config), this.#chargeState, {
+        : computeChargeLimits(this.#latest, this.#clock.now(), this.#settings(config), this.#chargeState, {
             cutoffs: this.#facts.cutoffs(),
             logged_fault_causes: this.#facts.loggedFaultCauses(),
           });
@@ -365,6 +377,8 @@ export class CanPublisher implements GatewayModule {
       serial_number: this.#bank ? undefined : this.#facts.serial(),
       bank: this.#bank,
     };
+    // Every numeric frame of this cycle (also the groups sent later in it) reads the same values.
+    inputs.values = sourceValues(inputs);
     for (const group of SCHEDULES[config.can.protocol]) {
       if (cycle % group.every_cycles !== 0) continue;
       if (group.offset_ms === 0) this.#sendGroup(group, inputs);

@@ -63,11 +63,18 @@ function take(data: Uint8Array, byte: number, shift: number): FlagState {
 
 export function encodeAlarmFrame(frame: AlarmFrame): Uint8Array {
   const data = new Uint8Array(8);
-  ALARM_FLAG_NAMES.forEach((name, index) => {
-    const { byte, shift } = position(index);
-    put(data, byte, shift, frame.alarms[name]);
-    put(data, byte + WARNING_BYTE_OFFSET, shift, frame.warnings[name]);
-  });
+  // Sent every second: a plain loop, no position object per flag.
+  const { alarms, warnings } = frame;
+  for (let index = 0; index < ALARM_FLAG_NAMES.length; index++) {
+    const name = ALARM_FLAG_NAMES[index];
+    const byte = index >> 2;
+    const shift = (index & 3) * 2;
+    const alarm = alarms[name];
+    const warning = warnings[name];
+    // Absent = not supported = 0: nothing to set.
+    if (alarm !== undefined) data[byte] |= CODE_OF[alarm] << shift;
+    if (warning !== undefined) data[byte + WARNING_BYTE_OFFSET] |= CODE_OF[warning] << shift;
+  }
   put(data, SYSTEM_STATUS.byte, SYSTEM_STATUS.shift, frame.system_status);
   return data;
 }

@@ -148,15 +148,16 @@ export class CanVictronDriver implements GatewayModule, CanTransmitter {
     if (this.#state === 'stopped') return this.#fail(copy.id, 'stopped');
     if (this.#state === 'bus_off' || this.#state === 'recovering') return this.#fail(copy.id, 'bus_off');
     const now = this.#clock.now();
-    const same = this.#queue.findIndex((p) => p.frame.id === copy.id);
-    if (same >= 0) {
-      this.#queue[same] = { frame: copy, queuedAt: now };
+    const queue = this.#queue;
+    for (let i = 0; i < queue.length; i++) {
+      if (queue[i].frame.id !== copy.id) continue;
+      queue[i] = { frame: copy, queuedAt: now };
       this.#counts.tx_replaced++;
       return 'queued';
     }
-    if (this.#queue.length >= this.#options.txQueueCapacity) return this.#fail(copy.id, 'queue_full');
-    this.#queue.push({ frame: copy, queuedAt: now });
-    this.#schedulePump(0);
+    if (queue.length >= this.#options.txQueueCapacity) return this.#fail(copy.id, 'queue_full');
+    queue.push({ frame: copy, queuedAt: now });
+    this.#startPump();
     return 'queued';
   }
 
@@ -205,17 +206,27 @@ export class CanVictronDriver implements GatewayModule, CanTransmitter {
     for (const pending of dropped) this.#fail(pending.frame.id, reason);
   }
 
-  #schedulePump(delay: number): void {
+  /**
+   * A group queued at once (the publisher's 1 s burst) is paced by ONE interval timer, one frame
+   * per tick txSpacingMs apart, which stops when the queue is empty: no timer per frame.
+   */
+  #startPump(): void {
     if (this.#pumpTimer || this.#queue.length === 0) return;
-    this.#pumpTimer = this.#clock.setTimer(delay, () => {
-      this.#pumpTimer = undefined;
-      this.#pumpOne();
-    });
+    this.#pumpTimer = this.#clock.setInterval(this.#options.txSpacingMs, () => this.#pumpOne());
   }
 
-  /** Hands the oldest frame to the port; one frame per call so frames go out spaced. */
+  #stopPump(): void {
+    this.#clock.clear(this.#pumpTimer);
+    this.#pumpTimer = undefined;
+  }
+
+  /** Hands the oldest frame to the port; one frame per tick so frames go out spaced. */
   #pumpOne(): void {
-    if (this.#state !== 'running' && this.#state !== 'error_passive') return;
+    if (this.#state !== 'running' && this.#state !== 'error_passive') {
+      // #checkPort starts the pump again once the port runs.
+      this.#stopPump();
+      return;
+    }
     const now = this.#clock.now();
     while (this.#queue.length > 0 && now - this.#queue[0].queuedAt > this.#options.maxFrameAgeMs) {
       const expired = this.#queue.shift() as Pending;
@@ -223,20 +234,25 @@ export class CanVictronDriver implements GatewayModule, CanTransmitter {
       this.#ctx.bus.publish('can.tx_failed', { id: expired.frame.id, reason: 'queue_full' });
     }
     const head = this.#queue[0];
-    if (!head) return;
+    if (!head) {
+      this.#stopPump();
+      return;
+    }
     const result = this.#port.send(head.frame);
     if (result === 'accepted') {
       this.#queue.shift();
       this.#counts.tx_ok++;
-      this.#ctx.bus.publish('can.tx_ok', { id: head.frame.id });
-      if (this.#ctx.bus.subscriberCount('can.frame') > 0) this.#ctx.bus.publish('can.frame', { direction: 'tx', frame: head.frame, timestamp_ms: now });
+      // Events only while someone listens (tx_ok is counted either way).
+      const bus = this.#ctx.bus;
+      if (bus.subscriberCount('can.tx_ok') > 0) bus.publish('can.tx_ok', { id: head.frame.id });
+      if (bus.subscriberCount('can.frame') > 0) bus.publish('can.frame', { direction: 'tx', frame: head.frame, timestamp_ms: now });
+      if (this.#queue.length === 0) this.#stopPump();
     } else if (result === 'queue_full') {
+      // The port's own queue is full: the next tick tries again.
       this.#counts.port_queue_full++;
     } else {
       this.#enterBusOff();
-      return;
     }
-    this.#schedulePump(this.#options.txSpacingMs);
   }
 
   #checkPort(): void {
@@ -259,7 +275,7 @@ export class CanVictronDriver implements GatewayModule, CanTransmitter {
       this.#log.info(`CAN bus recovered (${this.#counts.recoveries} recoveries so far)`);
     }
     this.#state = portState;
-    this.#schedulePump(0);
+    this.#startPump();
   }
 
   #enterBusOff(): void {
@@ -270,8 +286,7 @@ export class CanVictronDriver implements GatewayModule, CanTransmitter {
     this.#lastBusOffAt = now;
     if (this.#state !== 'recovering') this.#counts.bus_off_count++;
     this.#state = 'bus_off';
-    this.#clock.clear(this.#pumpTimer);
-    this.#pumpTimer = undefined;
+    this.#stopPump();
     this.#dropQueue('bus_off');
     const delay = this.#recoveryDelay;
     this.#recoveryDelay = Math.min(this.#options.maxRecoveryDelayMs, this.#recoveryDelay * 2);

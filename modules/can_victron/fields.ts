@@ -42,9 +42,11 @@ export function toRaw(spec: FieldSpec, value: number): number {
   if (spec.min !== undefined && physical < spec.min) physical = spec.min;
   if (spec.max !== undefined && physical > spec.max) physical = spec.max;
   const raw = roundHalfAway((physical + spec.offset) * spec.scale);
-  const [low, high] = rawRange(spec);
+  // rawRange without its array: this runs for every field of every frame, every second.
+  const span = 2 ** (spec.bytes * 8);
+  const low = spec.signed ? -span / 2 : 0;
+  const high = low + span - 1;
   if (spec.overflow === 'wrap') {
-    const span = high - low + 1;
     return ((((raw - low) % span) + span) % span) + low;
   }
   return Math.min(high, Math.max(low, raw));

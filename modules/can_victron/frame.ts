@@ -15,9 +15,14 @@ export function canFrameProblem(id: number, data: Uint8Array): string | undefine
 
 /** A frame owning a copy of `data`; throws CanFrameError for a bad id or more than 8 bytes. */
 export function createCanFrame(id: number, data: Uint8Array): CanFrame {
+  return checkedCanFrame(id, data.slice());
+}
+
+/** A frame around `data` itself (the caller hands it over: no copy); throws like createCanFrame. */
+export function checkedCanFrame(id: number, data: Uint8Array): CanFrame {
   const problem = canFrameProblem(id, data);
   if (problem) throw new CanFrameError(problem);
-  return { id, data: data.slice() };
+  return { id, data };
 }
 
 /** Parses a hexadecimal CAN id with or without "0x" ("0x351", "351"), as the protocol documents write them. */

@@ -23,6 +23,14 @@ export interface Transaction<T> {
   /** Exact answer length when known, so the framer waits for it rather than resyncing inside it. */
   responseLength?: number;
   accept(response: TinyResponse): Verdict<T>;
+  /**
+   * Judges a CRC-valid answer carrying the transaction's own command on its bytes, instead of
+   * decoding it into a TinyResponse for `accept` (the poll: its answer is decoded once, straight
+   * into LiveData). ACK/NACK still go through `accept`.
+   */
+  acceptFrame?(frame: Uint8Array): Verdict<T>;
+  /** The request already encoded (a transaction run again and again); encoded from `request` when absent. */
+  bytes?: Uint8Array;
 }
 
 export type Completion<T> = (error: Error | undefined, value?: T) => void;
@@ -91,7 +99,7 @@ export class UartLink {
 
   /** Queues a transaction; `done` is called exactly once, never inside this call. Throws for a request no frame can carry. */
   run<T>(transaction: Transaction<T>, done: Completion<T>): void {
-    const bytes = encodeRequest(transaction.request);
+    const bytes = transaction.bytes ?? encodeRequest(transaction.request);
     const finish = done as Completion<unknown>;
     if (this.#queue.length >= this.maxQueued) {
       this.#later(() => finish(new UartQueueFullError(`${transaction.label}: ${this.#queue.length} transactions already waiting`)));
@@ -198,12 +206,19 @@ export class UartLink {
     this.#counters.good_frames++;
     this.#counters.last_frame_ms = this.#options.clock.now();
     this.#options.onFrame?.('rx', frame);
+    const active = this.#active;
+    const acceptFrame = active?.transaction.acceptFrame;
+    if (acceptFrame && frame[1] === active.command) {
+      const verdict = acceptFrame(frame);
+      if (verdict.ok) this.#complete(undefined, verdict.value);
+      else this.#counters.unexpected_frames++;
+      return;
+    }
     const decoded = decodeFramedResponse(frame);
     if (!decoded.ok) {
       this.#counters.malformed_frames++;
       return;
     }
-    const active = this.#active;
     if (!active) {
       this.#counters.unsolicited_frames++;
       return;

@@ -6,7 +6,7 @@
 import { ApiError, download, json, validationError } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { describeError, need } from '../route_kit';
-import type { RouteTable } from '../router';
+import { get, post, type RouteTable } from '../router';
 import { type PlannedWrite, planRegisterWrites } from '../register_plan';
 import { REGISTER_CATEGORIES, categoryOf, rawValueOf, registerView, settingsRegisters, toUserValue } from '../register_view';
 import type { BmsService } from '../services';
@@ -97,65 +97,45 @@ async function readSettings(bms: BmsService): Promise<{ settings?: Map<number, n
 export function registerRoutes(kit: RouteKit): RouteTable {
   const bms = () => need(kit.services.bms, 'bms');
   return [
-    {
-      method: 'GET',
-      path: '/api/registers',
-      access: 'user',
-      handle: async ({ query }) => {
-        const category = query.get('category');
-        if (category !== undefined && !(REGISTER_CATEGORIES as readonly string[]).includes(category)) {
-          throw new ApiError(400, 'unknown_category', `category must be one of ${REGISTER_CATEGORIES.join(', ')}`, { field: 'category' });
-        }
-        const { settings, error } = await readSettings(bms());
-        const selected = settingsRegisters().filter((def) => category === undefined || categoryOf(def) === category);
-        const registers = selected.map((def) => registerView(def, settings));
-        return json(200, { total: registers.length, values_read: settings !== undefined, read_error: error ?? null, registers });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/registers',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const service = bms();
-        const { requests, prefix } = writesFrom(await body.json());
-        return json(200, { results: await writeAll(service, planOrRefuse(requests, prefix), kit, user as string) });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/registers/export',
-      access: 'user',
-      handle: async () => {
-        const { settings, error } = await readSettings(bms());
-        if (!settings) throw new ApiError(502, 'bms_read_failed', `cannot read the settings from the BMS: ${error}`);
-        const values: Record<string, number> = {};
-        for (const def of settingsRegisters()) {
-          const raw = rawValueOf(def, settings);
-          if (def.writable && raw !== undefined) values[def.key] = toUserValue(raw, def.scale);
-        }
-        const document = { format: REGISTER_EXPORT_FORMAT, version: 1, registers: values };
-        return download(JSON.stringify(document, null, 2), 'application/json; charset=utf-8', 'tinybms-registers.json');
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/registers/import',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const service = bms();
-        const document = (await body.json()) as Record<string, unknown> | null;
-        if (typeof document !== 'object' || document === null || document.format !== REGISTER_EXPORT_FORMAT || document.version !== 1) {
-          throw new ApiError(400, 'invalid_format', `not a ${REGISTER_EXPORT_FORMAT} version 1 document`, { field: 'format' });
-        }
-        const values = document.registers;
-        if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) {
-          throw new ApiError(400, 'invalid_type', 'registers must be an object of key: value', { field: 'registers' });
-        }
-        const requests = Object.entries(values as Record<string, unknown>).map(([key, value]) => ({ key, value }));
-        if (requests.length > MAX_WRITES) throw new ApiError(400, 'too_long', `at most ${MAX_WRITES} registers`, { field: 'registers' });
-        return json(200, { results: await writeAll(service, planOrRefuse(requests, 'registers'), kit, user as string) });
-      },
-    },
+    get('/api/registers', 'user', async ({ query }) => {
+      const category = query.get('category');
+      if (category !== undefined && !(REGISTER_CATEGORIES as readonly string[]).includes(category)) {
+        throw new ApiError(400, 'unknown_category', `category must be one of ${REGISTER_CATEGORIES.join(', ')}`, { field: 'category' });
+      }
+      const { settings, error } = await readSettings(bms());
+      const selected = settingsRegisters().filter((def) => category === undefined || categoryOf(def) === category);
+      const registers = selected.map((def) => registerView(def, settings));
+      return json(200, { total: registers.length, values_read: settings !== undefined, read_error: error ?? null, registers });
+    }),
+    post('/api/registers', 'user_csrf', async ({ body, user }) => {
+      const service = bms();
+      const { requests, prefix } = writesFrom(await body.json());
+      return json(200, { results: await writeAll(service, planOrRefuse(requests, prefix), kit, user as string) });
+    }),
+    get('/api/registers/export', 'user', async () => {
+      const { settings, error } = await readSettings(bms());
+      if (!settings) throw new ApiError(502, 'bms_read_failed', `cannot read the settings from the BMS: ${error}`);
+      const values: Record<string, number> = {};
+      for (const def of settingsRegisters()) {
+        const raw = rawValueOf(def, settings);
+        if (def.writable && raw !== undefined) values[def.key] = toUserValue(raw, def.scale);
+      }
+      const document = { format: REGISTER_EXPORT_FORMAT, version: 1, registers: values };
+      return download(JSON.stringify(document, null, 2), 'application/json; charset=utf-8', 'tinybms-registers.json');
+    }),
+    post('/api/registers/import', 'user_csrf', async ({ body, user }) => {
+      const service = bms();
+      const document = (await body.json()) as Record<string, unknown> | null;
+      if (typeof document !== 'object' || document === null || document.format !== REGISTER_EXPORT_FORMAT || document.version !== 1) {
+        throw new ApiError(400, 'invalid_format', `not a ${REGISTER_EXPORT_FORMAT} version 1 document`, { field: 'format' });
+      }
+      const values = document.registers;
+      if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) {
+        throw new ApiError(400, 'invalid_type', 'registers must be an object of key: value', { field: 'registers' });
+      }
+      const requests = Object.entries(values as Record<string, unknown>).map(([key, value]) => ({ key, value }));
+      if (requests.length > MAX_WRITES) throw new ApiError(400, 'too_long', `at most ${MAX_WRITES} registers`, { field: 'registers' });
+      return json(200, { results: await writeAll(service, planOrRefuse(requests, 'registers'), kit, user as string) });
+    }),
   ];
 }

@@ -38,6 +38,8 @@ export interface DayOptions {
   flush: () => Promise<void>;
   /** Wall clock in ms (Node: the latency probe); absent in XS. */
   wallMs?: () => number;
+  /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
+  onStep?(kind: 'poll' | 'output' | 'idle' | undefined): void;
 }
 
 /** Computrons per step, in buckets of 100, for percentiles without keeping every step. */
@@ -272,7 +274,8 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
       all.add(used);
       if (output) outputs.add(used);
       else if (answered) polls.add(used);
-    }
+      options.onStep?.(output ? 'output' : answered ? 'poll' : 'idle');
+    } else options.onStep?.(undefined);
     if (sampled && !meter.collectedInside) (output ? outputAllocation : answered ? pollAllocation : undefined)?.add(meter.slots.gateway - slots, meter.chunks.gateway - chunks);
 
     if (!wifiUp && radio.calls.some((c) => c.call === 'connectStation')) {

@@ -34,6 +34,48 @@ describe('CAN driver: transmit', () => {
     expect(t.driver.status()).toMatchObject({ state: 'running', tx_ok: 3, tx_failed: 0, tx_queue_depth: 0 });
   });
 
+  it('paces a burst with one timer for the whole group, every frame 2 ms after the previous one', () => {
+    const bed = makeTestBed();
+    const driver = new CanVictronDriver(bed.ctx);
+    driver.start();
+    bed.clock.advance(10);
+    const idle = bed.clock.pendingTimers;
+    // Timers asked for at the driver's 2 ms spacing (the virtual bus's wire timers use 1 ms).
+    const setTimer = jest.spyOn(bed.clock, 'setTimer');
+    const setInterval = jest.spyOn(bed.clock, 'setInterval');
+    const pacingTimers = () => [...setTimer.mock.calls, ...setInterval.mock.calls].filter(([ms]) => ms === 2).length;
+    const ids = [0x351, 0x35a, 0x355, 0x356, 0x372, 0x373];
+    for (const id of ids) driver.transmit(frame(id, 1));
+    bed.clock.advance(50);
+    // One pump timer for the six frames, none per frame.
+    expect(pacingTimers()).toBe(1);
+    const sent = bed.can.sent;
+    expect(sent.map((f) => f.id)).toEqual(ids);
+    for (let i = 1; i < sent.length; i++) expect(sent[i].timestamp_ms - sent[i - 1].timestamp_ms).toBe(2);
+    // The queue is empty: the pump timer is gone until the next burst.
+    expect(bed.clock.pendingTimers).toBe(idle);
+    driver.transmit(frame(0x351, 2));
+    bed.clock.advance(10);
+    expect(bed.can.sent.at(-1)).toMatchObject({ id: 0x351 });
+    expect(driver.status()).toMatchObject({ tx_ok: 7, tx_queue_depth: 0 });
+  });
+
+  it('publishes can.tx_ok only while someone listens, and counts every sent frame either way', () => {
+    const bed = makeTestBed();
+    const driver = new CanVictronDriver(bed.ctx);
+    driver.start();
+    const published = () => bed.ctx.bus.metrics().published;
+    const before = published();
+    driver.transmit(frame(0x351, 1));
+    bed.clock.advance(10);
+    expect(published()).toBe(before);
+    const txOk = bed.record('can.tx_ok');
+    driver.transmit(frame(0x35a, 1));
+    bed.clock.advance(10);
+    expect(txOk.map((e) => e.payload.id)).toEqual([0x35a]);
+    expect(driver.status().tx_ok).toBe(2);
+  });
+
   it('keeps a copy: changing the caller’s buffer afterwards changes nothing on the wire', () => {
     const t = setup();
     const data = new Uint8Array([1, 2, 3]);

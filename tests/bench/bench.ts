@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     value: `${nodeSeconds.toFixed(1)} s wall, ${nodeCpuSeconds.toFixed(1)} s CPU`,
     note: `${node.counts.polls} polls (default 250 ms interval), ${node.counts.canFrames} CAN frames, ${node.counts.mqttMessages} MQTT (in-process broker), ${node.counts.wsMessages} WS messages (one in-process client); every module runs, no real sockets; esbuild bundle (tsx's keepNames wrappers excluded); load average ${load1.toFixed(1)} on ${cpus().length} CPUs`,
   });
-  rows.push({ measure: 'Node: UART answer → its work done (decode, bus, CAN publisher, alerts, MQTT, history)', value: `p99 ${percentile(latency, 0.99).toFixed(3)} ms`, note: `p50 ${percentile(latency, 0.5).toFixed(3)}, p99.9 ${percentile(latency, 0.999).toFixed(3)}, max ${latency[latency.length - 1]?.toFixed(2)} ms over ${latency.length} answers` });
+  rows.push({ measure: 'Node: UART answer → its work done (decode, bus, CAN publisher, alerts, MQTT, history)', value: `p99 ${percentile(latency, 0.99).toFixed(3)} ms`, note: `p50 ${percentile(latency, 0.5).toFixed(3)}, p99.9 ${percentile(latency, 0.999).toFixed(3)}, max ${latency[latency.length - 1]?.toFixed(2)} ms over ${latency.length} answers; wall time from the gateway's receive callback to the end of that virtual instant (everything due then runs too), GC pauses included; the tail also holds scheduler preemption when the machine is loaded (load average ${load1.toFixed(1)})` });
   nodePollCycle(rows);
   batteryModelAlone(rows);
 

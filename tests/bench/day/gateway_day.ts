@@ -38,6 +38,8 @@ export interface DayOptions {
   flush: () => Promise<void>;
   /** Wall clock in ms (Node: the latency probe); absent in XS. */
   wallMs?: () => number;
+  /** bms.poll_interval_ms (with a response timeout 20 ms shorter, at most the default 200); the config default (250) when absent. */
+  pollIntervalMs?: number;
   /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
   onStep?(kind: 'poll' | 'output' | 'idle' | undefined): void;
 }
@@ -219,7 +221,12 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   meter.switchTo('gateway');
   const gateway = createGateway(host, { web: { port: 80, telemetryPeriodMs: 1000 }, mqttBackoffBaseMs: 1000 });
   gateway.start();
-  const configured = gateway.config.update({ mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' }, wifi: { ssid: 'battery-room', password: 'correct horse' } });
+  const poll = options.pollIntervalMs;
+  const configured = gateway.config.update({
+    mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' },
+    wifi: { ssid: 'battery-room', password: 'correct horse' },
+    ...(poll ? { bms: { poll_interval_ms: poll, response_timeout_ms: Math.min(200, poll - 20) } } : {}),
+  });
   meter.switchTo('harness');
   if (!configured.ok) throw new Error(`bench config refused: ${JSON.stringify(configured.errors)}`);
 

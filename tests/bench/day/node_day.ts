@@ -43,11 +43,11 @@ async function bundledRunner(): Promise<typeof RunGatewayDay> {
   return module.runGatewayDay;
 }
 
-export async function runNodeDay(steps: number): Promise<NodeDay> {
+export async function runNodeDay(steps: number, pollIntervalMs?: number): Promise<NodeDay> {
   const run = await bundledRunner();
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), wallMs: () => performance.now() });
+  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), wallMs: () => performance.now(), pollIntervalMs });
   const wallS = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   return { result, wallS, cpuS: (used.user + used.system) / 1e6 };

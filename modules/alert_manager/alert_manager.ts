@@ -18,6 +18,7 @@ import { AlertJournal } from './journal';
 import { SilenceWatch } from './silence_watch';
 import type { StorageArea } from '../event_bus/events';
 import { LIMIT_BACK_INSIDE, LIMIT_BEYOND, LIMIT_UNKNOWN, limitMessage, MEASURED_ALERT_CODES, MEASURED_POSITIONS, type MeasuredAlertCode } from './limits';
+import { errorMessage } from '../util/error_message';
 
 type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED'>;
 
@@ -235,7 +236,7 @@ export class AlertManager implements GatewayModule {
     this.#counters.journalFailures++;
     if (this.#storageFaults.has('journal')) return;
     this.#log.error(`alert journal not written: ${String(error)}`);
-    this.storageFault('journal', false, `the alert journal cannot be written (${error instanceof Error ? error.message : String(error)})`);
+    this.storageFault('journal', false, `the alert journal cannot be written (${errorMessage(error)})`);
   }
 
   #onData(data: LiveData): void {

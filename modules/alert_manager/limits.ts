@@ -160,7 +160,6 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
   }),
 });
 
-
 /** Where a snapshot stands against one limit, as bits (no allocation: this runs on every poll). */
 export function limitPosition(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds): number {
   return CHECKS[code].position(data, t);

@@ -113,7 +113,8 @@ export function defaultsOf<T>(root: SectionField<T>): T {
     const field = fields[key];
     out[key] = field.kind === 'section' ? defaultsOf(field) : field.default;
   }
-  return out as T;
+  // A literal copy, for the same V8 reason as copyPlain (merge.ts): no hash-table sections.
+  return { ...out } as T;
 }
 
 /** The field at a dotted path, or undefined. */

@@ -205,15 +205,16 @@ export class BatteryModel {
 
   #measure(): Measurements {
     const cellMv: number[] = [];
+    const forced = this.overrides.cellMv;
     for (let i = 0; i < this.cells.length; i++) {
       const cell = this.cells[i];
-      cellMv.push(this.overrides.cellMv.get(i) ?? 1000 * cell.terminalVoltage(this.currentA, this.#cellTemperature(cell)));
+      cellMv.push((forced.size > 0 ? forced.get(i) : undefined) ?? 1000 * cell.terminalVoltage(this.currentA, this.#cellTemperature(cell)));
     }
     return { cellMv, sensors: { internal: this.#sensor('internal'), external1: this.#sensor('external1'), external2: this.#sensor('external2') } };
   }
 
   #sensor(name: SensorName): number | null {
-    const forced = this.overrides.sensorC.get(name);
+    const forced = this.overrides.sensorC.size > 0 ? this.overrides.sensorC.get(name) : undefined;
     return forced !== undefined ? forced : this.thermal.temperaturesC[SENSOR_ZONES[name]];
   }
 

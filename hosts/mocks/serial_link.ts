@@ -55,7 +55,9 @@ class Direction {
     const delay = Math.max(1, Math.ceil(this.#lineFreeAt + this.#latencyMs - now));
     const timer = this.#clock.setTimer(delay, () => {
       this.#pending.delete(timer);
-      for (const receive of this.#receivers) receive(copy.slice());
+      // The first receiver gets the copy made at send; any other gets its own.
+      const receivers = this.#receivers;
+      for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : copy.slice());
     });
     this.#pending.set(timer, copy.length);
   }

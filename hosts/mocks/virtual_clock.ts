@@ -1,7 +1,10 @@
 import type { ClockPort, TimerHandle } from '../ports/clock';
 
+/** Also the handle callers get back (a plain object: the bench's metering wrappers pass those through untouched). */
 interface PendingTimer {
   id: number;
+  /** The clock that owns it: a handle from another clock clears nothing here. */
+  owner: object;
   due: number;
   period: number | undefined;
   fn: () => void;
@@ -9,6 +12,8 @@ interface PendingTimer {
   sequence: number;
   /** Cleared timers stay in the heap until they surface (lazy deletion keeps clear O(1)). */
   cancelled: boolean;
+  /** Fired (one-shot) or cleared: no longer pending. */
+  done: boolean;
 }
 
 /**
@@ -20,7 +25,8 @@ export class VirtualClock implements ClockPort {
   #now: number;
   #wallOrigin: number;
   #heap: PendingTimer[] = [];
-  #live = new Map<number, PendingTimer>();
+  #live = 0;
+  readonly #owner = {};
   #nextId = 1;
   #sequence = 0;
   #cancelled = 0;
@@ -49,18 +55,18 @@ export class VirtualClock implements ClockPort {
   }
 
   clear(timer: TimerHandle | undefined): void {
-    if (!timer) return;
-    const pending = this.#live.get(timer.id);
-    if (!pending) return;
+    const pending = timer as PendingTimer | undefined;
+    if (!pending || pending.owner !== this.#owner || pending.done) return;
     pending.cancelled = true;
-    this.#live.delete(timer.id);
+    pending.done = true;
+    this.#live--;
     // Timers re-armed far ahead (watchdogs) would pile up in the heap: rebuild once most are dead.
     if (++this.#cancelled > 64 && this.#cancelled > this.#heap.length / 2) this.#compact();
   }
 
   /** Number of timers waiting to fire. */
   get pendingTimers(): number {
-    return this.#live.size;
+    return this.#live;
   }
 
   /** Move time forward by `ms`, firing every timer that falls due on the way. */
@@ -82,8 +88,10 @@ export class VirtualClock implements ClockPort {
         this.#now = next.due;
       }
       fired = true;
-      if (next.period === undefined) this.#live.delete(next.id);
-      else {
+      if (next.period === undefined) {
+        next.done = true;
+        this.#live--;
+      } else {
         next.due += next.period;
         next.sequence = this.#sequence++;
         this.#push(next);
@@ -100,11 +108,10 @@ export class VirtualClock implements ClockPort {
   }
 
   #add(ms: number, period: number | undefined, fn: () => void): TimerHandle {
-    const id = this.#nextId++;
-    const timer: PendingTimer = { id, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false };
-    this.#live.set(id, timer);
+    const timer: PendingTimer = { id: this.#nextId++, owner: this.#owner, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false, done: false };
+    this.#live++;
     this.#push(timer);
-    return { id };
+    return timer;
   }
 
   #compact(): void {

@@ -61,12 +61,21 @@ export type AnyField = LeafField | SectionField<object>;
 
 type Options<F, T> = Omit<F, 'kind' | '__type' | 'default' | 'integer'> & { default: T };
 
-export function int(options: Options<NumberField, number>): NumberField {
-  return { kind: 'number', integer: true, ...options };
+type FieldFlags = Pick<FieldBase<unknown>, 'secret' | 'readOnly'>;
+
+function numberField(integer: boolean, defaultValue: number, min: number, max: number, unit?: string, flags?: FieldFlags): NumberField {
+  const field: NumberField = { kind: 'number', integer, default: defaultValue, min, max, ...flags };
+  return unit === undefined ? field : { ...field, unit };
 }
 
-export function num(options: Options<NumberField, number>): NumberField {
-  return { kind: 'number', integer: false, ...options };
+/** A whole number: default, range, unit ("ms", "mV", ...). */
+export function int(defaultValue: number, min: number, max: number, unit?: string, flags?: FieldFlags): NumberField {
+  return numberField(true, defaultValue, min, max, unit, flags);
+}
+
+/** Any finite number: default, range, unit. */
+export function num(defaultValue: number, min: number, max: number, unit?: string, flags?: FieldFlags): NumberField {
+  return numberField(false, defaultValue, min, max, unit, flags);
 }
 
 export function bool(defaultValue: boolean): BooleanField {
@@ -104,7 +113,8 @@ export function defaultsOf<T>(root: SectionField<T>): T {
     const field = fields[key];
     out[key] = field.kind === 'section' ? defaultsOf(field) : field.default;
   }
-  return out as T;
+  // A literal copy, for the same V8 reason as copyPlain (merge.ts): no hash-table sections.
+  return { ...out } as T;
 }
 
 /** The field at a dotted path, or undefined. */

@@ -15,7 +15,7 @@
  */
 import type { LiveData, OnlineStatusName } from './live_data';
 import { ONLINE_STATUS_CODES } from './registers';
-import { roundTo, toInt16, wordsToFloat32, wordsToUint32 } from './words';
+import { float32FromBits, roundTo, toInt16 } from './words';
 
 export type RegisterSource = ReadonlyMap<number, number> | readonly number[];
 
@@ -90,39 +90,79 @@ export function temperatureFields(cellSensors: readonly (number | null)[], inter
 
 /** The registers liveDataFromRegisters reads, in the order it used to read them (the first missing one is reported). */
 const LIVE_REGISTERS_READ = Object.freeze([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 53, 36, 37, 38, 39, 40, 41, 42, 43, 48, 50, 52, 46, 47, 45, 51, 32, 33, 34, 35]);
-
-/** The snapshot as an array indexed by address, every read register checked once (no reader closure per poll). */
-function liveWords(registers: RegisterSource): readonly (number | undefined)[] {
-  const words: readonly (number | undefined)[] = registers instanceof Map ? Array.from({ length: 54 }, (_, a) => registers.get(a)) : (registers as readonly number[]);
-  for (let i = 0; i < LIVE_REGISTERS_READ.length; i++) {
-    const address = LIVE_REGISTERS_READ[i];
-    if (!Number.isInteger(words[address])) throw new MissingRegisterError(address);
-  }
-  return words;
-}
+/** Registers 0–53: what a live snapshot needs. */
+const LIVE_WORDS = 54;
+const READ_HOLDING = 0x03;
 
 /**
  * Decodes a live-data snapshot. `registers` must hold 0–15 and 32–53 (an array from a read at
  * address 0 does). Throws MissingRegisterError otherwise. `data_valid` is true: the caller only
- * decodes registers that came from CRC-checked frames of this poll.
+ * decodes registers that came from CRC-checked frames of this poll. (The simulator and the CLI;
+ * the poller decodes its answers' bytes directly with liveDataFromReadAnswer.)
  */
 export function liveDataFromRegisters(registers: RegisterSource, timestampMs: number): LiveData {
-  // Checked once by liveWords; read inline (a call per register costs XS more than the masking).
-  const w = liveWords(registers) as readonly number[];
-  const cellWords: number[] = [];
-  for (let i = 0; i < CELL_REGISTERS; i++) cellWords.push(w[i] & 0xffff);
-  const cellIndexes = cellRegisterIndexes(cellWords, w[53] & 0xffff);
-  const cellVoltages: number[] = [];
-  for (let i = 0; i < cellIndexes.length; i++) cellVoltages.push(cellWords[cellIndexes[i]] / 10);
+  const words: readonly (number | undefined)[] = registers instanceof Map ? Array.from({ length: LIVE_WORDS }, (_, a) => registers.get(a)) : (registers as readonly number[]);
+  for (let i = 0; i < LIVE_REGISTERS_READ.length; i++) {
+    const address = LIVE_REGISTERS_READ[i];
+    if (!Number.isInteger(words[address])) throw new MissingRegisterError(address);
+  }
+  // The same bytes as a Modbus 0x03 answer carries them (big-endian words), so there is one decoder.
+  const bytes = new Uint8Array(2 * LIVE_WORDS);
+  for (let address = 0; address < LIVE_WORDS; address++) {
+    const word = Number.isInteger(words[address]) ? (words[address] as number) & 0xffff : 0;
+    bytes[2 * address] = word >>> 8;
+    bytes[2 * address + 1] = word & 0xff;
+  }
+  return liveDataFromWordBytes(bytes, 0, timestampMs);
+}
 
-  const voltage = wordsToFloat32(w[36] & 0xffff, w[37] & 0xffff);
-  const current = wordsToFloat32(w[38] & 0xffff, w[39] & 0xffff);
-  const minCell = w[40] & 0xffff;
-  const maxCell = w[41] & 0xffff;
+/**
+ * Decodes the poll's answer — a CRC-checked Modbus 0x03 frame for a read from register 0 — straight
+ * from its bytes into LiveData, with no register array in between (issue 13). Undefined when the
+ * frame is not such an answer or carries fewer than registers 0–53.
+ */
+export function liveDataFromReadAnswer(frame: Uint8Array, timestampMs: number): LiveData | undefined {
+  if (frame[1] !== READ_HOLDING || frame[2] < 2 * LIVE_WORDS || frame.length !== frame[2] + 5) return undefined;
+  return liveDataFromWordBytes(frame, 3, timestampMs);
+}
+
+/**
+ * The decoder: register `a` is the big-endian word at bytes[base + 2a]. Straight-line reads and
+ * index loops: this runs on every poll, and each call or closure costs XS more than the arithmetic.
+ */
+function liveDataFromWordBytes(b: Uint8Array, base: number, timestampMs: number): LiveData {
+  // Cells (registers 0–15) by the rule in the header: the populated registers when there are
+  // exactly as many as detected cells (register 53), else the top N.
+  let populated = 0;
+  for (let i = base; i < base + 2 * CELL_REGISTERS; i += 2) if (b[i] !== 0 || b[i + 1] !== 0) populated++;
+  const detected = (b[base + 106] << 8) | b[base + 107];
+  const count = detected >= 1 && detected <= CELL_REGISTERS ? detected : populated;
+  const cellVoltages: number[] = [];
+  if (count === populated) {
+    for (let i = base; i < base + 2 * CELL_REGISTERS; i += 2) {
+      const word = (b[i] << 8) | b[i + 1];
+      if (word !== 0) cellVoltages.push(word / 10);
+    }
+  } else {
+    for (let i = base + 2 * (CELL_REGISTERS - count); i < base + 2 * CELL_REGISTERS; i += 2) cellVoltages.push(((b[i] << 8) | b[i + 1]) / 10);
+  }
+
+  // FLOAT and UINT32 keep the low word at the lower address.
+  const voltage = float32FromBits(((b[base + 74] << 24) | (b[base + 75] << 16) | (b[base + 72] << 8) | b[base + 73]) >>> 0);
+  const current = float32FromBits(((b[base + 78] << 24) | (b[base + 79] << 16) | (b[base + 76] << 8) | b[base + 77]) >>> 0);
+  const minCell = (b[base + 80] << 8) | b[base + 81];
+  const maxCell = (b[base + 82] << 8) | b[base + 83];
   // The board sensor (48) is never a cell temperature; each sensor fails alone (issue 12 items 2, 3).
-  const temperatures = temperatureFields([sensorTemperature(w[42] & 0xffff), sensorTemperature(w[43] & 0xffff)], sensorTemperature(w[48] & 0xffff));
-  const statusCode = w[50] & 0xffff;
-  const balancing = w[52] & 0xffff;
+  const sensor1 = sensorTemperature((b[base + 84] << 8) | b[base + 85]);
+  const sensor2 = sensorTemperature((b[base + 86] << 8) | b[base + 87]);
+  const connected: number[] = [];
+  if (sensor1 !== null) connected.push(sensor1);
+  if (sensor2 !== null) connected.push(sensor2);
+  const sensors = connected.length;
+  const statusCode = (b[base + 100] << 8) | b[base + 101];
+  const balancing = (b[base + 104] << 8) | b[base + 105];
+  const balancingCells: number[] = [];
+  for (let bit = 0; bit < 16; bit++) if (balancing & (1 << bit)) balancingCells.push(bit + 1);
 
   return {
     timestamp_ms: timestampMs,
@@ -130,20 +170,25 @@ export function liveDataFromRegisters(registers: RegisterSource, timestampMs: nu
     pack_voltage_v: voltage,
     pack_current_a: current,
     power_w: roundTo(voltage * current, 2),
-    state_of_charge_pct: wordsToUint32(w[46] & 0xffff, w[47] & 0xffff) / 1e6,
-    state_of_health_pct: roundTo((w[45] & 0xffff) * 0.002, 3),
+    state_of_charge_pct: (((b[base + 94] << 8) | b[base + 95]) * 0x10000 + ((b[base + 92] << 8) | b[base + 93])) / 1e6,
+    state_of_health_pct: roundTo(((b[base + 90] << 8) | b[base + 91]) * 0.002, 3),
     cell_count: cellVoltages.length,
     cell_voltage_mv: cellVoltages,
     min_cell_voltage_mv: minCell,
     max_cell_voltage_mv: maxCell,
-    cell_delta_mv: Math.max(0, maxCell - minCell),
-    ...temperatures,
+    cell_delta_mv: maxCell > minCell ? maxCell - minCell : 0,
+    cell_temperatures_c: [sensor1, sensor2],
+    temperatures_c: connected,
+    temp_sensor_count: sensors,
+    min_temperature_c: sensors === 0 ? NaN : sensors === 1 || connected[0] < connected[1] ? connected[0] : connected[1],
+    max_temperature_c: sensors === 0 ? NaN : sensors === 1 || connected[0] > connected[1] ? connected[0] : connected[1],
+    internal_temperature_c: sensorTemperature((b[base + 96] << 8) | b[base + 97]),
     online_status: onlineStatusName(statusCode),
     online_status_code: statusCode,
-    balancing_cells: bitsToCells(balancing),
+    balancing_cells: balancingCells,
     balancing_bits: balancing,
-    needs_balancing_bits: w[51] & 0xffff,
-    lifetime_s: wordsToUint32(w[32] & 0xffff, w[33] & 0xffff),
-    time_left_s: wordsToUint32(w[34] & 0xffff, w[35] & 0xffff),
+    needs_balancing_bits: (b[base + 102] << 8) | b[base + 103],
+    lifetime_s: ((b[base + 66] << 8) | b[base + 67]) * 0x10000 + ((b[base + 64] << 8) | b[base + 65]),
+    time_left_s: ((b[base + 70] << 8) | b[base + 71]) * 0x10000 + ((b[base + 68] << 8) | b[base + 69]),
   };
 }

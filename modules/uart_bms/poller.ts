@@ -14,12 +14,12 @@ import type { ControlOption, SettingsOption } from './commands';
 import type { BmsEvent } from './responses';
 import { SettingsRejectedError, UartRequestError, UartStoppedError } from './errors';
 import { UartLink, type Transaction } from './link';
-import { liveDataFromRegisters } from './live_decode';
+import { liveDataFromReadAnswer } from './live_decode';
 import type { LiveData } from './live_data';
-import { LIVE_COUNT, LIVE_FIRST, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, settingCovering } from './registers';
+import { LIVE_COUNT, SETTINGS_FIRST, SETTINGS_LAST, VERSION_COUNT, VERSION_FIRST, settingCovering } from './registers';
 import { checkSettingsWrite, type SettingsError } from './settings';
 import { crossCheckSettings, type PresentReadings } from './settings_cross_check';
-import { controlTransaction, eventsTransaction, readHoldingTransaction, settingsValuesTransaction, writeMultipleTransaction } from './transactions';
+import { controlTransaction, eventsTransaction, pollTransaction, readHoldingTransaction, settingsValuesTransaction, writeMultipleTransaction } from './transactions';
 import { versionFromRegisters, type BmsVersion } from './version';
 import { toInt16 } from './words';
 
@@ -60,6 +60,9 @@ export class UartBmsPoller implements GatewayModule {
   #counters = { polls: 0, polls_ok: 0, polls_failed: 0, consecutive_failures: 0 };
   /** One poll: request to decoded data (or failure), retries and wake-up included. */
   #cycle: CycleTimer;
+  /** Built once: the same request bytes every poll. */
+  #pollTransaction = pollTransaction('poll', LIVE_COUNT);
+  #pollStartedAt = 0;
 
   constructor(ctx: GatewayContext, options: UartBmsPollerOptions = {}) {
     this.#ctx = ctx;
@@ -243,34 +246,41 @@ export class UartBmsPoller implements GatewayModule {
     });
   }
 
-  #schedulePoll(): void {
+  /** `now`: the clock read the caller already made, if any. */
+  #schedulePoll(now?: number): void {
     const clock = this.#ctx.host.clock;
-    clock.clear(this.#pollTimer);
+    if (this.#pollTimer) clock.clear(this.#pollTimer);
     this.#pollTimer = undefined;
     if (!this.#running || this.#pollInFlight) return;
-    const delay = Math.max(0, this.#lastPollStart + this.pollIntervalMs() - clock.now());
-    this.#pollTimer = clock.setTimer(delay, () => this.#poll());
+    const delay = Math.max(0, this.#lastPollStart + this.pollIntervalMs() - (now ?? clock.now()));
+    this.#pollTimer = clock.setTimer(delay, this.#pollNow);
   }
+
+  #pollNow = (): void => this.#poll();
 
   #poll(): void {
     this.#pollTimer = undefined;
     if (!this.#running || this.#pollInFlight) return;
     this.#pollInFlight = true;
     this.#counters.polls++;
-    this.#lastPollStart = this.#ctx.host.clock.now();
-    const started = this.#cycle.begin();
-    this.#link.run(readHoldingTransaction('poll', LIVE_FIRST, LIVE_COUNT), (error, words) => {
-      this.#cycle.end(started);
-      this.#pollInFlight = false;
-      if (!this.#running) return;
-      if (error) this.#pollFailed(error);
-      else this.#pollSucceeded(words as number[]);
-      this.#schedulePoll();
-    });
+    // One clock read for both (each is a host call).
+    this.#lastPollStart = this.#pollStartedAt = this.#cycle.begin();
+    this.#link.run(this.#pollTransaction, this.#pollDone);
   }
 
-  #pollSucceeded(words: number[]): void {
-    const data = liveDataFromRegisters(words, this.#ctx.host.clock.now());
+  /** One function for every poll's completion: no closure per poll. */
+  #pollDone = (error: Error | undefined, frame?: Uint8Array): void => {
+    const now = this.#ctx.host.clock.now();
+    this.#cycle.endAt(this.#pollStartedAt, now);
+    this.#pollInFlight = false;
+    if (!this.#running) return;
+    const data = error ? undefined : liveDataFromReadAnswer(frame as Uint8Array, now);
+    if (data) this.#pollSucceeded(data);
+    else this.#pollFailed(error ?? new UartRequestError(`poll: the answer does not carry registers 0–53`));
+    this.#schedulePoll(now);
+  };
+
+  #pollSucceeded(data: LiveData): void {
     this.#counters.polls_ok++;
     this.#counters.consecutive_failures = 0;
     this.#latest = data;

@@ -54,16 +54,19 @@ export const NACK_CODES = Object.freeze({ command_error: 0, crc_error: 1 });
 
 const int = requireInt;
 const u16 = (what: string, v: number) => int(what, v, 0, 0xffff);
+const isWord = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffff;
 const u32 = (what: string, v: number) => int(what, v, 0, 0xffffffff);
 const u8 = (what: string, v: number) => int(what, v, 0, 0xff);
 const i16 = (what: string, v: number) => int(what, v, -0x8000, 0x7fff);
 
 function wordList(command: number, values: number[], max: number, bigEndian: boolean): Uint8Array {
   requireCount('values', values.length, 1, max);
-  values.forEach((v, i) => u16(`value ${i}`, v));
+  // The label is built only for a bad value (the simulated BMS encodes 56 words four times a second).
+  for (let i = 0; i < values.length; i++) if (!isWord(values[i])) u16(`value ${i}`, values[i]);
+  const write = bigEndian ? writeBe16 : writeLe16;
   return buildFrame(command, 1 + 2 * values.length, (f) => {
     f[2] = 2 * values.length;
-    values.forEach((v, i) => (bigEndian ? writeBe16 : writeLe16)(f, 3 + 2 * i, v));
+    for (let i = 0; i < values.length; i++) write(f, 3 + 2 * i, values[i]);
   });
 }
 

@@ -1,7 +1,8 @@
 /** The transactions the poller runs: what to send and which answer completes it. */
 import type { ControlOption, SettingsOption } from './commands';
 import type { BmsEvent } from './responses';
-import type { Transaction } from './link';
+import type { Transaction, Verdict } from './link';
+import { encodeRequest, type TinyRequest } from './requests';
 
 /** Modbus 0x03 read; the answer must carry exactly `count` words. */
 export function readHoldingTransaction(label: string, address: number, count: number): Transaction<number[]> {
@@ -13,6 +14,25 @@ export function readHoldingTransaction(label: string, address: number, count: nu
       response.kind === 'read_holding_registers' && response.values.length === count
         ? { ok: true, value: response.values }
         : { ok: false, reason: `expected ${count} registers` },
+  };
+}
+
+/**
+ * The poll: Modbus 0x03 of `count` registers from 0, encoded once and run on every poll. Its answer
+ * is accepted on its bytes (the CRC-checked frame itself, for liveDataFromReadAnswer): no register
+ * array per poll.
+ */
+export function pollTransaction(label: string, count: number): Transaction<Uint8Array> {
+  const request: TinyRequest = { kind: 'read_holding_registers', address: 0, count };
+  const length = 5 + 2 * count;
+  const wrongCount: Verdict<Uint8Array> = Object.freeze({ ok: false, reason: `expected ${count} registers` });
+  return {
+    label,
+    request,
+    bytes: encodeRequest(request),
+    responseLength: length,
+    accept: () => wrongCount,
+    acceptFrame: (frame) => (frame.length === length ? { ok: true, value: frame } : wrongCount),
   };
 }
 

@@ -32,6 +32,19 @@ export interface Route {
 
 export type RouteTable = readonly Route[];
 
+type Handler = Route['handle'];
+
+function route(method: RouteMethod, path: string, access: AccessLevel, handle: Handler, bodyLimitBytes?: number): Route {
+  return bodyLimitBytes === undefined ? { method, path, access, handle } : { method, path, access, bodyLimitBytes, handle };
+}
+
+/** A GET route of a table. */
+export const get = (path: string, access: AccessLevel, handle: Handler): Route => route('GET', path, access, handle);
+/** A POST route; `bodyLimitBytes` when it takes more (or less) than the default JSON limit. */
+export const post = (path: string, access: AccessLevel, handle: Handler, bodyLimitBytes?: number): Route => route('POST', path, access, handle, bodyLimitBytes);
+/** A DELETE route. */
+export const del = (path: string, access: AccessLevel, handle: Handler): Route => route('DELETE', path, access, handle);
+
 export type RouteMatch = { kind: 'found'; route: Route } | { kind: 'method_not_allowed'; allowed: string[] } | { kind: 'not_found' };
 
 export class DuplicateRouteError extends Error {

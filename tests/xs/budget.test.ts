@@ -26,7 +26,7 @@ const ENFORCED = {
   worstStepComputrons: 50_000, // met: measured 37,631 (CAN output step cheaper; the meter's own cost no longer booked to the gateway)
   slotsPerPoll: 350, // measured 326
   chunkBytesPerPoll: 8_400, // measured 7,872 B
-  coreBundleBytes: 267_000, // measured 265,357 B: frame-monitor decoders (describe.ts) passed in by the Node and mcsim hosts, not bundled
+  coreBundleBytes: 259_000, // measured 258,183 B on main after merging the poll, CAN output and bundle work (December 2026)
 };
 
 describe('XS budgets of the whole gateway', () => {

@@ -3,7 +3,7 @@
  * load at the terminals, and the BMS deciding which of them may flow. Pure and stepped:
  * `step(dtS, inputs)` advances time in sub-steps of at most `maxSubstepS`.
  */
-import { BmsLogic, type BmsDecision } from './bms_logic';
+import { BmsLogic, type BmsDecision, type BmsMeasurements } from './bms_logic';
 import { Cell, type CellParameters } from './cell';
 import { CHARGER_OFF, chargerOutput, type ChargerOutput, type ChargerSetpoint } from './charger';
 import type { BmsSettings } from './settings';
@@ -78,6 +78,10 @@ export class BatteryModel {
   #boardOhm: number;
   #maxSubstepS: number;
   #averageDischargeA = 0;
+  // Scratch reused every sub-step (a day is 864 000 of them): nothing outside a sub-step keeps them.
+  #temperatures: number[] = [];
+  #heatW: number[];
+  #bmsInputs: BmsMeasurements = { cellMv: [], currentA: 0, temperaturesC: [], chargerConnected: false };
 
   constructor(config: PackConfig, settings: () => BmsSettings) {
     this.cells = config.cells.map((p) => new Cell(p));
@@ -90,6 +94,7 @@ export class BatteryModel {
     const meanSoc = this.cells.reduce((sum, c) => sum + c.socPct, 0) / this.cells.length;
     this.bms = new BmsLogic(config.bmsSocPct ?? meanSoc, config.lifetimeS);
     this.ambientC = config.initialTemperatureC;
+    this.#heatW = this.thermal.temperaturesC.map(() => 0);
     this.measured = this.#measure();
   }
 
@@ -99,7 +104,8 @@ export class BatteryModel {
 
   /** Pack state of health as the BMS reports it, %. */
   get sohPct(): number {
-    const worst = Math.min(...this.cells.map((c) => c.health));
+    let worst = Infinity;
+    for (const cell of this.cells) worst = Math.min(worst, cell.health);
     return Math.min(100, Math.max(0, worst * 100 + this.bms.sohOffsetPct));
   }
 
@@ -125,11 +131,13 @@ export class BatteryModel {
 
   #substep(dt: number, inputs: PackInputs): void {
     const s = this.#settings();
-    const decision = this.bms.decide(
-      { cellMv: this.measured.cellMv, currentA: this.measuredCurrentA, temperaturesC: this.#connectedTemperatures(), chargerConnected: inputs.charger !== undefined, forced: this.overrides.forced },
-      s,
-      dt,
-    );
+    const measurements = this.#bmsInputs;
+    measurements.cellMv = this.measured.cellMv;
+    measurements.currentA = this.measuredCurrentA;
+    measurements.temperaturesC = this.#connectedTemperatures();
+    measurements.chargerConnected = inputs.charger !== undefined;
+    measurements.forced = this.overrides.forced;
+    const decision = this.bms.decide(measurements, s, dt);
     this.loadA = decision.dischargeEnabled ? Math.max(0, inputs.loadA) : 0;
     this.charger = inputs.charger && decision.chargeEnabled ? this.#chargerFor(inputs.charger, dt) : CHARGER_OFF;
     const current = this.charger.currentA - this.loadA;
@@ -155,21 +163,24 @@ export class BatteryModel {
   }
 
   #moveCharge(current: number, decision: BmsDecision, dt: number): void {
-    this.cells.forEach((cell, i) => {
+    for (let i = 0; i < this.cells.length; i++) {
+      const cell = this.cells[i];
       const bleed = (decision.balancingBits >> i) & 1 ? this.#balanceCurrentA : 0;
       cell.step(current - bleed, dt, this.#cellTemperature(cell));
-    });
+    }
   }
 
   /** Heat per zone, W: I²R and polarisation losses in the cells; FETs, shunt and bleed resistors on the board. */
   #heat(current: number, decision: BmsDecision): number[] {
-    const heat = this.thermal.temperaturesC.map(() => 0);
+    const heat = this.#heatW;
+    heat.fill(0);
     heat[BOARD_ZONE] = current * current * this.#boardOhm;
-    this.cells.forEach((cell, i) => {
+    for (let i = 0; i < this.cells.length; i++) {
+      const cell = this.cells[i];
       const r = cell.resistance(this.#cellTemperature(cell));
       heat[cell.zone] += current * current * r + (cell.polarizationV * cell.polarizationV) / cell.r1Ohm;
       if ((decision.balancingBits >> i) & 1) heat[BOARD_ZONE] += this.#balanceCurrentA * cell.openCircuitVoltage();
-    });
+    }
     return heat;
   }
 
@@ -181,19 +192,30 @@ export class BatteryModel {
     return Math.max(0.1, s.capacityAh * (this.sohPct / 100));
   }
 
+  /** The connected sensors' readings (internal, external 1, external 2), in a reused array. */
   #connectedTemperatures(): number[] {
-    const out: number[] = [];
-    for (const value of Object.values(this.measured.sensors)) if (value !== null) out.push(value);
+    const out = this.#temperatures;
+    out.length = 0;
+    const { internal, external1, external2 } = this.measured.sensors;
+    if (internal !== null) out.push(internal);
+    if (external1 !== null) out.push(external1);
+    if (external2 !== null) out.push(external2);
     return out;
   }
 
   #measure(): Measurements {
-    const cellMv = this.cells.map((cell, i) => this.overrides.cellMv.get(i) ?? 1000 * cell.terminalVoltage(this.currentA, this.#cellTemperature(cell)));
-    const sensor = (name: SensorName): number | null => {
-      const forced = this.overrides.sensorC.get(name);
-      return forced !== undefined ? forced : this.thermal.temperaturesC[SENSOR_ZONES[name]];
-    };
-    return { cellMv, sensors: { internal: sensor('internal'), external1: sensor('external1'), external2: sensor('external2') } };
+    const cellMv: number[] = [];
+    const forced = this.overrides.cellMv;
+    for (let i = 0; i < this.cells.length; i++) {
+      const cell = this.cells[i];
+      cellMv.push((forced.size > 0 ? forced.get(i) : undefined) ?? 1000 * cell.terminalVoltage(this.currentA, this.#cellTemperature(cell)));
+    }
+    return { cellMv, sensors: { internal: this.#sensor('internal'), external1: this.#sensor('external1'), external2: this.#sensor('external2') } };
+  }
+
+  #sensor(name: SensorName): number | null {
+    const forced = this.overrides.sensorC.size > 0 ? this.overrides.sensorC.get(name) : undefined;
+    return forced !== undefined ? forced : this.thermal.temperaturesC[SENSOR_ZONES[name]];
   }
 
   /** Re-reads the measurements now (after overrides change) without moving time. */

@@ -58,7 +58,8 @@ export class BmsLogic {
   chargeDone = false;
   chargingActive = false;
   lifetimeS: number;
-  #protections = new Map<ProtectionRule, ProtectionState>(PROTECTIONS.map((rule) => [rule, { active: false, conditionSinceS: undefined, trippedAtS: 0 }]));
+  /** In PROTECTIONS order; an array, not a Map: iterating it allocates no entry pairs (every sub-step walks it). */
+  #protections: { rule: ProtectionRule; state: ProtectionState }[] = PROTECTIONS.map((rule) => ({ rule, state: { active: false, conditionSinceS: undefined, trippedAtS: 0 } }));
   #forcedActive = new Set<ForcedBmsFault>();
   #chargerWasConnected = false;
   #chargerConnectedAtS = 0;
@@ -77,16 +78,16 @@ export class BmsLogic {
 
   /** Names of the protections currently tripped. */
   activeProtections(): string[] {
-    return PROTECTIONS.filter((rule) => this.#protections.get(rule)!.active).map((rule) => rule.name);
+    return this.#protections.filter(({ state }) => state.active).map(({ rule }) => rule.name);
   }
 
   isActive(protection: string): boolean {
-    for (const [rule, state] of this.#protections) if (rule.name === protection) return state.active;
+    for (const { rule, state } of this.#protections) if (rule.name === protection) return state.active;
     return false;
   }
 
   #anyProtectionActive(): boolean {
-    for (const state of this.#protections.values()) if (state.active) return true;
+    for (const { state } of this.#protections) if (state.active) return true;
     return false;
   }
 
@@ -96,8 +97,12 @@ export class BmsLogic {
 
   /** One decision from the latest measurements; `dtS` is the time since the previous one. */
   decide(m: BmsMeasurements, s: BmsSettings, dtS: number): BmsDecision {
-    const maxCellMv = Math.max(...m.cellMv);
-    const minCellMv = Math.min(...m.cellMv);
+    let maxCellMv = -Infinity;
+    let minCellMv = Infinity;
+    for (const mv of m.cellMv) {
+      maxCellMv = Math.max(maxCellMv, mv);
+      minCellMv = Math.min(minCellMv, mv);
+    }
     const inputs: ProtectionInputs = { maxCellMv, minCellMv, currentA: m.currentA, temperaturesC: m.temperaturesC };
     this.statistics.observe(m.currentA, maxCellMv - minCellMv, m.temperaturesC);
     this.#updateProtections(inputs, s);
@@ -108,7 +113,7 @@ export class BmsLogic {
     let dischargeEnabled = true;
     let fault = this.#forcedActive.size > 0;
     if (fault) chargeEnabled = dischargeEnabled = false;
-    for (const [rule, state] of this.#protections) {
+    for (const { rule, state } of this.#protections) {
       if (!state.active) continue;
       if (rule.blocksCharge) chargeEnabled = false;
       if (rule.blocksDischarge) dischargeEnabled = false;
@@ -131,6 +136,7 @@ export class BmsLogic {
   }
 
   #trackForced(forced: ReadonlySet<ForcedBmsFault> | undefined): void {
+    if (!forced?.size && this.#forcedActive.size === 0) return;
     for (const kind of forced ?? []) {
       if (this.#forcedActive.has(kind)) continue;
       this.#forcedActive.add(kind);
@@ -152,7 +158,7 @@ export class BmsLogic {
   }
 
   #updateProtections(m: ProtectionInputs, s: BmsSettings): void {
-    for (const [rule, state] of this.#protections) {
+    for (const { rule, state } of this.#protections) {
       if (!state.active) {
         if (!rule.tripping(m, s)) {
           state.conditionSinceS = undefined;

@@ -36,6 +36,9 @@ export class Cell {
   polarizationV = 0;
   /** Charge moved in and out over the cell's life, Ah (two of these make one full cycle). */
   throughputAh = 0;
+  // exp(−dt/τ) for the last step length: the pack steps with the same dt tick after tick.
+  #decayDtS = NaN;
+  #decay = 1;
 
   constructor(p: CellParameters) {
     this.nominalCapacityAh = p.nominalCapacityAh;
@@ -81,11 +84,11 @@ export class Cell {
    * (implicit in I), so a CV charger can hit its setpoint exactly and stay stable at any step.
    */
   stepSourceV(dtS: number): number {
-    return this.openCircuitVoltage() + this.polarizationV * Math.exp(-dtS / this.tauS);
+    return this.openCircuitVoltage() + this.polarizationV * this.#decayOver(dtS);
   }
 
   stepResistance(dtS: number, temperatureC: number, chargingA: number): number {
-    return this.resistance(temperatureC) + (1 - Math.exp(-dtS / this.tauS)) * this.polarizationResistance(chargingA);
+    return this.resistance(temperatureC) + (1 - this.#decayOver(dtS)) * this.polarizationResistance(chargingA);
   }
 
   /** Moves `currentA` (+ = into the cell) for `dtS` seconds at `temperatureC`. */
@@ -94,13 +97,21 @@ export class Cell {
     this.chargeAh = clamp(this.chargeAh + movedAh, 0, this.capacityAh);
     // Exact discretisation of the RC branch: stable for any step length.
     const target = currentA * this.polarizationResistance(currentA);
-    this.polarizationV = target + (this.polarizationV - target) * Math.exp(-dtS / this.tauS);
+    this.polarizationV = target + (this.polarizationV - target) * this.#decayOver(dtS);
     this.throughputAh += Math.abs(movedAh);
     // Cycling fade, roughly doubling for every 10 K above 25 °C.
     const cycles = Math.abs(movedAh) / (2 * this.nominalCapacityAh);
     const heatFactor = Math.pow(2, Math.max(0, temperatureC - 25) / 10);
     this.capacityAh -= this.nominalCapacityAh * this.fadePerCycle * cycles * heatFactor;
     if (this.chargeAh > this.capacityAh) this.chargeAh = this.capacityAh;
+  }
+
+  #decayOver(dtS: number): number {
+    if (dtS !== this.#decayDtS) {
+      this.#decayDtS = dtS;
+      this.#decay = Math.exp(-dtS / this.tauS);
+    }
+    return this.#decay;
   }
 
   /** Sets the stored charge to a state of charge (used to seed scenarios). */

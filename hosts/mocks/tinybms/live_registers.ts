@@ -2,7 +2,7 @@
  * Copies what the simulated BMS measures and decides into its registers: live data 0–55 in the
  * units of tinybms-uart.md §4.1, then the statistics (100–117) and event log (200–297).
  */
-import type { BatteryModel, SensorName } from './battery_model';
+import type { BatteryModel } from './battery_model';
 import type { RegisterFile } from './register_file';
 import { REG, TEMP_NOT_CONNECTED } from './register_map';
 
@@ -24,15 +24,20 @@ export function writeLiveRegisters(registers: RegisterFile, model: BatteryModel)
   registers.setUint32(REG.TIME_LEFT_S, model.timeLeftS);
   registers.setFloat32(REG.PACK_VOLTAGE_F32, model.packVoltageV);
   registers.setFloat32(REG.PACK_CURRENT_F32, model.measuredCurrentA);
-  registers.setWord(REG.MIN_CELL_MV, Math.round(Math.min(...cellMv)));
-  registers.setWord(REG.MAX_CELL_MV, Math.round(Math.max(...cellMv)));
-  const sensor = (name: SensorName) => tenthsOfDegree(sensors[name]);
-  registers.setInt16(REG.EXT_TEMP_1, sensor('external1'));
-  registers.setInt16(REG.EXT_TEMP_2, sensor('external2'));
+  let minMv = Infinity;
+  let maxMv = -Infinity;
+  for (const mv of cellMv) {
+    minMv = Math.min(minMv, mv);
+    maxMv = Math.max(maxMv, mv);
+  }
+  registers.setWord(REG.MIN_CELL_MV, Math.round(minMv));
+  registers.setWord(REG.MAX_CELL_MV, Math.round(maxMv));
+  registers.setInt16(REG.EXT_TEMP_1, tenthsOfDegree(sensors.external1));
+  registers.setInt16(REG.EXT_TEMP_2, tenthsOfDegree(sensors.external2));
   registers.setWord(REG.DISTANCE_LEFT_KM, 0);
   registers.setWord(REG.SOH, Math.round(model.sohPct * 500));
   registers.setUint32(REG.SOC_U32, model.bms.socPct * 1e6);
-  registers.setInt16(REG.INTERNAL_TEMP, sensor('internal'));
+  registers.setInt16(REG.INTERNAL_TEMP, tenthsOfDegree(sensors.internal));
   registers.setWord(REG.ONLINE_STATUS, decision.status);
   registers.setWord(REG.BALANCING_DECISION, decision.needsBalancingBits);
   registers.setWord(REG.BALANCING_REAL, decision.balancingBits);

@@ -14,7 +14,7 @@ import { fixedPack, randomPack } from './pack_presets';
 import { RegisterFile } from './register_file';
 import { EVENT, REG, RESET_REASON, WAKE_REASON } from './register_map';
 import { FreeRunningScenario, TestCycleScenario, type Scenario, type ScenarioPhase } from './scenario';
-import { decodeBmsSettings } from './settings';
+import { decodeBmsSettings, type BmsSettings } from './settings';
 import { buildSnapshot, type SimMode, type SimSnapshot } from './snapshot';
 import { UartDevice } from './uart_device';
 
@@ -62,6 +62,7 @@ export class TinyBmsSimulator {
   #timer: TimerHandle | undefined;
   #resetReason: number = RESET_REASON.POWER_ON;
   #wakeReason: number = WAKE_REASON.UART;
+  #decodedSettings: { version: number; settings: BmsSettings } | undefined;
 
   constructor(options: TinyBmsSimulatorOptions) {
     this.#options = options;
@@ -184,8 +185,11 @@ export class TinyBmsSimulator {
     return mode === 'test' ? new TestCycleScenario() : new FreeRunningScenario(this.#random.fork(), { spikesPerHour: mode === 'demo' ? 20 : 6 });
   }
 
-  #settings() {
-    return decodeBmsSettings((address) => this.registers.read(address));
+  /** Decoded once per change of the settings words: the model asks for them every sub-step. */
+  #settings(): BmsSettings {
+    const version = this.registers.settingsVersion;
+    if (this.#decodedSettings?.version !== version) this.#decodedSettings = { version, settings: decodeBmsSettings((address) => this.registers.read(address)) };
+    return this.#decodedSettings.settings;
   }
 
   #tick(clockSeconds: number): void {
@@ -196,7 +200,8 @@ export class TinyBmsSimulator {
     this.#chargerConnected = step.inputs.charger !== undefined;
     // At most ten sub-steps per tick: 1 s resolution up to 10×/tick-rate, coarser when fast-forwarding.
     this.#model.step(dt, step.inputs, Math.max(1, dt / 10));
-    this.#sync();
+    // Written when something reads them (the UART answers ~4 of every 10 ticks), from this same state.
+    this.registers.markStale(this.#syncNow);
   }
 
   #applyFaults(): void {
@@ -205,6 +210,8 @@ export class TinyBmsSimulator {
     this.#model.remeasure();
     this.#sync();
   }
+
+  readonly #syncNow = (): void => this.#sync();
 
   #sync(): void {
     writeLiveRegisters(this.registers, this.#model);

@@ -4,7 +4,7 @@ import { arrayOf, boolean, type Check, objectOf, optional, validateBody } from '
 import { ApiError, json } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
-import type { Route, RouteTable } from '../router';
+import { get, post, type Route, type RouteTable } from '../router';
 
 /** A gateway code of the spec table, or a per-pack code such as BMS_COMM_LOST_P2 (several packs). */
 const alertCode: Check<AlertCode> = (value, field, errors) => {
@@ -19,44 +19,30 @@ const acknowledgeBody = objectOf({ codes: optional(codeList), all: optional(bool
 
 export function alertRoutes(kit: RouteKit): RouteTable {
   const alerts = () => need(kit.services.alerts, 'alerts');
-  const listActive = (path: string): Route => ({
-    method: 'GET',
-    path,
-    access: 'open',
-    handle: () => {
+  const listActive = (path: string): Route =>
+    get(path, 'open', () => {
       const active = alerts().activeAlerts();
       return json(200, { alerts: active, count: active.length });
-    },
-  });
+    });
 
   return [
     listActive('/api/alarms'),
     listActive('/api/alerts'),
-    {
-      method: 'POST',
-      path: '/api/alerts/clear',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const service = alerts();
-        const { codes } = validateBody(clearBody, (await body.json({ optional: true })) ?? {});
-        const cleared = service.clear(codes);
-        // Logged here with the user; the alert manager puts the clearing in the event log itself.
-        kit.logger.info(`latched alerts cleared by ${user}: ${cleared.join(', ') || 'none'}`);
-        return json(200, { cleared, count: cleared.length });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/alarms/acknowledge',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const service = alerts();
-        const request = validateBody(acknowledgeBody, (await body.json({ optional: true })) ?? {});
-        if (request.codes && request.all) throw new ApiError(400, 'conflict', 'give either codes or all, not both', { field: 'all' });
-        const acknowledged = service.acknowledge(request.codes ?? 'all');
-        kit.logger.info(`alerts acknowledged by ${user}: ${acknowledged.join(', ') || 'none'}`);
-        return json(200, { acknowledged, count: acknowledged.length });
-      },
-    },
+    post('/api/alerts/clear', 'user_csrf', async ({ body, user }) => {
+      const service = alerts();
+      const { codes } = validateBody(clearBody, (await body.json({ optional: true })) ?? {});
+      const cleared = service.clear(codes);
+      // Logged here with the user; the alert manager puts the clearing in the event log itself.
+      kit.logger.info(`latched alerts cleared by ${user}: ${cleared.join(', ') || 'none'}`);
+      return json(200, { cleared, count: cleared.length });
+    }),
+    post('/api/alarms/acknowledge', 'user_csrf', async ({ body, user }) => {
+      const service = alerts();
+      const request = validateBody(acknowledgeBody, (await body.json({ optional: true })) ?? {});
+      if (request.codes && request.all) throw new ApiError(400, 'conflict', 'give either codes or all, not both', { field: 'all' });
+      const acknowledged = service.acknowledge(request.codes ?? 'all');
+      kit.logger.info(`alerts acknowledged by ${user}: ${acknowledged.join(', ') || 'none'}`);
+      return json(200, { acknowledged, count: acknowledged.length });
+    }),
   ];
 }

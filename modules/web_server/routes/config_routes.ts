@@ -8,9 +8,9 @@
 import type { HttpResponse } from '../../../hosts/ports/http';
 import type { ConfigResult } from '../../config_manager/config_manager';
 import { objectOf, textOf, validateBody } from '../body_schema';
-import { ApiError, download, json } from '../responses';
+import { ApiError, download, json, JSON_TYPE } from '../responses';
 import type { RouteKit } from '../route_kit';
-import type { RouteTable } from '../router';
+import { get, post, type RouteTable } from '../router';
 
 /** The masked config (or a part of it) on success; otherwise the error with every invalid field. */
 function configAnswer(result: ConfigResult, pick: (masked: Record<string, unknown>) => unknown, kit: RouteKit): HttpResponse {
@@ -42,93 +42,54 @@ export function configRoutes(kit: RouteKit): RouteTable {
   const configLimit = kit.limits.configBytes;
 
   return [
-    { method: 'GET', path: '/api/config', access: 'user', handle: () => json(200, config.getMasked()) },
-    {
-      method: 'POST',
-      path: '/api/config',
-      access: 'user_csrf',
-      bodyLimitBytes: configLimit,
-      handle: async ({ body }) => configAnswer(config.update(requireObject(await body.json(), 'a configuration update')), whole, kit),
-    },
-    {
-      method: 'GET',
-      path: '/api/config/export',
-      access: 'user',
-      handle: ({ query }) => {
-        const includeSecrets = query.get('include_secrets') === '1' || query.get('include_secrets') === 'true';
-        return download(config.export({ includeSecrets }), 'application/json; charset=utf-8', 'tinybms-gw-config.json');
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/config/import',
-      access: 'user_csrf',
-      bodyLimitBytes: configLimit,
-      handle: async ({ body, user }) => {
-        const document = requireObject(await body.json(), 'a configuration file');
-        const result = config.import(JSON.stringify(document));
-        if (!result.ok) return configAnswer(result, whole, kit);
-        kit.audit('info', `configuration replaced from an import by ${user}`);
-        const answer = configAnswer(result, whole, kit);
-        // The login is never imported: say which of its fields the file tried to change.
-        if (result.ignored && result.ignored.length > 0) answer.headers['X-Ignored-Fields'] = result.ignored.join(', ');
-        return answer;
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/config/reset',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        await body.json({ optional: true });
-        const result = config.reset();
-        if (result.ok) kit.audit('warn', `configuration reset to factory defaults by ${user} (web password too)`);
-        return configAnswer(result, whole, kit);
-      },
-    },
-    { method: 'GET', path: '/api/mqtt/config', access: 'user', handle: () => json(200, config.getMasked().mqtt) },
-    {
-      method: 'POST',
-      path: '/api/mqtt/config',
-      access: 'user_csrf',
-      bodyLimitBytes: configLimit,
-      handle: async ({ body }) => configAnswer(config.update({ mqtt: requireObject(await body.json(), 'an MQTT configuration') }), mqttPart, kit),
-    },
-    {
-      // The UI's "test connection": the MQTT section as POST /api/mqtt/config takes it (unsaved;
-      // masked secrets mean the stored ones), tried once with a throw-away session. Saves nothing.
-      method: 'POST',
-      path: '/api/mqtt/test',
-      access: 'user_csrf',
-      bodyLimitBytes: configLimit,
-      handle: async ({ body }) => {
-        const mqtt = kit.services.mqtt;
-        if (!mqtt?.testConnection) throw new ApiError(503, 'mqtt_unavailable', 'this gateway has no MQTT client to test with');
-        const settings = (await body.json({ optional: true })) ?? {};
-        const preview = config.preview({ mqtt: requireObject(settings, 'MQTT settings') });
-        if (!preview.ok) return configAnswer(preview, mqttPart, kit);
-        return json(200, await mqtt.testConnection(preview.config.mqtt));
-      },
-    },
-    { method: 'GET', path: '/api/security/csrf', access: 'user', handle: ({ user }) => json(200, kit.csrf.issue(user as string)) },
-    {
-      method: 'POST',
-      path: '/api/security/password',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const change = validateBody(passwordChange, await body.json());
-        if (!config.verifyWebPassword(user as string, change.current_password)) {
-          throw new ApiError(400, 'wrong_password', 'the current password is not correct', { field: 'current_password' });
-        }
-        const result = config.setWebPassword(change.new_password);
-        if (!result.ok) {
-          const first = result.errors[0];
-          const status = first.code === 'weak_password' ? 400 : first.code === 'crypto_unavailable' ? 503 : 500;
-          throw new ApiError(status, first.code, first.message, { field: 'new_password' });
-        }
-        kit.audit('info', `web password changed by ${user}`);
-        return json(200, { status: 'changed' });
-      },
-    },
+    get('/api/config', 'user', () => json(200, config.getMasked())),
+    post('/api/config', 'user_csrf', async ({ body }) => configAnswer(config.update(requireObject(await body.json(), 'a configuration update')), whole, kit), configLimit),
+    get('/api/config/export', 'user', ({ query }) => {
+      const includeSecrets = query.get('include_secrets') === '1' || query.get('include_secrets') === 'true';
+      return download(config.export({ includeSecrets }), JSON_TYPE, 'tinybms-gw-config.json');
+    }),
+    post('/api/config/import', 'user_csrf', async ({ body, user }) => {
+      const document = requireObject(await body.json(), 'a configuration file');
+      const result = config.import(JSON.stringify(document));
+      if (!result.ok) return configAnswer(result, whole, kit);
+      kit.audit('info', `configuration replaced from an import by ${user}`);
+      const answer = configAnswer(result, whole, kit);
+      // The login is never imported: say which of its fields the file tried to change.
+      if (result.ignored && result.ignored.length > 0) answer.headers['X-Ignored-Fields'] = result.ignored.join(', ');
+      return answer;
+    }, configLimit),
+    post('/api/config/reset', 'user_csrf', async ({ body, user }) => {
+      await body.json({ optional: true });
+      const result = config.reset();
+      if (result.ok) kit.audit('warn', `configuration reset to factory defaults by ${user} (web password too)`);
+      return configAnswer(result, whole, kit);
+    }),
+    get('/api/mqtt/config', 'user', () => json(200, config.getMasked().mqtt)),
+    post('/api/mqtt/config', 'user_csrf', async ({ body }) => configAnswer(config.update({ mqtt: requireObject(await body.json(), 'an MQTT configuration') }), mqttPart, kit), configLimit),
+    // The UI's "test connection": the MQTT section as POST /api/mqtt/config takes it (unsaved;
+    // masked secrets mean the stored ones), tried once with a throw-away session. Saves nothing.
+    post('/api/mqtt/test', 'user_csrf', async ({ body }) => {
+      const mqtt = kit.services.mqtt;
+      if (!mqtt?.testConnection) throw new ApiError(503, 'mqtt_unavailable', 'this gateway has no MQTT client to test with');
+      const settings = (await body.json({ optional: true })) ?? {};
+      const preview = config.preview({ mqtt: requireObject(settings, 'MQTT settings') });
+      if (!preview.ok) return configAnswer(preview, mqttPart, kit);
+      return json(200, await mqtt.testConnection(preview.config.mqtt));
+    }, configLimit),
+    get('/api/security/csrf', 'user', ({ user }) => json(200, kit.csrf.issue(user as string))),
+    post('/api/security/password', 'user_csrf', async ({ body, user }) => {
+      const change = validateBody(passwordChange, await body.json());
+      if (!config.verifyWebPassword(user as string, change.current_password)) {
+        throw new ApiError(400, 'wrong_password', 'the current password is not correct', { field: 'current_password' });
+      }
+      const result = config.setWebPassword(change.new_password);
+      if (!result.ok) {
+        const first = result.errors[0];
+        const status = first.code === 'weak_password' ? 400 : first.code === 'crypto_unavailable' ? 503 : 500;
+        throw new ApiError(status, first.code, first.message, { field: 'new_password' });
+      }
+      kit.audit('info', `web password changed by ${user}`);
+      return json(200, { status: 'changed' });
+    }),
   ];
 }

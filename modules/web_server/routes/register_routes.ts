@@ -3,10 +3,11 @@
  * write / export / import (user + CSRF for writes). Writes go one register at a time through the
  * poller, which reads each back; the answer says per register whether the BMS kept the value.
  */
-import { ApiError, download, json, validationError } from '../responses';
+import { ApiError, download, json, JSON_TYPE, validationError } from '../responses';
 import type { RouteKit } from '../route_kit';
-import { describeError, need } from '../route_kit';
-import type { RouteTable } from '../router';
+import { need } from '../route_kit';
+import { errorMessage } from '../../util/error_message';
+import { get, post, type RouteTable } from '../router';
 import { type PlannedWrite, planRegisterWrites } from '../register_plan';
 import { REGISTER_CATEGORIES, categoryOf, rawValueOf, registerView, settingsRegisters, toUserValue } from '../register_view';
 import type { BmsService } from '../services';
@@ -31,7 +32,7 @@ async function writeAll(bms: BmsService, writes: readonly PlannedWrite[], kit: R
     try {
       refusals = await bms.checkSettings(writes.map((w) => ({ address: w.def.address, values: w.words })));
     } catch (error) {
-      throw new ApiError(502, 'bms_write_failed', `could not check the write against the BMS: ${describeError(error)}`, { field: '' });
+      throw new ApiError(502, 'bms_write_failed', `could not check the write against the BMS: ${errorMessage(error)}`, { field: '' });
     }
     if (refusals.length > 0) {
       throw new ApiError(400, 'bms_settings_refused', refusals.map((r) => r.message).join('; '), { field: refusals[0].key ?? String(refusals[0].address), errors: refusals });
@@ -48,7 +49,7 @@ async function writeAll(bms: BmsService, writes: readonly PlannedWrite[], kit: R
       }
       // Earlier registers are already written: say which, so nothing is silently half-done.
       const done = results.map((r) => r.key).join(', ') || 'none';
-      throw new ApiError(502, 'bms_write_failed', `writing ${write.def.key} failed: ${describeError(error)} (already written: ${done})`, {
+      throw new ApiError(502, 'bms_write_failed', `writing ${write.def.key} failed: ${errorMessage(error)} (already written: ${done})`, {
         field: write.def.key,
         errors: results,
       });
@@ -90,72 +91,52 @@ async function readSettings(bms: BmsService): Promise<{ settings?: Map<number, n
   try {
     return { settings: await bms.readSettings() };
   } catch (error) {
-    return { error: describeError(error) };
+    return { error: errorMessage(error) };
   }
 }
 
 export function registerRoutes(kit: RouteKit): RouteTable {
   const bms = () => need(kit.services.bms, 'bms');
   return [
-    {
-      method: 'GET',
-      path: '/api/registers',
-      access: 'user',
-      handle: async ({ query }) => {
-        const category = query.get('category');
-        if (category !== undefined && !(REGISTER_CATEGORIES as readonly string[]).includes(category)) {
-          throw new ApiError(400, 'unknown_category', `category must be one of ${REGISTER_CATEGORIES.join(', ')}`, { field: 'category' });
-        }
-        const { settings, error } = await readSettings(bms());
-        const selected = settingsRegisters().filter((def) => category === undefined || categoryOf(def) === category);
-        const registers = selected.map((def) => registerView(def, settings));
-        return json(200, { total: registers.length, values_read: settings !== undefined, read_error: error ?? null, registers });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/registers',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const service = bms();
-        const { requests, prefix } = writesFrom(await body.json());
-        return json(200, { results: await writeAll(service, planOrRefuse(requests, prefix), kit, user as string) });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/registers/export',
-      access: 'user',
-      handle: async () => {
-        const { settings, error } = await readSettings(bms());
-        if (!settings) throw new ApiError(502, 'bms_read_failed', `cannot read the settings from the BMS: ${error}`);
-        const values: Record<string, number> = {};
-        for (const def of settingsRegisters()) {
-          const raw = rawValueOf(def, settings);
-          if (def.writable && raw !== undefined) values[def.key] = toUserValue(raw, def.scale);
-        }
-        const document = { format: REGISTER_EXPORT_FORMAT, version: 1, registers: values };
-        return download(JSON.stringify(document, null, 2), 'application/json; charset=utf-8', 'tinybms-registers.json');
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/registers/import',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const service = bms();
-        const document = (await body.json()) as Record<string, unknown> | null;
-        if (typeof document !== 'object' || document === null || document.format !== REGISTER_EXPORT_FORMAT || document.version !== 1) {
-          throw new ApiError(400, 'invalid_format', `not a ${REGISTER_EXPORT_FORMAT} version 1 document`, { field: 'format' });
-        }
-        const values = document.registers;
-        if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) {
-          throw new ApiError(400, 'invalid_type', 'registers must be an object of key: value', { field: 'registers' });
-        }
-        const requests = Object.entries(values as Record<string, unknown>).map(([key, value]) => ({ key, value }));
-        if (requests.length > MAX_WRITES) throw new ApiError(400, 'too_long', `at most ${MAX_WRITES} registers`, { field: 'registers' });
-        return json(200, { results: await writeAll(service, planOrRefuse(requests, 'registers'), kit, user as string) });
-      },
-    },
+    get('/api/registers', 'user', async ({ query }) => {
+      const category = query.get('category');
+      if (category !== undefined && !(REGISTER_CATEGORIES as readonly string[]).includes(category)) {
+        throw new ApiError(400, 'unknown_category', `category must be one of ${REGISTER_CATEGORIES.join(', ')}`, { field: 'category' });
+      }
+      const { settings, error } = await readSettings(bms());
+      const selected = settingsRegisters().filter((def) => category === undefined || categoryOf(def) === category);
+      const registers = selected.map((def) => registerView(def, settings));
+      return json(200, { total: registers.length, values_read: settings !== undefined, read_error: error ?? null, registers });
+    }),
+    post('/api/registers', 'user_csrf', async ({ body, user }) => {
+      const service = bms();
+      const { requests, prefix } = writesFrom(await body.json());
+      return json(200, { results: await writeAll(service, planOrRefuse(requests, prefix), kit, user as string) });
+    }),
+    get('/api/registers/export', 'user', async () => {
+      const { settings, error } = await readSettings(bms());
+      if (!settings) throw new ApiError(502, 'bms_read_failed', `cannot read the settings from the BMS: ${error}`);
+      const values: Record<string, number> = {};
+      for (const def of settingsRegisters()) {
+        const raw = rawValueOf(def, settings);
+        if (def.writable && raw !== undefined) values[def.key] = toUserValue(raw, def.scale);
+      }
+      const document = { format: REGISTER_EXPORT_FORMAT, version: 1, registers: values };
+      return download(JSON.stringify(document, null, 2), JSON_TYPE, 'tinybms-registers.json');
+    }),
+    post('/api/registers/import', 'user_csrf', async ({ body, user }) => {
+      const service = bms();
+      const document = (await body.json()) as Record<string, unknown> | null;
+      if (typeof document !== 'object' || document === null || document.format !== REGISTER_EXPORT_FORMAT || document.version !== 1) {
+        throw new ApiError(400, 'invalid_format', `not a ${REGISTER_EXPORT_FORMAT} version 1 document`, { field: 'format' });
+      }
+      const values = document.registers;
+      if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) {
+        throw new ApiError(400, 'invalid_type', 'registers must be an object of key: value', { field: 'registers' });
+      }
+      const requests = Object.entries(values as Record<string, unknown>).map(([key, value]) => ({ key, value }));
+      if (requests.length > MAX_WRITES) throw new ApiError(400, 'too_long', `at most ${MAX_WRITES} registers`, { field: 'registers' });
+      return json(200, { results: await writeAll(service, planOrRefuse(requests, 'registers'), kit, user as string) });
+    }),
   ];
 }

@@ -6,7 +6,7 @@
 import type { Authenticator } from '../basic_auth';
 import type { CsrfTokens } from '../csrf';
 import { json } from '../responses';
-import type { RouteTable } from '../router';
+import { get, post, type RouteTable } from '../router';
 import type { WebSocketHub } from '../ws_hub';
 import type { WebSocketTickets } from '../ws_tickets';
 
@@ -20,27 +20,17 @@ export interface SessionParts {
 
 export function sessionRoutes(parts: SessionParts): RouteTable {
   return [
-    {
-      method: 'GET',
-      path: '/api/security/ws-ticket',
-      access: 'user',
-      handle: ({ user, headers }) => json(200, parts.tickets.issue(user as string, headers.authorization ?? '')),
-    },
-    {
-      method: 'POST',
-      path: '/api/security/logout',
-      access: 'user_csrf',
-      handle: async ({ user, headers, body }) => {
-        await body.json({ optional: true });
-        const authorization = headers.authorization ?? '';
-        const sessionKey = parts.tickets.sessionKey(authorization);
-        parts.tickets.revokeSession(sessionKey);
-        const sockets = parts.hub.closeSession(sessionKey);
-        parts.authenticator.forget(authorization);
-        parts.csrf.rotate();
-        parts.audit('info', `${user} signed out`);
-        return json(200, { status: 'signed_out', websockets_closed: sockets });
-      },
-    },
+    get('/api/security/ws-ticket', 'user', ({ user, headers }) => json(200, parts.tickets.issue(user as string, headers.authorization ?? ''))),
+    post('/api/security/logout', 'user_csrf', async ({ user, headers, body }) => {
+      await body.json({ optional: true });
+      const authorization = headers.authorization ?? '';
+      const sessionKey = parts.tickets.sessionKey(authorization);
+      parts.tickets.revokeSession(sessionKey);
+      const sockets = parts.hub.closeSession(sessionKey);
+      parts.authenticator.forget(authorization);
+      parts.csrf.rotate();
+      parts.audit('info', `${user} signed out`);
+      return json(200, { status: 'signed_out', websockets_closed: sockets });
+    }),
   ];
 }

@@ -5,8 +5,9 @@
 import { type Check, numberIn, objectOf, oneOf, optional, validateBody } from '../body_schema';
 import { ApiError, json } from '../responses';
 import type { RouteKit } from '../route_kit';
-import { describeError, need } from '../route_kit';
-import type { RouteTable } from '../router';
+import { need } from '../route_kit';
+import { errorMessage } from '../../util/error_message';
+import { post, type RouteTable } from '../router';
 import type { HttpResponse } from '../../../hosts/ports/http';
 import { planRegisterWrites } from '../register_plan';
 import { settingsRegisters } from '../register_view';
@@ -60,8 +61,8 @@ async function run(name: string, parameters: unknown, kit: RouteKit, user: strin
     result = await BMS_COMMANDS[name].run(bms, parameters);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    kit.audit('warn', `BMS command ${name} by ${user} failed: ${describeError(error)}`);
-    throw new ApiError(502, 'bms_command_failed', `the BMS did not carry out ${name}: ${describeError(error)}`);
+    kit.audit('warn', `BMS command ${name} by ${user} failed: ${errorMessage(error)}`);
+    throw new ApiError(502, 'bms_command_failed', `the BMS did not carry out ${name}: ${errorMessage(error)}`);
   }
   kit.audit('info', `BMS command ${name} by ${user}`);
   return json(200, { status: 'done', command: name, result: result ?? null });
@@ -69,46 +70,30 @@ async function run(name: string, parameters: unknown, kit: RouteKit, user: strin
 
 export function systemRoutes(kit: RouteKit): RouteTable {
   return [
-    {
-      method: 'POST',
-      path: '/api/command',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const envelope = validateBody(commandEnvelope, await body.json());
-        const parameters = validateBody(BMS_COMMANDS[envelope.command].parameters, envelope.parameters ?? {}, 'parameters');
-        return run(envelope.command, parameters, kit, user as string);
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/system/restart',
-      access: 'user_csrf',
-      handle: async ({ body, user }) => {
-        const { target = 'gateway' } = validateBody(restartBody, (await body.json({ optional: true })) ?? {});
-        if (target === 'bms') return run('restart_bms', {}, kit, user as string);
-        kit.audit('warn', `gateway restart requested by ${user}; restarting in ${kit.restartDelayMs} ms`);
-        // Later, so this answer still reaches the browser.
-        kit.host.clock.setTimer(kit.restartDelayMs, () => kit.host.system.restart());
-        return json(202, { status: 'scheduled', target: 'gateway', delay_ms: kit.restartDelayMs });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/ota/upload',
-      access: 'user_csrf',
-      bodyLimitBytes: Number.POSITIVE_INFINITY,
-      handle: async ({ body, headers, query }) => {
-        const ota = kit.services.ota;
-        if (!ota) throw new ApiError(503, 'ota_unavailable', 'firmware update is not available on this gateway yet', { headers: { Connection: 'close' } });
-        try {
-          // allow_downgrade=1: the development-only anti-rollback override (the OTA module decides whether it applies).
-          const allowDowngrade = query.get('allow_downgrade') === '1';
-          return json(200, await ota.upload({ contentType: headers['content-type'] ?? '', contentLength: body.declaredLength, body: body.stream(), allowDowngrade }));
-        } catch (error) {
-          if (error instanceof ApiError) throw error;
-          throw new ApiError(400, 'ota_failed', `firmware update refused: ${describeError(error)}`);
-        }
-      },
-    },
+    post('/api/command', 'user_csrf', async ({ body, user }) => {
+      const envelope = validateBody(commandEnvelope, await body.json());
+      const parameters = validateBody(BMS_COMMANDS[envelope.command].parameters, envelope.parameters ?? {}, 'parameters');
+      return run(envelope.command, parameters, kit, user as string);
+    }),
+    post('/api/system/restart', 'user_csrf', async ({ body, user }) => {
+      const { target = 'gateway' } = validateBody(restartBody, (await body.json({ optional: true })) ?? {});
+      if (target === 'bms') return run('restart_bms', {}, kit, user as string);
+      kit.audit('warn', `gateway restart requested by ${user}; restarting in ${kit.restartDelayMs} ms`);
+      // Later, so this answer still reaches the browser.
+      kit.host.clock.setTimer(kit.restartDelayMs, () => kit.host.system.restart());
+      return json(202, { status: 'scheduled', target: 'gateway', delay_ms: kit.restartDelayMs });
+    }),
+    post('/api/ota/upload', 'user_csrf', async ({ body, headers, query }) => {
+      const ota = kit.services.ota;
+      if (!ota) throw new ApiError(503, 'ota_unavailable', 'firmware update is not available on this gateway yet', { headers: { Connection: 'close' } });
+      try {
+        // allow_downgrade=1: the development-only anti-rollback override (the OTA module decides whether it applies).
+        const allowDowngrade = query.get('allow_downgrade') === '1';
+        return json(200, await ota.upload({ contentType: headers['content-type'] ?? '', contentLength: body.declaredLength, body: body.stream(), allowDowngrade }));
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        throw new ApiError(400, 'ota_failed', `firmware update refused: ${errorMessage(error)}`);
+      }
+    }, Number.POSITIVE_INFINITY),
   ];
 }

@@ -14,8 +14,9 @@ import { MemoryStore } from '../../../hosts/mocks/memory_store';
 import { createSerialLink } from '../../../hosts/mocks/serial_link';
 import { TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
-import type { HttpHandlers, HttpPort, WebSocketConnection } from '../../../hosts/ports/http';
+import type { HttpHandlers, HttpPort, WebSocketConnection, WebSocketSession } from '../../../hosts/ports/http';
 import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
+import type { SerialPort } from '../../../hosts/ports/serial';
 import { createGateway } from '../../../modules/gateway/gateway';
 import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
 import { scenarioCrypto } from '../../xs/scenario/scenario_host';
@@ -27,6 +28,7 @@ export const STEP_MS = 100;
 export const STEPS_PER_DAY = (24 * 3600 * 1000) / STEP_MS;
 /** The live heap is recorded every 5 simulated minutes (288 points a day), in shorter runs 8 times. */
 const LIVE_SERIES_STEPS = 3000;
+const WS_PING_STEPS = 20_000 / STEP_MS;
 
 export interface DayOptions {
   steps: number;
@@ -38,6 +40,10 @@ export interface DayOptions {
   flush: () => Promise<void>;
   /** Wall clock in ms (Node: the latency probe); absent in XS. */
   wallMs?: () => number;
+  /** bms.poll_interval_ms (with a response timeout 20 ms shorter, at most the default 200); the config default (250) when absent. */
+  pollIntervalMs?: number;
+  /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
+  onStep?(kind: 'poll' | 'output' | 'idle' | undefined): void;
 }
 
 /** Computrons per step, in buckets of 100, for percentiles without keeping every step. */
@@ -120,7 +126,7 @@ export interface DayResult {
   };
   /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
   uartToCanMs: number[];
-  counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; polls: number; logLines: number; historyBytes: number };
+  counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; wsClosed: number; polls: number; logLines: number; historyBytes: number };
 }
 
 /** A broker that accepts at once and acknowledges every publish on the next instant, keeping nothing. */
@@ -153,7 +159,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const broker = new BenchBroker(metered.clock);
   const radio = new ScriptedRadio(metered.clock);
   const files = new MemoryFiles();
-  const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, polls: 0, logLines: 0, historyBytes: 0 };
+  const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, wsClosed: 0, polls: 0, logLines: 0, historyBytes: 0 };
   let handlers: HttpHandlers | undefined;
   const http: HttpPort = {
     listen: async (listenOptions, given) => {
@@ -170,11 +176,31 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     onReceive: (callback: (bytes: Uint8Array) => void) => deviceEnd.onReceive(callback),
     flush: () => deviceEnd.flush?.(),
   };
+  // Built as 'bms': the callbacks it hands the serial port (its UART receive) are booked to it, not to the harness.
+  meter.switchTo('bms');
   const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5 });
+  meter.switchTo('harness');
+  // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
+  // Stamped as the gateway's own receive callback is entered: a second listener on the link
+  // would cost every delivered chunk a second copy.
+  const uartToCanMs: number[] = [];
+  const wallMs = options.wallMs;
+  let answerAt = -1;
+  const gatewaySerial: SerialPort = wallMs
+    ? {
+        write: (bytes) => link.gateway.write(bytes),
+        flush: () => link.gateway.flush?.(),
+        onReceive: (callback) =>
+          link.gateway.onReceive((bytes) => {
+            answerAt = wallMs();
+            callback(bytes);
+          }),
+      }
+    : link.gateway;
   const host: Host = {
     clock: metered.clock,
     log: port({ log: () => void counts.logLines++ }),
-    serial: port(link.gateway),
+    serial: port(gatewaySerial),
     can: port(can),
     store: port(new MemoryStore()),
     files: port(files),
@@ -191,14 +217,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     wifi: port(radio),
   };
 
-  // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
-  const uartToCanMs: number[] = [];
-  const wallMs = options.wallMs;
-  let answerAt = -1;
   if (wallMs) {
-    link.gateway.onReceive(() => {
-      answerAt = wallMs();
-    });
     clock.onInstantEnd = () => {
       if (answerAt < 0) return;
       uartToCanMs.push(wallMs() - answerAt);
@@ -215,15 +234,21 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   meter.switchTo('gateway');
   const gateway = createGateway(host, { web: { port: 80, telemetryPeriodMs: 1000 }, mqttBackoffBaseMs: 1000 });
   gateway.start();
-  const configured = gateway.config.update({ mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' }, wifi: { ssid: 'battery-room', password: 'correct horse' } });
+  const poll = options.pollIntervalMs;
+  const configured = gateway.config.update({
+    mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' },
+    wifi: { ssid: 'battery-room', password: 'correct horse' },
+    ...(poll ? { bms: { poll_interval_ms: poll, response_timeout_ms: Math.min(200, poll - 20) } } : {}),
+  });
   meter.switchTo('harness');
   if (!configured.ok) throw new Error(`bench config refused: ${JSON.stringify(configured.errors)}`);
 
   const wsConnection: WebSocketConnection = port({
     send: () => void counts.wsMessages++,
     bufferedAmount: () => 0,
-    close: () => undefined,
+    close: () => void counts.wsClosed++,
   });
+  let wsSession: WebSocketSession | undefined;
   let wsOpen = false;
   let wifiUp = false;
 
@@ -280,7 +305,8 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
       all.add(used);
       if (output) outputs.add(used);
       else if (answered) polls.add(used);
-    }
+      options.onStep?.(output ? 'output' : answered ? 'poll' : 'idle');
+    } else options.onStep?.(undefined);
     if (sampled && !meter.collectedInside) (output ? outputAllocation : answered ? pollAllocation : undefined)?.add(meter.slots.gateway - slots, meter.chunks.gateway - chunks);
 
     if (!wifiUp && radio.calls.some((c) => c.call === 'connectStation')) {
@@ -291,9 +317,15 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     }
     if (!wsOpen && handlers) {
       meter.switchTo('gateway');
-      handlers.websocket({ method: 'GET', url: '/ws/telemetry', headers: { host: 'gateway' }, remoteAddress: '10.0.0.2' })?.open(wsConnection);
+      wsSession = handlers.websocket({ method: 'GET', url: '/ws/telemetry', headers: { host: 'gateway' }, remoteAddress: '10.0.0.2' });
+      wsSession?.open(wsConnection);
       meter.switchTo('harness');
       wsOpen = true;
+    } else if (wsSession?.message && step % WS_PING_STEPS === 0) {
+      // The web UI pings every 20 s; a client that never speaks is closed as idle after 75 s.
+      meter.switchTo('gateway');
+      wsSession.message('ping');
+      meter.switchTo('harness');
     }
   }
   [live.slotsAtEnd, live.chunkBytesAtEnd] = measureLive();

@@ -6,10 +6,11 @@
  * goes through its keepNames `__name` wrapper (Object.defineProperty per closure), a cost of the
  * dev loader (≈ 25 % of this run) that neither the device nor a bundled Node host pays.
  *
- * Promise jobs are drained after every 100 ms step (a few microtask turns: the gateway's own
- * chains are shallow, its ports here are in-process and synchronous); a full event-loop turn
- * (setImmediate) runs once per simulated second for anything deeper. A setImmediate per step
- * cost ≈ 4 s of CPU per simulated day in the event loop alone — harness, not gateway.
+ * Promise jobs get a microtask turn after every 100 ms step (the gateway's ports here are
+ * in-process and synchronous; its steady state makes no promises, so a longer chain just moves
+ * one link per step), and a full event-loop turn (setImmediate) once per simulated second. A
+ * setImmediate per step cost ≈ 4 s of CPU per simulated day in the event loop alone (and a
+ * promise per await): harness, not gateway.
  */
 import { buildSync } from 'esbuild';
 import { mkdirSync } from 'node:fs';
@@ -17,8 +18,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DayResult, runGatewayDay as RunGatewayDay } from './gateway_day';
 
-const MICROTASK_TURNS = 4;
 const MACROTASK_EVERY_STEPS = 10;
+const SETTLED = Promise.resolve();
 
 export interface NodeDay {
   result: DayResult;
@@ -27,13 +28,10 @@ export interface NodeDay {
   cpuS: number;
 }
 
-/** Drains promise jobs after a step; every MACROTASK_EVERY_STEPS calls also yields one event-loop turn. */
+/** A microtask turn after each step (awaiting a settled promise); every MACROTASK_EVERY_STEPS calls a whole event-loop turn. */
 export function stepFlush(): () => Promise<void> {
   let calls = 0;
-  return async () => {
-    for (let i = 0; i < MICROTASK_TURNS; i++) await null;
-    if (++calls % MACROTASK_EVERY_STEPS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-  };
+  return () => (++calls % MACROTASK_EVERY_STEPS === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : SETTLED);
 }
 
 async function bundledRunner(): Promise<typeof RunGatewayDay> {
@@ -45,11 +43,11 @@ async function bundledRunner(): Promise<typeof RunGatewayDay> {
   return module.runGatewayDay;
 }
 
-export async function runNodeDay(steps: number): Promise<NodeDay> {
+export async function runNodeDay(steps: number, pollIntervalMs?: number): Promise<NodeDay> {
   const run = await bundledRunner();
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), wallMs: () => performance.now() });
+  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), wallMs: () => performance.now(), pollIntervalMs });
   const wallS = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   return { result, wallS, cpuS: (used.user + used.system) / 1e6 };

@@ -23,7 +23,7 @@ const ISSUE_BUDGETS = {
 
 const ENFORCED = {
   pollStepComputrons: 12_600, // measured 11,913 (p50 11,100): the issue's 15,000 met; held to the measured figure + 6 % so that a regression fails
-  worstStepComputrons: 74_000, // measured 71,974
+  worstStepComputrons: 50_000, // met: measured 37,631 (CAN output step cheaper; the meter's own cost no longer booked to the gateway)
   slotsPerPoll: 100, // measured 90 (issue: 256)
   chunkBytesPerPoll: 2_700, // measured 2,464 B (issue: 4,096)
   coreBundleBytes: 259_000, // measured 258,183 B on main after merging the poll, CAN output and bundle work (December 2026)
@@ -72,6 +72,18 @@ describe('XS budgets of the whole gateway', () => {
     // Headroom: the gateway's live heap may use at most 75 % of the initial slot heap and chunk area.
     expect(day.live.peakSlots).toBeLessThanOrEqual(creation.heap.initial * 0.75);
     expect(day.live.peakChunkBytes).toBeLessThanOrEqual(creation.chunk.initial * 0.75);
+  });
+
+  it('retains nothing over the run: the live heap of the second half never exceeds the first half’s peak', () => {
+    // Rings fill and then hold (issue 13: retained growth 0). The live heap swings with the 1 s
+    // output in flight, so peaks are compared; a leak of a few slots a minute shows up here.
+    const points = day.live.series;
+    expect(points.length).toBeGreaterThanOrEqual(6);
+    const half = Math.ceil(points.length / 2);
+    const peak = (from: number, to: number, column: 1 | 2) => Math.max(...points.slice(from, to).map((p) => p[column]));
+    expect(peak(half, points.length, 1)).toBeLessThanOrEqual(peak(0, half, 1));
+    // Chunk bytes (history file contents excluded, they are flash) may move by pending lines only.
+    expect(peak(half, points.length, 2)).toBeLessThanOrEqual(peak(0, half, 2) + 1024);
   });
 
   it('the minified core bundle stays within its size budget', () => {

@@ -17,7 +17,8 @@ import { EventLog, type SystemEvent, type SystemEventType } from './event_log';
 import { AlertJournal } from './journal';
 import { SilenceWatch } from './silence_watch';
 import type { StorageArea } from '../event_bus/events';
-import { LIMIT_BACK_INSIDE, LIMIT_BEYOND, LIMIT_UNKNOWN, limitMessage, limitPosition, MEASURED_ALERT_CODES, type MeasuredAlertCode } from './limits';
+import { LIMIT_BACK_INSIDE, LIMIT_BEYOND, LIMIT_UNKNOWN, limitMessage, MEASURED_ALERT_CODES, MEASURED_POSITIONS, type MeasuredAlertCode } from './limits';
+import { errorMessage } from '../util/error_message';
 
 type LinkAlertCode = Extract<AlertCode, 'MQTT_DISCONNECTED' | 'WIFI_DISCONNECTED'>;
 
@@ -37,6 +38,8 @@ export class AlertManager implements GatewayModule {
   #active = new ActiveAlerts();
   #events: EventLog;
   #measured = new Map<MeasuredAlertCode, Condition>(MEASURED_ALERT_CODES.map((code) => [code, new Condition()]));
+  /** The same conditions in MEASURED_ALERT_CODES order, for the per-poll loop. */
+  #measuredInOrder: readonly Condition[] = MEASURED_ALERT_CODES.map((code) => this.#measured.get(code) as Condition);
   #links = new Map<LinkAlertCode, { condition: Condition; timer?: TimerHandle; reason: string }>([
     ['MQTT_DISCONNECTED', { condition: new Condition(), reason: '' }],
     ['WIFI_DISCONNECTED', { condition: new Condition(), reason: '' }],
@@ -233,7 +236,7 @@ export class AlertManager implements GatewayModule {
     this.#counters.journalFailures++;
     if (this.#storageFaults.has('journal')) return;
     this.#log.error(`alert journal not written: ${String(error)}`);
-    this.storageFault('journal', false, `the alert journal cannot be written (${error instanceof Error ? error.message : String(error)})`);
+    this.storageFault('journal', false, `the alert journal cannot be written (${errorMessage(error)})`);
   }
 
   #onData(data: LiveData): void {
@@ -251,18 +254,17 @@ export class AlertManager implements GatewayModule {
     const thresholds = this.#ctx.config().alerts;
     // Index loop and bit positions: this runs on every poll and allocates nothing unless an alert changes.
     for (let i = 0; i < MEASURED_ALERT_CODES.length; i++) {
-      const code = MEASURED_ALERT_CODES[i];
-      const condition = this.#measured.get(code)!;
-      const position = limitPosition(code, data, thresholds);
+      const condition = this.#measuredInOrder[i];
+      const position = MEASURED_POSITIONS[i](data, thresholds);
       if (position === LIMIT_UNKNOWN) {
         condition.resetPending();
         continue;
       }
       const beyond = (position & LIMIT_BEYOND) !== 0;
       const change = condition.observe(now, beyond, (position & LIMIT_BACK_INSIDE) !== 0, thresholds.min_duration_ms);
-      if (change === 'raise') this.#raise(code, limitMessage(code, data, thresholds));
-      else if (change === 'clear') this.#clear(code, limitMessage(code, data, thresholds, true));
-      else if (condition.active && beyond) this.#active.touch(code, this.#ctx.host.clock.wallTime());
+      if (change === 'raise') this.#raise(MEASURED_ALERT_CODES[i], limitMessage(MEASURED_ALERT_CODES[i], data, thresholds));
+      else if (change === 'clear') this.#clear(MEASURED_ALERT_CODES[i], limitMessage(MEASURED_ALERT_CODES[i], data, thresholds, true));
+      else if (condition.active && beyond) this.#active.touch(MEASURED_ALERT_CODES[i], this.#ctx.host.clock.wallTime());
     }
   }
 

@@ -14,6 +14,7 @@ import type { KeyValueStore } from '../../hosts/ports/store';
 import type { ActiveAlert } from './active_alerts';
 import { isAlertCode } from './alert';
 import type { SystemEvent } from './event_log';
+import { errorMessage } from '../util/error_message';
 
 export const JOURNAL_FILES = ['journal/events-0.log', 'journal/events-1.log'] as const;
 /** NVS keys are at most 15 characters. */
@@ -78,7 +79,7 @@ export class AlertJournal {
       if (!Array.isArray(parsed)) throw new Error('not a list');
       return { alerts: parsed.filter((a: ActiveAlert) => a && isAlertCode(a.code) && typeof a.message === 'string' && Number.isFinite(a.timestamp)) };
     } catch (error) {
-      return { alerts: [], problem: `the saved alerts are unreadable (${error instanceof Error ? error.message : String(error)})` };
+      return { alerts: [], problem: `the saved alerts are unreadable (${errorMessage(error)})` };
     }
   }
 

@@ -44,7 +44,20 @@ function cellName(data: LiveData, mv: number, fallback: string): string {
   return number === undefined ? fallback : `Cell ${number}`;
 }
 
-const finite = (value: number): boolean => typeof value === 'number' && Number.isFinite(value);
+/** limitPosition: the snapshot does not carry the value. */
+export const LIMIT_UNKNOWN = -1;
+/** Bit of limitPosition: past the limit (the condition that raises after the minimum duration). */
+export const LIMIT_BEYOND = 1;
+/** Bit of limitPosition: inside the limit by at least the margin (the condition that clears). */
+export const LIMIT_BACK_INSIDE = 2;
+
+// Number.isFinite is false for anything that is not a number: no typeof needed.
+const finite = Number.isFinite;
+
+/** Position bits of a value that is past its limit when above it. */
+const above = (value: number, limit: number, clearAt: number): number => (value > limit ? LIMIT_BEYOND : 0) | (value <= clearAt ? LIMIT_BACK_INSIDE : 0);
+/** Position bits of a value that is past its limit when below it. */
+const below = (value: number, limit: number, clearAt: number): number => (value < limit ? LIMIT_BEYOND : 0) | (value >= clearAt ? LIMIT_BACK_INSIDE : 0);
 
 /**
  * One measured limit: the value it watches, its limit and clear point, and which side is "past".
@@ -66,6 +79,11 @@ interface LimitCheck {
   /** Messages that do not follow the pattern. */
   message?(data: LiveData, t: AlertThresholds, value: number): string;
   clearMessage?(data: LiveData, t: AlertThresholds, value: number): string;
+  /**
+   * value, limit and clearAt in one straight-line call, as limitPosition bits (every poll runs
+   * the six; four calls each cost XS more than the comparisons). Must agree with the parts above.
+   */
+  position(data: LiveData, t: AlertThresholds): number;
 }
 
 const millivolts = (mv: number) => `${mv} mV`;
@@ -73,6 +91,8 @@ const cellAt = (fallback: string) => (data: LiveData, mv: number) => `${cellName
 
 const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
   OVER_VOLTAGE: Object.freeze<LimitCheck>({
+    position: (data, t) =>
+      finite(data.max_cell_voltage_mv) && data.cell_count !== 0 ? above(data.max_cell_voltage_mv, t.cell_voltage_max_mv, t.cell_voltage_max_mv - t.voltage_hysteresis_mv) : LIMIT_UNKNOWN,
     value: (data) => (finite(data.max_cell_voltage_mv) && data.cell_count !== 0 ? data.max_cell_voltage_mv : undefined),
     limit: (t) => t.cell_voltage_max_mv,
     clearAt: (t) => t.cell_voltage_max_mv - t.voltage_hysteresis_mv,
@@ -81,6 +101,8 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     subject: cellAt('Highest cell'),
   }),
   UNDER_VOLTAGE: Object.freeze<LimitCheck>({
+    position: (data, t) =>
+      finite(data.min_cell_voltage_mv) && data.cell_count !== 0 ? below(data.min_cell_voltage_mv, t.cell_voltage_min_mv, t.cell_voltage_min_mv + t.voltage_hysteresis_mv) : LIMIT_UNKNOWN,
     value: (data) => (finite(data.min_cell_voltage_mv) && data.cell_count !== 0 ? data.min_cell_voltage_mv : undefined),
     limit: (t) => t.cell_voltage_min_mv,
     clearAt: (t) => t.cell_voltage_min_mv + t.voltage_hysteresis_mv,
@@ -89,6 +111,8 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     subject: cellAt('Lowest cell'),
   }),
   OVER_TEMP: Object.freeze<LimitCheck>({
+    position: (data, t) =>
+      finite(data.max_temperature_c) && data.temp_sensor_count !== 0 ? above(data.max_temperature_c, t.temperature_max_c, t.temperature_max_c - t.temperature_hysteresis_c) : LIMIT_UNKNOWN,
     value: (data) => (finite(data.max_temperature_c) && data.temp_sensor_count !== 0 ? data.max_temperature_c : undefined),
     limit: (t) => t.temperature_max_c,
     clearAt: (t) => t.temperature_max_c - t.temperature_hysteresis_c,
@@ -97,6 +121,8 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     subject: (_data, c) => `Temperature ${celsius(c)}`,
   }),
   OVER_CURRENT: Object.freeze<LimitCheck>({
+    position: (data, t) =>
+      finite(data.pack_current_a) ? above(data.pack_current_a < 0 ? -data.pack_current_a : data.pack_current_a, t.current_max_a, t.current_max_a - t.current_hysteresis_a) : LIMIT_UNKNOWN,
     value: (data) => (finite(data.pack_current_a) ? Math.abs(data.pack_current_a) : undefined),
     limit: (t) => t.current_max_a,
     clearAt: (t) => t.current_max_a - t.current_hysteresis_a,
@@ -105,6 +131,10 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     subject: (data, a) => `${data.pack_current_a < 0 ? 'Discharge current' : 'Charge current'} ${amperes(a)}`,
   }),
   CELL_IMBALANCE: Object.freeze<LimitCheck>({
+    position: (data, t) =>
+      finite(data.max_cell_voltage_mv) && finite(data.min_cell_voltage_mv) && data.cell_count >= 2
+        ? above(data.max_cell_voltage_mv - data.min_cell_voltage_mv, t.imbalance_max_mv, t.imbalance_max_mv - t.voltage_hysteresis_mv)
+        : LIMIT_UNKNOWN,
     value: (data) =>
       finite(data.max_cell_voltage_mv) && finite(data.min_cell_voltage_mv) && data.cell_count >= 2 ? data.max_cell_voltage_mv - data.min_cell_voltage_mv : undefined,
     limit: (t) => t.imbalance_max_mv,
@@ -116,6 +146,7 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     clearSubject: (_data, delta) => `Cell imbalance ${delta} mV`,
   }),
   NO_CELL_TEMPERATURE: Object.freeze<LimitCheck>({
+    position: (data) => below(data.temp_sensor_count > 0 ? data.temp_sensor_count : 0, 1, 1),
     // Both cell sensors lost (or never fitted): charge control stops charging; the board sensor is no substitute.
     value: (data) => (data.temp_sensor_count > 0 ? data.temp_sensor_count : 0),
     limit: () => 1,
@@ -129,15 +160,13 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
   }),
 });
 
-/** limitPosition: the snapshot does not carry the value. */
-export const LIMIT_UNKNOWN = -1;
-/** Bit of limitPosition: past the limit (the condition that raises after the minimum duration). */
-export const LIMIT_BEYOND = 1;
-/** Bit of limitPosition: inside the limit by at least the margin (the condition that clears). */
-export const LIMIT_BACK_INSIDE = 2;
-
 /** Where a snapshot stands against one limit, as bits (no allocation: this runs on every poll). */
 export function limitPosition(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds): number {
+  return CHECKS[code].position(data, t);
+}
+
+/** The same as limitPosition, from the parts (value, limit, clear point, direction): what `position` must agree with. */
+export function limitPositionFromParts(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds): number {
   const check = CHECKS[code];
   const value = check.value(data);
   if (value === undefined) return LIMIT_UNKNOWN;
@@ -145,6 +174,9 @@ export function limitPosition(code: MeasuredAlertCode, data: LiveData, t: AlertT
   const backInside = check.direction > 0 ? value <= check.clearAt(t) : value >= check.clearAt(t);
   return (beyond ? LIMIT_BEYOND : 0) | (backInside ? LIMIT_BACK_INSIDE : 0);
 }
+
+/** Each measured check's position function, in MEASURED_ALERT_CODES order (the alert manager's per-poll loop). */
+export const MEASURED_POSITIONS: readonly ((data: LiveData, t: AlertThresholds) => number)[] = Object.freeze(MEASURED_ALERT_CODES.map((code) => CHECKS[code].position));
 
 /** The message for raising (or, with `clearing`, for clearing) the alert on this snapshot. */
 export function limitMessage(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds, clearing = false): string {

@@ -27,6 +27,7 @@ import { constantTimeEqual, createCredential, credentialMatches, passwordProblem
 import { CONFIG_SCHEMA, SECRET_MASK, DEFAULT_WEB_PASSWORD, DEFAULT_WEB_PASSWORD_HASH, DEFAULT_WEB_PASSWORD_ITERATIONS } from './schema';
 import { maskSecrets, READ_ONLY_PATHS, restoreMaskedSecrets } from './secrets';
 import { type ConfigError, isPlainObject, validate } from './validate';
+import { errorMessage } from '../util/error_message';
 
 /** Short enough for an ESP32 NVS key (15 characters). */
 export const CONFIG_STORE_KEY = 'config';
@@ -302,14 +303,14 @@ export class ConfigManager implements GatewayModule {
     try {
       text = this.#options.store.get(key);
     } catch (error) {
-      return { status: 'read_failed', problem: describeError(error) };
+      return { status: 'read_failed', problem: errorMessage(error) };
     }
     if (text === undefined) return { status: 'defaults', problem: '' };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      return { status: 'corrupt', problem: `not valid JSON: ${describeError(error)}`, text };
+      return { status: 'corrupt', problem: `not valid JSON: ${errorMessage(error)}`, text };
     }
     const migrated = migrate(parsed);
     if (!migrated.ok) return { status: 'unsupported_version', problem: migrated.error.message, text };
@@ -345,7 +346,7 @@ export class ConfigManager implements GatewayModule {
       return true;
     } catch (error) {
       this.#counters.persistFailures++;
-      this.#log.error(`${what} failed: ${describeError(error)}`);
+      this.#log.error(`${what} failed: ${errorMessage(error)}`);
       return false;
     }
   }
@@ -382,9 +383,9 @@ export class ConfigManager implements GatewayModule {
     } catch (error) {
       this.#counters.persistFailures++;
       this.#saveFailing = true;
-      this.#options.bus?.publish('storage.fault', { area: 'settings', ok: false, message: `configuration saves fail: ${describeError(error)}` });
-      this.#log.error(`configuration not saved, previous one kept: ${describeError(error)}`);
-      return this.#reject([{ field: '', code: 'persist_failed', message: `could not save the configuration: ${describeError(error)}` }]);
+      this.#options.bus?.publish('storage.fault', { area: 'settings', ok: false, message: `configuration saves fail: ${errorMessage(error)}` });
+      this.#log.error(`configuration not saved, previous one kept: ${errorMessage(error)}`);
+      return this.#reject([{ field: '', code: 'persist_failed', message: `could not save the configuration: ${errorMessage(error)}` }]);
     }
     this.#counters.updates++;
     if (this.#saveFailing) this.#options.bus?.publish('storage.fault', { area: 'settings', ok: true, message: '' });
@@ -415,6 +416,3 @@ function checkCandidate(candidate: unknown, earlierErrors: ConfigError[]): { ok:
   return result.ok && errors.length === 0 ? { ok: true, config: result.config } : { ok: false, errors };
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

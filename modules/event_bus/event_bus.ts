@@ -29,18 +29,19 @@ export class SubscriberLimitError extends Error {
   override name = 'SubscriberLimitError';
 }
 
-interface Pending<E> {
-  name: keyof E;
-  payload: E[keyof E];
-}
-
 export class EventBus<E extends object> {
   readonly queueCapacity: number;
   readonly maxSubscribersPerEvent: number;
   #options: EventBusOptions;
-  #subscribers = new Map<keyof E, Subscriber<never>[]>();
-  #queue: Pending<E>[] = [];
+  /** Lists are replaced, never changed in place, on (un)subscribe: a drain walks them without a copy. */
+  #subscribers = new Map<keyof E, readonly Subscriber<never>[]>();
+  /** The FIFO as a ring of names and payloads: no object per publish. */
+  #names: (keyof E | undefined)[] = [];
+  #payloads: unknown[] = [];
+  #head = 0;
+  #queued = 0;
   #drainScheduled = false;
+  #drainNow = (): void => this.#drain();
   #metrics = { queueHighWater: 0, published: 0, delivered: 0, dropped: 0, subscriberErrors: 0 };
 
   constructor(options: EventBusOptions) {
@@ -55,27 +56,29 @@ export class EventBus<E extends object> {
     if (list.length >= this.maxSubscribersPerEvent) {
       throw new SubscriberLimitError(`event "${String(name)}" already has ${list.length} subscribers (limit ${this.maxSubscribersPerEvent})`);
     }
-    list.push(subscriber as Subscriber<never>);
-    this.#subscribers.set(name, list);
+    this.#subscribers.set(name, [...list, subscriber as Subscriber<never>]);
     return () => {
       const current = this.#subscribers.get(name);
       const index = current ? current.indexOf(subscriber as Subscriber<never>) : -1;
-      if (current && index >= 0) current.splice(index, 1);
+      if (current && index >= 0) this.#subscribers.set(name, [...current.slice(0, index), ...current.slice(index + 1)]);
     };
   }
 
   /** Queue an event. Returns false, and counts a drop, when the queue is full. */
   publish<K extends keyof E>(name: K, payload: E[K]): boolean {
-    if (this.#queue.length >= this.queueCapacity) {
+    if (this.#queued >= this.queueCapacity) {
       this.#metrics.dropped++;
       return false;
     }
-    this.#queue.push({ name, payload });
+    const slot = (this.#head + this.#queued) % this.queueCapacity;
+    this.#names[slot] = name;
+    this.#payloads[slot] = payload;
+    this.#queued++;
     this.#metrics.published++;
-    if (this.#queue.length > this.#metrics.queueHighWater) this.#metrics.queueHighWater = this.#queue.length;
+    if (this.#queued > this.#metrics.queueHighWater) this.#metrics.queueHighWater = this.#queued;
     if (!this.#drainScheduled) {
       this.#drainScheduled = true;
-      this.#options.defer(() => this.#drain());
+      this.#options.defer(this.#drainNow);
     }
     return true;
   }
@@ -87,23 +90,30 @@ export class EventBus<E extends object> {
   metrics(): EventBusMetrics {
     let subscribers = 0;
     for (const list of this.#subscribers.values()) subscribers += list.length;
-    return { ...this.#metrics, queueDepth: this.#queue.length, subscribers };
+    return { ...this.#metrics, queueDepth: this.#queued, subscribers };
   }
 
   #drain(): void {
     this.#drainScheduled = false;
     // Events published by subscribers during this drain are delivered in the same pass, in order.
-    while (this.#queue.length > 0) {
-      const event = this.#queue.shift() as Pending<E>;
-      const list = this.#subscribers.get(event.name);
+    while (this.#queued > 0) {
+      const slot = this.#head;
+      const name = this.#names[slot] as keyof E;
+      const payload = this.#payloads[slot];
+      // The ring must not keep delivered payloads alive.
+      this.#names[slot] = undefined;
+      this.#payloads[slot] = undefined;
+      this.#head = (slot + 1) % this.queueCapacity;
+      this.#queued--;
+      const list = this.#subscribers.get(name);
       if (!list) continue;
-      for (const subscriber of list.slice()) {
+      for (let i = 0; i < list.length; i++) {
         try {
-          (subscriber as Subscriber<unknown>)(event.payload);
+          (list[i] as Subscriber<unknown>)(payload);
           this.#metrics.delivered++;
         } catch (error) {
           this.#metrics.subscriberErrors++;
-          this.#options.onSubscriberError?.(String(event.name), error);
+          this.#options.onSubscriberError?.(String(name), error);
         }
       }
     }

@@ -8,6 +8,7 @@ import type { FileStore } from '../../hosts/ports/files';
 import { utf8Length } from '../util/utf8';
 import { type CsvLayout, csvHeader } from './csv';
 import { dayOfFileName, dayPath, HISTORY_DIR } from './days';
+import { errorMessage } from '../util/error_message';
 
 export interface HistoryDay {
   /** YYYY-MM-DD */
@@ -69,7 +70,7 @@ export class DayStore {
         // The write may have reached the medium in part: the next one starts on a new line.
         this.#clean.delete(day);
         if (this.#spaceShort(text, true) && this.#evictOldest(day, evicted)) continue;
-        return { written: false, evicted, error: error instanceof Error ? error.message : String(error) };
+        return { written: false, evicted, error: errorMessage(error) };
       }
     }
   }

@@ -19,6 +19,7 @@ import { type CsvLayout, formatLine, type HistorySample, sampleOf } from './csv'
 import { type AppendOutcome, DayStore, type HistoryDay } from './day_store';
 import { dayOf, EARLIEST_PLAUSIBLE_WALL_MS, isDay } from './days';
 import { type DownloadFormat, type HistoryPage, HistoryReader } from './history_reader';
+import { errorMessage } from '../util/error_message';
 
 export interface HistoryLoggerOptions {
   /** Bytes the history leaves free on the file system (default 16 KiB). */
@@ -104,7 +105,7 @@ export class HistoryLogger implements GatewayModule {
       outcome = this.#store.append(day, lines.join(''));
     } catch (error) {
       // Listing the folder failed: nothing was written or removed.
-      outcome = { written: false, evicted: [], error: error instanceof Error ? error.message : String(error) };
+      outcome = { written: false, evicted: [], error: errorMessage(error) };
     }
     this.#flushes++;
     this.#counters.evicted += outcome.evicted.length;
@@ -280,7 +281,7 @@ export class HistoryLogger implements GatewayModule {
       this.#counters.expired += expired.length;
       if (expired.length > 0) this.#log.info(`history retention removed ${expired.join(', ')}`);
     } catch (error) {
-      this.#log.error(`history retention failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log.error(`history retention failed: ${errorMessage(error)}`);
     }
   }
 }

@@ -8,7 +8,8 @@ import type { XsHeapFigures } from '../../hosts/ports/system';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { CycleTimer } from './cycle_timer';
 import { familiesOf, type MetricFamily, MetricNames, renderPrometheus } from './prometheus';
-import { checkBmsLink, checkCanRunning, checkClockSane, checkHistoryWritable, checkStoreWritable, messageOf, type SelfTestCheck } from './self_test';
+import { checkBmsLink, checkCanRunning, checkClockSane, checkHistoryWritable, checkStoreWritable, type SelfTestCheck } from './self_test';
+import { errorMessage } from '../util/error_message';
 
 /** Anything with a name and metrics; every GatewayModule is one. */
 export interface MetricSource {
@@ -177,7 +178,7 @@ export class Monitoring implements GatewayModule {
         out.push({ name: source.name, metrics: { ...source.metrics() } });
       } catch (error) {
         this.#counters.sourceErrors++;
-        out.push({ name: source.name, error: messageOf(error) });
+        out.push({ name: source.name, error: errorMessage(error) });
       }
     }
     return out;

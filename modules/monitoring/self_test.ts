@@ -5,6 +5,7 @@
 import type { CanPortStatus } from '../../hosts/ports/can';
 import type { FileStore } from '../../hosts/ports/files';
 import type { KeyValueStore } from '../../hosts/ports/store';
+import { errorMessage } from '../util/error_message';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -37,7 +38,7 @@ export function checkCanRunning(enabled: boolean, status: () => CanPortStatus): 
       ? { name: 'can_running', status: 'pass', detail: `running (${counters})` }
       : { name: 'can_running', status: 'fail', detail: `state ${s.state} (${counters})` };
   } catch (error) {
-    return { name: 'can_running', status: 'fail', detail: `status unavailable: ${messageOf(error)}` };
+    return { name: 'can_running', status: 'fail', detail: `status unavailable: ${errorMessage(error)}` };
   }
 }
 
@@ -51,7 +52,7 @@ export function checkStoreWritable(store: KeyValueStore, probeKey: string, token
       ? { name: 'store_writable', status: 'pass', detail: 'probe written, read back and removed' }
       : { name: 'store_writable', status: 'fail', detail: `probe read back as ${JSON.stringify(back)}, wrote ${JSON.stringify(token)}` };
   } catch (error) {
-    return { name: 'store_writable', status: 'fail', detail: `probe failed: ${messageOf(error)}` };
+    return { name: 'store_writable', status: 'fail', detail: `probe failed: ${errorMessage(error)}` };
   }
 }
 
@@ -69,7 +70,7 @@ export function checkHistoryWritable(files: FileStore, token: string, writeFaili
     files.delete(HISTORY_PROBE_PATH);
     if (size !== token.length) return { name: 'history_writable', status: 'fail', detail: `probe has ${size} bytes, wrote ${token.length}` };
   } catch (error) {
-    return { name: 'history_writable', status: 'fail', detail: `history cannot be written: ${messageOf(error)}` };
+    return { name: 'history_writable', status: 'fail', detail: `history cannot be written: ${errorMessage(error)}` };
   }
   if (writeFailing) return { name: 'history_writable', status: 'fail', detail: 'the last history write failed (see history_logger metrics)' };
   return { name: 'history_writable', status: 'pass', detail: 'probe appended, measured and removed' };
@@ -86,6 +87,3 @@ export function checkClockSane(now: number, previousNow: number | undefined, wal
   return { name: 'clock_sane', status: 'pass', detail: `wall clock ${new Date(wallMs).toISOString()}` };
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

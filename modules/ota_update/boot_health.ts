@@ -9,6 +9,7 @@ import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
 import type { OtaPort } from '../../hosts/ports/ota';
 import type { GatewayBus } from '../event_bus/events';
 import type { Logger } from '../util/logger';
+import { errorMessage } from '../util/error_message';
 
 export type BootHealthState = 'not_pending' | 'verifying' | 'confirmed' | 'rolled_back' | 'rollback_failed';
 
@@ -92,7 +93,7 @@ export class BootHealthCheck {
     try {
       this.#deps.ota.markValid();
     } catch (error) {
-      this.#giveUp(`confirming it failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#giveUp(`confirming it failed: ${errorMessage(error)}`);
       return;
     }
     this.stop();
@@ -114,7 +115,7 @@ export class BootHealthCheck {
       this.#state = 'rolled_back';
     } catch (error) {
       this.#state = 'rollback_failed';
-      this.#detail = `${reason}; rollback failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.#detail = `${reason}; rollback failed: ${errorMessage(error)}`;
       this.#deps.log.error(`rollback of ${this.#version} failed: ${this.#detail}`);
     }
   }

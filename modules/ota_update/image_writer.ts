@@ -7,6 +7,7 @@ import type { Sha256Stream } from '../../hosts/ports/crypto';
 import type { OtaPort } from '../../hosts/ports/ota';
 import { IMAGE_HEAD_BYTES } from './image_version';
 import { OtaError } from './ota_error';
+import { errorMessage } from '../util/error_message';
 
 export interface WrittenImage {
   size: number;
@@ -84,7 +85,7 @@ export class ImageWriter {
       step();
     } catch (error) {
       if (error instanceof OtaError) throw error;
-      throw new OtaError('write_failed', `writing the firmware slot failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new OtaError('write_failed', `writing the firmware slot failed: ${errorMessage(error)}`);
     }
   }
 }

@@ -20,6 +20,7 @@ import { MultipartParser, multipartBoundary } from './multipart';
 import { OtaError } from './ota_error';
 import { checkSignatureShape, signatureAlgorithmFor } from './signature_policy';
 import { UploadParts } from './upload_parts';
+import { errorMessage } from '../util/error_message';
 
 /** What the module needs from the gateway (a GatewayContext fits). */
 export interface OtaContext {
@@ -81,7 +82,7 @@ function verifySignature(crypto: CryptoPort, key: SigningKey, digest: Uint8Array
   try {
     valid = crypto.verifySignature(key.algorithm, key.pem, digest, signature);
   } catch (error) {
-    throw new OtaError('signature_invalid', `the signature could not be checked: ${error instanceof Error ? error.message : String(error)}`);
+    throw new OtaError('signature_invalid', `the signature could not be checked: ${errorMessage(error)}`);
   }
   if (!valid) throw new OtaError('signature_invalid', `the signature does not match this image and the gateway's public key (${key.algorithm})`);
 }
@@ -173,7 +174,7 @@ export class OtaUpdate implements GatewayModule {
       return { status: 'activated', version, size_bytes: image.size, sha256: toHex(image.digest).toLowerCase(), algorithm: key.algorithm, security_version: securityVersion, restarting: true };
     } catch (error) {
       writer.abort();
-      const failure = error instanceof OtaError ? error : new OtaError('truncated_upload', `the upload broke off: ${error instanceof Error ? error.message : String(error)}`);
+      const failure = error instanceof OtaError ? error : new OtaError('truncated_upload', `the upload broke off: ${errorMessage(error)}`);
       this.#state = 'failed';
       this.#counters.failures++;
       this.#last = { result: 'failed', detail: `${failure.code}: ${failure.message}` };

@@ -16,8 +16,17 @@ const TABLE = buildTable();
 
 /** CRC over bytes[start, end). */
 export function crc16Modbus(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const table = TABLE;
   let crc = 0xffff;
-  for (let i = start; i < end; i++) crc = (crc >>> 8) ^ TABLE[(crc ^ bytes[i]) & 0xff];
+  let i = start;
+  // Four bytes per turn: XS meters every loop test and jump, and every poll's answer runs through here.
+  for (const last = end - 3; i < last; i += 4) {
+    crc = (crc >>> 8) ^ table[(crc ^ bytes[i]) & 0xff];
+    crc = (crc >>> 8) ^ table[(crc ^ bytes[i + 1]) & 0xff];
+    crc = (crc >>> 8) ^ table[(crc ^ bytes[i + 2]) & 0xff];
+    crc = (crc >>> 8) ^ table[(crc ^ bytes[i + 3]) & 0xff];
+  }
+  for (; i < end; i++) crc = (crc >>> 8) ^ table[(crc ^ bytes[i]) & 0xff];
   return crc;
 }
 

@@ -47,6 +47,14 @@ const even = (min: number, max = 254) => (size: number) => size % 2 === 0 && siz
 const multipleOf4 = (size: number) => size % 4 === 0 && size >= 4;
 const events = (size: number) => size >= 4 && (size - 4) % 4 === 0;
 const exactly = (n: number) => (size: number) => size === n;
+// Made once, not a closure per frame (every poll's answer is measured with these).
+const EVEN_2_254 = even(2);
+const EVEN_2_62 = even(2, 62);
+const EVEN_2_200 = even(2, 200);
+const EVEN_4_62 = even(4, 62);
+const EXACTLY_5 = exactly(5);
+const EXACTLY_6 = exactly(6);
+const EXACTLY_7 = exactly(7);
 
 /** ACK/NACK carry the command they answer: it must be a request command. */
 function acknowledgement(bytes: Uint8Array, start: number, end: number, frameLength: number): FrameLength {
@@ -63,8 +71,8 @@ export const responseFrameLength: FrameLengthRule = (bytes, start, end) => {
   switch (command) {
     case CMD.NACK: return acknowledgement(bytes, start, end, 6);
     case CMD.ACK: return acknowledgement(bytes, start, end, 5);
-    case CMD.READ_HOLDING: return plFrame(bytes, start, end, false, even(2), 'an even count of 2..254 bytes');
-    case CMD.READ_BLOCK: return plFrame(bytes, start, end, true, even(2, 62), 'an even count of 2..62 bytes');
+    case CMD.READ_HOLDING: return plFrame(bytes, start, end, false, EVEN_2_254, 'an even count of 2..254 bytes');
+    case CMD.READ_BLOCK: return plFrame(bytes, start, end, true, EVEN_2_62, 'an even count of 2..62 bytes');
     case CMD.READ_INDIVIDUAL: return plFrame(bytes, start, end, true, multipleOf4, 'a multiple of 4 (address/value pairs)');
     case CMD.WRITE_MULTIPLE: return length(8);
     case CMD.NEWEST_EVENTS:
@@ -76,11 +84,11 @@ export const responseFrameLength: FrameLengthRule = (bytes, start, end) => {
     case CMD.MAX_CELL_VOLTAGE:
     case CMD.MIN_CELL_VOLTAGE:
     case CMD.ONLINE_STATUS: return length(6);
-    case CMD.TEMPERATURES: return plFrame(bytes, start, end, false, exactly(6), '6 (three temperatures)');
-    case CMD.CELL_VOLTAGES: return plFrame(bytes, start, end, false, even(2), 'an even count of 2..254 bytes');
-    case CMD.SETTINGS_VALUES: return plFrame(bytes, start, end, false, even(2, 200), 'an even count of 2..200 bytes');
-    case CMD.VERSION: return plFrame(bytes, start, end, false, exactly(5), '5');
-    case CMD.EXTENDED_VERSION: return plFrame(bytes, start, end, false, exactly(7), '7');
+    case CMD.TEMPERATURES: return plFrame(bytes, start, end, false, EXACTLY_6, '6 (three temperatures)');
+    case CMD.CELL_VOLTAGES: return plFrame(bytes, start, end, false, EVEN_2_254, 'an even count of 2..254 bytes');
+    case CMD.SETTINGS_VALUES: return plFrame(bytes, start, end, false, EVEN_2_200, 'an even count of 2..200 bytes');
+    case CMD.VERSION: return plFrame(bytes, start, end, false, EXACTLY_5, '5');
+    case CMD.EXTENDED_VERSION: return plFrame(bytes, start, end, false, EXACTLY_7, '7');
     case CMD.SPEED_DISTANCE_TIME: return length(16);
     default: return { kind: 'invalid', reason: `0x${command.toString(16)} is not a TinyBMS response code`, unknownCommand: true };
   }
@@ -96,9 +104,9 @@ export const requestFrameLength: FrameLengthRule = (bytes, start, end) => {
     case CMD.CONTROL: return length(5);
     case CMD.READ_HOLDING: return length(8);
     case CMD.READ_BLOCK: return length(7);
-    case CMD.READ_INDIVIDUAL: return plFrame(bytes, start, end, true, even(2, 62), 'an even count of 2..62 bytes (addresses)');
+    case CMD.READ_INDIVIDUAL: return plFrame(bytes, start, end, true, EVEN_2_62, 'an even count of 2..62 bytes (addresses)');
     // PL = 2 address bytes + 2n data bytes, the reading that matches the PL + 5 rule (spec §1.1).
-    case CMD.WRITE_BLOCK: return plFrame(bytes, start, end, true, even(4, 62), 'an even count of 4..62 bytes (address + data)');
+    case CMD.WRITE_BLOCK: return plFrame(bytes, start, end, true, EVEN_4_62, 'an even count of 4..62 bytes (address + data)');
     case CMD.WRITE_INDIVIDUAL: return plFrame(bytes, start, end, true, multipleOf4, 'a multiple of 4 (address/value pairs)');
     case CMD.WRITE_MULTIPLE: {
       if (end - start < 7) return MORE;

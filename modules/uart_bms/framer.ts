@@ -60,11 +60,22 @@ export class Framer {
   /** Adds received bytes; returns the frames they completed and what was dropped on the way. */
   push(chunk: Uint8Array): FramerOutput {
     const out: FramerOutput = { frames: [], crcErrors: 0, discardedBytes: 0 };
+    // The usual case (one UART read per answer): nothing buffered and the chunk is exactly one
+    // valid frame. The scan below would find just that; this skips copying it in and scanning.
+    if (this.#start === this.#end && chunk.length >= 3 && chunk[0] === START_BYTE) {
+      const length = this.#rule(chunk, 0, chunk.length);
+      if (length.kind === 'length' && length.length === chunk.length && hasValidCrc(chunk, 0, chunk.length)) {
+        out.frames.push(chunk.slice());
+        this.#stats.frames++;
+        return out;
+      }
+    }
     let offset = 0;
     while (offset < chunk.length) {
       this.#compact();
       const take = Math.min(this.capacity - this.#end, chunk.length - offset);
-      this.#buffer.set(chunk.subarray(offset, offset + take), this.#end);
+      // A whole chunk (the usual case: one UART read per answer) is copied without a view of it.
+      this.#buffer.set(offset === 0 && take === chunk.length ? chunk : chunk.subarray(offset, offset + take), this.#end);
       this.#end += take;
       offset += take;
       this.#scan(out);

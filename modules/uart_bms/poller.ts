@@ -246,34 +246,38 @@ export class UartBmsPoller implements GatewayModule {
     });
   }
 
-  #schedulePoll(): void {
+  /** `now`: the clock read the caller already made, if any. */
+  #schedulePoll(now?: number): void {
     const clock = this.#ctx.host.clock;
-    clock.clear(this.#pollTimer);
+    if (this.#pollTimer) clock.clear(this.#pollTimer);
     this.#pollTimer = undefined;
     if (!this.#running || this.#pollInFlight) return;
-    const delay = Math.max(0, this.#lastPollStart + this.pollIntervalMs() - clock.now());
-    this.#pollTimer = clock.setTimer(delay, () => this.#poll());
+    const delay = Math.max(0, this.#lastPollStart + this.pollIntervalMs() - (now ?? clock.now()));
+    this.#pollTimer = clock.setTimer(delay, this.#pollNow);
   }
+
+  #pollNow = (): void => this.#poll();
 
   #poll(): void {
     this.#pollTimer = undefined;
     if (!this.#running || this.#pollInFlight) return;
     this.#pollInFlight = true;
     this.#counters.polls++;
-    this.#lastPollStart = this.#ctx.host.clock.now();
-    this.#pollStartedAt = this.#cycle.begin();
+    // One clock read for both (each is a host call).
+    this.#lastPollStart = this.#pollStartedAt = this.#cycle.begin();
     this.#link.run(this.#pollTransaction, this.#pollDone);
   }
 
   /** One function for every poll's completion: no closure per poll. */
   #pollDone = (error: Error | undefined, frame?: Uint8Array): void => {
-    this.#cycle.end(this.#pollStartedAt);
+    const now = this.#ctx.host.clock.now();
+    this.#cycle.endAt(this.#pollStartedAt, now);
     this.#pollInFlight = false;
     if (!this.#running) return;
-    const data = error ? undefined : liveDataFromReadAnswer(frame as Uint8Array, this.#ctx.host.clock.now());
+    const data = error ? undefined : liveDataFromReadAnswer(frame as Uint8Array, now);
     if (data) this.#pollSucceeded(data);
     else this.#pollFailed(error ?? new UartRequestError(`poll: the answer does not carry registers 0–53`));
-    this.#schedulePoll();
+    this.#schedulePoll(now);
   };
 
   #pollSucceeded(data: LiveData): void {

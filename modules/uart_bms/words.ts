@@ -28,23 +28,31 @@ export function uint32ToWords(value: number): [low: number, high: number] {
 export function shortestFloat32(value: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
   const single = Math.fround(value);
-  const magnitude = Math.abs(single);
+  const magnitude = single < 0 ? -single : single;
   // Decimal exponent of the leading digit, corrected where log10 lands a hair off a power of ten.
   let exponent = Math.floor(Math.log10(magnitude));
   if (magnitude >= 10 ** (exponent + 1)) exponent++;
   else if (magnitude < 10 ** exponent) exponent--;
   // Round to 1, 2, … significant digits with integer arithmetic (no toPrecision strings, which
   // cost XS an allocation and a parse per try) and keep the first that is the same float32.
+  // Powers of ten from a table (exact literals): two exponentiations per try cost XS more.
   for (let digits = 1; digits <= 9; digits++) {
     const places = digits - 1 - exponent;
     let candidate: number;
-    if (places >= 0 && places <= 22) candidate = Math.round(magnitude * 10 ** places) / 10 ** places;
-    else if (places < 0 && places >= -22) candidate = Math.round(magnitude / 10 ** -places) * 10 ** -places;
-    else candidate = Number(magnitude.toPrecision(digits));
+    if (places >= 0 && places <= 22) {
+      const scale = POWERS_OF_TEN[places];
+      candidate = Math.round(magnitude * scale) / scale;
+    } else if (places < 0 && places >= -22) {
+      const scale = POWERS_OF_TEN[-places];
+      candidate = Math.round(magnitude / scale) * scale;
+    } else candidate = Number(magnitude.toPrecision(digits));
     if (Math.fround(candidate) === magnitude) return single < 0 ? -candidate : candidate;
   }
   return single;
 }
+
+/** 10^0 … 10^22: every one exact in a double. */
+const POWERS_OF_TEN: readonly number[] = Object.freeze([1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]);
 
 /** IEEE 754 single from its bits, by arithmetic (exact in a double; no shared scratch buffer, which preload would put in flash). */
 export function float32FromBits(bits: number): number {

@@ -3,6 +3,7 @@
  * does not have: nesting depth is counted on the text before JSON.parse (deep nesting exhausts
  * the native stack in the parser or in any recursive walk after it, on XS sooner than on V8).
  */
+import { errorMessage } from './error_message';
 
 /** Deep enough for any document the gateway takes (configs are three levels). */
 export const MAX_JSON_DEPTH = 32;
@@ -32,6 +33,6 @@ export function parseGuardedJson(text: string, maxDepth = MAX_JSON_DEPTH): Guard
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, code: 'invalid_json', message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, code: 'invalid_json', message: errorMessage(error) };
   }
 }

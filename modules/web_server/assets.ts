@@ -7,6 +7,7 @@ import type { CryptoPort } from '../../hosts/ports/crypto';
 import type { HttpResponse } from '../../hosts/ports/http';
 import { toHex } from '../util/hex';
 import { utf8Encode } from '../util/utf8';
+import { JSON_TYPE } from './responses';
 
 export interface WebAsset {
   contentType: string;
@@ -30,8 +31,8 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = Object.freeze({
   js: 'text/javascript; charset=utf-8',
   mjs: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  map: 'application/json; charset=utf-8',
+  json: JSON_TYPE,
+  map: JSON_TYPE,
   webmanifest: 'application/manifest+json',
   svg: 'image/svg+xml',
   png: 'image/png',

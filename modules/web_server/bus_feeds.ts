@@ -10,6 +10,7 @@ import type { GatewayState } from './gateway_state';
 import type { EnergyService, EventService, FrameDecoders, StatusRecord } from './services';
 import { energyFields, telemetryMessage } from './telemetry';
 import type { WebSocketChannel, WebSocketHub } from './ws_hub';
+import { errorMessage } from '../util/error_message';
 
 export const WS_PATHS = Object.freeze({
   telemetry: '/ws/telemetry',
@@ -130,7 +131,7 @@ export class BusFeeds {
     try {
       return run() ?? {};
     } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
+      return { error: errorMessage(error) };
     }
   }
 }

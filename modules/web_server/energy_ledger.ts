@@ -10,6 +10,7 @@ import type { KeyValueStore } from '../../hosts/ports/store';
 import { dayOf, EARLIEST_PLAUSIBLE_WALL_MS } from '../history_logger/days';
 import type { Logger } from '../util/logger';
 import type { EnergyService } from './services';
+import { errorMessage } from '../util/error_message';
 
 /** Its own key: 'energy' holds the CAN publisher's running counters in the same store. */
 export const ENERGY_LEDGER_KEY = 'energy_ledger';
@@ -130,7 +131,7 @@ export class EnergyLedger {
       const parsed = JSON.parse(text) as Partial<LedgerState>;
       if (parsed && typeof parsed === 'object' && parsed.days && parsed.months && parsed.lifetime) this.#state = parsed as LedgerState;
     } catch (error) {
-      this.#log.warn(`energy ledger not read, starting afresh: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log.warn(`energy ledger not read, starting afresh: ${errorMessage(error)}`);
     }
   }
 
@@ -139,7 +140,7 @@ export class EnergyLedger {
       this.#store.put(ENERGY_LEDGER_KEY, JSON.stringify(this.#state));
       this.#dirtySamples = 0;
     } catch (error) {
-      this.#log.warn(`energy ledger not saved: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log.warn(`energy ledger not saved: ${errorMessage(error)}`);
     }
   }
 }

@@ -40,7 +40,7 @@ export function validationError(errors: readonly FieldError[], code = 'invalid_r
   return new ApiError(400, code, message, { field: first.field, errors });
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse {
   return { status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(value) };

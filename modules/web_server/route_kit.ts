@@ -38,7 +38,3 @@ export function need<T>(service: T | undefined, name: string): T {
   if (service === undefined) throw new ApiError(503, `${name}_unavailable`, `${name.replace(/_/g, ' ')} is not available on this gateway`);
   return service;
 }
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

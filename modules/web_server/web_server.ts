@@ -29,6 +29,7 @@ import { originAllowed } from './origin';
 import { sessionRoutes } from './routes/session_routes';
 import { type Admission, type HubOptions, WebSocketHub } from './ws_hub';
 import { WebSocketTickets } from './ws_tickets';
+import { errorMessage } from '../util/error_message';
 
 export interface WebServerOptions {
   services: WebServerServices;
@@ -177,7 +178,7 @@ export class WebServer implements GatewayModule {
         this.#log.info(`serving on port ${handle.port}`);
       },
       (error) => {
-        this.#listenError = error instanceof Error ? error.message : String(error);
+        this.#listenError = errorMessage(error);
         this.#log.error(`cannot listen on port ${port}: ${this.#listenError}`);
       },
     );

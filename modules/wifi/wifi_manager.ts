@@ -11,6 +11,7 @@ import type { WifiConfig } from '../config_manager/config_types';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import { backoffDelayMs } from '../mqtt_client/backoff';
 import type { Logger } from '../util/logger';
+import { errorMessage } from '../util/error_message';
 
 export type WifiState = 'stopped' | 'unavailable' | 'access_point' | 'connecting' | 'connected' | 'waiting_retry';
 
@@ -206,7 +207,7 @@ export class WifiManager implements GatewayModule {
     try {
       port.connectStation(wifi.ssid, wifi.password, wifi.hostname);
     } catch (error) {
-      this.#attemptFailed(`the radio refused to connect: ${error instanceof Error ? error.message : String(error)}`);
+      this.#attemptFailed(`the radio refused to connect: ${errorMessage(error)}`);
       return;
     }
     this.#connectTimer = this.#ctx.host.clock.setTimer(this.#connectTimeoutMs, () => {
@@ -293,7 +294,7 @@ export class WifiManager implements GatewayModule {
       this.#counters.accessPointOpened++;
       this.#log.warn(`setup access point "${wifi.ap_ssid}" open (${why})`);
     } catch (error) {
-      this.#lastError = `setup access point failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.#lastError = `setup access point failed: ${errorMessage(error)}`;
       this.#log.error(this.#lastError);
     }
   }

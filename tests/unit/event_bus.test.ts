@@ -86,4 +86,39 @@ describe('event_bus', () => {
     clock.runDue();
     expect(seen).toEqual(['tick1', 'tick2', 'from-sub']);
   });
+
+  it('keeps FIFO order across many drains as the queue ring wraps, and frees room as it delivers', () => {
+    const clock = new VirtualClock();
+    const bus = new EventBus<TestEvents>({ defer: (fn) => clock.setTimer(0, fn), queueCapacity: 3 });
+    const seen: number[] = [];
+    bus.subscribe('tick', (n) => seen.push(n));
+    let next = 0;
+    for (let round = 0; round < 5; round++) {
+      expect([bus.publish('tick', next++), bus.publish('tick', next++), bus.publish('tick', next++)]).toEqual([true, true, true]);
+      expect(bus.publish('tick', -1)).toBe(false);
+      expect(bus.metrics().queueDepth).toBe(3);
+      clock.runDue();
+      expect(bus.metrics().queueDepth).toBe(0);
+    }
+    expect(seen).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect(bus.metrics()).toMatchObject({ published: 15, delivered: 15, dropped: 5, queueHighWater: 3 });
+  });
+
+  it('a subscriber added or removed while an event is delivered takes effect from the next event', () => {
+    const { clock, bus } = makeBus();
+    const seen: string[] = [];
+    let unsubscribeB: () => void = () => undefined;
+    bus.subscribe('tick', (n) => {
+      seen.push(`a${n}`);
+      if (n === 1) {
+        unsubscribeB();
+        bus.subscribe('tick', (m) => seen.push(`c${m}`));
+      }
+    });
+    unsubscribeB = bus.subscribe('tick', (n) => seen.push(`b${n}`));
+    bus.publish('tick', 1);
+    bus.publish('tick', 2);
+    clock.runDue();
+    expect(seen).toEqual(['a1', 'b1', 'a2', 'c2']);
+  });
 });

@@ -8,7 +8,7 @@
 import type { HttpResponse } from '../../../hosts/ports/http';
 import type { ConfigResult } from '../../config_manager/config_manager';
 import { objectOf, textOf, validateBody } from '../body_schema';
-import { ApiError, download, json } from '../responses';
+import { ApiError, download, json, JSON_TYPE } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { get, post, type RouteTable } from '../router';
 
@@ -46,7 +46,7 @@ export function configRoutes(kit: RouteKit): RouteTable {
     post('/api/config', 'user_csrf', async ({ body }) => configAnswer(config.update(requireObject(await body.json(), 'a configuration update')), whole, kit), configLimit),
     get('/api/config/export', 'user', ({ query }) => {
       const includeSecrets = query.get('include_secrets') === '1' || query.get('include_secrets') === 'true';
-      return download(config.export({ includeSecrets }), 'application/json; charset=utf-8', 'tinybms-gw-config.json');
+      return download(config.export({ includeSecrets }), JSON_TYPE, 'tinybms-gw-config.json');
     }),
     post('/api/config/import', 'user_csrf', async ({ body, user }) => {
       const document = requireObject(await body.json(), 'a configuration file');

@@ -6,13 +6,12 @@
  */
 import { isDay } from '../../history_logger/days';
 import { oneOf, queryInteger, validateBody } from '../body_schema';
-import { ApiError, download, json } from '../responses';
+import { ApiError, download, json, JSON_TYPE } from '../responses';
 import type { RouteKit } from '../route_kit';
 import { need } from '../route_kit';
 import { del, get, type RouteTable } from '../router';
 import type { HistoryService } from '../services';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The requested day (checked), or undefined for "the newest". */
 function askedDate(query: ReadonlyMap<string, string>): string | undefined {

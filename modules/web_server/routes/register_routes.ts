@@ -3,9 +3,10 @@
  * write / export / import (user + CSRF for writes). Writes go one register at a time through the
  * poller, which reads each back; the answer says per register whether the BMS kept the value.
  */
-import { ApiError, download, json, validationError } from '../responses';
+import { ApiError, download, json, JSON_TYPE, validationError } from '../responses';
 import type { RouteKit } from '../route_kit';
-import { describeError, need } from '../route_kit';
+import { need } from '../route_kit';
+import { errorMessage } from '../../util/error_message';
 import { get, post, type RouteTable } from '../router';
 import { type PlannedWrite, planRegisterWrites } from '../register_plan';
 import { REGISTER_CATEGORIES, categoryOf, rawValueOf, registerView, settingsRegisters, toUserValue } from '../register_view';
@@ -31,7 +32,7 @@ async function writeAll(bms: BmsService, writes: readonly PlannedWrite[], kit: R
     try {
       refusals = await bms.checkSettings(writes.map((w) => ({ address: w.def.address, values: w.words })));
     } catch (error) {
-      throw new ApiError(502, 'bms_write_failed', `could not check the write against the BMS: ${describeError(error)}`, { field: '' });
+      throw new ApiError(502, 'bms_write_failed', `could not check the write against the BMS: ${errorMessage(error)}`, { field: '' });
     }
     if (refusals.length > 0) {
       throw new ApiError(400, 'bms_settings_refused', refusals.map((r) => r.message).join('; '), { field: refusals[0].key ?? String(refusals[0].address), errors: refusals });
@@ -48,7 +49,7 @@ async function writeAll(bms: BmsService, writes: readonly PlannedWrite[], kit: R
       }
       // Earlier registers are already written: say which, so nothing is silently half-done.
       const done = results.map((r) => r.key).join(', ') || 'none';
-      throw new ApiError(502, 'bms_write_failed', `writing ${write.def.key} failed: ${describeError(error)} (already written: ${done})`, {
+      throw new ApiError(502, 'bms_write_failed', `writing ${write.def.key} failed: ${errorMessage(error)} (already written: ${done})`, {
         field: write.def.key,
         errors: results,
       });
@@ -90,7 +91,7 @@ async function readSettings(bms: BmsService): Promise<{ settings?: Map<number, n
   try {
     return { settings: await bms.readSettings() };
   } catch (error) {
-    return { error: describeError(error) };
+    return { error: errorMessage(error) };
   }
 }
 
@@ -121,7 +122,7 @@ export function registerRoutes(kit: RouteKit): RouteTable {
         if (def.writable && raw !== undefined) values[def.key] = toUserValue(raw, def.scale);
       }
       const document = { format: REGISTER_EXPORT_FORMAT, version: 1, registers: values };
-      return download(JSON.stringify(document, null, 2), 'application/json; charset=utf-8', 'tinybms-registers.json');
+      return download(JSON.stringify(document, null, 2), JSON_TYPE, 'tinybms-registers.json');
     }),
     post('/api/registers/import', 'user_csrf', async ({ body, user }) => {
       const service = bms();

@@ -5,7 +5,8 @@
 import { type Check, numberIn, objectOf, oneOf, optional, validateBody } from '../body_schema';
 import { ApiError, json } from '../responses';
 import type { RouteKit } from '../route_kit';
-import { describeError, need } from '../route_kit';
+import { need } from '../route_kit';
+import { errorMessage } from '../../util/error_message';
 import { post, type RouteTable } from '../router';
 import type { HttpResponse } from '../../../hosts/ports/http';
 import { planRegisterWrites } from '../register_plan';
@@ -60,8 +61,8 @@ async function run(name: string, parameters: unknown, kit: RouteKit, user: strin
     result = await BMS_COMMANDS[name].run(bms, parameters);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    kit.audit('warn', `BMS command ${name} by ${user} failed: ${describeError(error)}`);
-    throw new ApiError(502, 'bms_command_failed', `the BMS did not carry out ${name}: ${describeError(error)}`);
+    kit.audit('warn', `BMS command ${name} by ${user} failed: ${errorMessage(error)}`);
+    throw new ApiError(502, 'bms_command_failed', `the BMS did not carry out ${name}: ${errorMessage(error)}`);
   }
   kit.audit('info', `BMS command ${name} by ${user}`);
   return json(200, { status: 'done', command: name, result: result ?? null });
@@ -91,7 +92,7 @@ export function systemRoutes(kit: RouteKit): RouteTable {
         return json(200, await ota.upload({ contentType: headers['content-type'] ?? '', contentLength: body.declaredLength, body: body.stream(), allowDowngrade }));
       } catch (error) {
         if (error instanceof ApiError) throw error;
-        throw new ApiError(400, 'ota_failed', `firmware update refused: ${describeError(error)}`);
+        throw new ApiError(400, 'ota_failed', `firmware update refused: ${errorMessage(error)}`);
       }
     }, Number.POSITIVE_INFINITY),
   ];

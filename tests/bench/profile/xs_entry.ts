@@ -10,6 +10,12 @@ import { runGatewayDay } from '../day/gateway_day';
 import { decodePollAnswer, liveReadAnswer } from '../poll_cycle';
 import { ResponseFramer } from '../../../modules/uart_bms/framer';
 import { Profiler } from './profiler';
+import { Condition } from '../../../modules/alert_manager/condition';
+import { limitPosition, MEASURED_ALERT_CODES } from '../../../modules/alert_manager/limits';
+import { SilenceWatch } from '../../../modules/alert_manager/silence_watch';
+import { AlertManager } from '../../../modules/alert_manager/alert_manager';
+import type { LiveData } from '../../../modules/uart_bms/live_data';
+import { createTestContext } from '../../unit/alert_manager/support/context';
 import { decodeFramedResponse } from '../../../modules/uart_bms/responses';
 import { liveDataFromReadAnswer, liveDataFromRegisters } from '../../../modules/uart_bms/live_decode';
 import { float32FromBits, wordsToUint32 } from '../../../modules/uart_bms/words';
@@ -45,8 +51,29 @@ function measurePieces(): Record<string, { computrons: number; slots: number; ch
   if (!decoded.ok || decoded.value.kind !== 'read_holding_registers') throw new Error('poll answer did not decode');
   const values = decoded.value.values;
   const bits = wordsToUint32(values[36], values[37]);
+  const data = liveDataFromReadAnswer(frame, 0) as LiveData;
+  const bare = createTestContext();
+  const watched = createTestContext();
+  const alerts = new AlertManager(watched.ctx, { journal: false });
+  alerts.start();
+  const thresholds = watched.ctx.config().alerts;
+  const conditions = MEASURED_ALERT_CODES.map(() => new Condition());
+  const watch = new SilenceWatch(watched.clock);
   return {
+    'alerts: limitPosition ×6': measure(() => {
+      for (let k = 0; k < MEASURED_ALERT_CODES.length; k++) limitPosition(MEASURED_ALERT_CODES[k], data, thresholds);
+    }),
+    'alerts: Condition.observe ×6': measure((i) => {
+      for (let k = 0; k < conditions.length; k++) conditions[k].observe(i, false, true, 5000);
+    }),
+    'alerts: SilenceWatch heard + arm': measure(() => {
+      watch.heard();
+      watch.arm(10000, () => undefined);
+    }),
+    'alerts: ctx.config().alerts': measure(() => watched.ctx.config().alerts),
     empty: measure(() => undefined),
+    'bms.data published and drained, no subscriber': measure((i) => bare.emit('bms.data', { ...data, timestamp_ms: i })),
+    'bms.data published and drained, alert_manager subscribed': measure((i) => watched.emit('bms.data', { ...data, timestamp_ms: i })),
     'framer.push (117 B answer, one chunk)': measure(() => framer.push(answer)),
     'decodeFramedResponse': measure(() => decodeFramedResponse(frame)),
     'liveDataFromRegisters (register array)': measure((i) => liveDataFromRegisters(values, i)),
@@ -69,6 +96,7 @@ function instrument(): void {
     };
   }
   profiler.wrapMethod(VirtualClock.prototype, 'clear', 'clock.clear');
+  profiler.wrapMethod(VirtualClock.prototype, 'now', 'clock.now');
 
   const busProto = EventBus.prototype as unknown as Record<string, Fn>;
   const subscribe = busProto.subscribe;
@@ -90,6 +118,6 @@ runGatewayDay({
   flush: () => new Promise<void>((resolve) => setImmediate(resolve)),
   onStep: (kind) => profiler.endStep(kind),
 }).then(
-  (day) => print(`RESULT ${JSON.stringify({ polls: day.counts.polls, pieces, poll: profiler.report('poll'), output: profiler.report('output'), idle: profiler.report('idle') })}`),
+  (day) => print(`RESULT ${JSON.stringify({ polls: day.counts.polls, pieces, poll: profiler.report('poll'), 'poll:max': profiler.report('poll:max'), output: profiler.report('output'), idle: profiler.report('idle') })}`),
   (error: unknown) => print(`ERROR ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)}`),
 );

@@ -1,4 +1,6 @@
 import { readLimit } from '../../../modules/alert_manager';
+import fc from 'fast-check';
+import { limitPosition, limitPositionFromParts, MEASURED_ALERT_CODES, MEASURED_POSITIONS } from '../../../modules/alert_manager/limits';
 import { Condition } from '../../../modules/alert_manager/condition';
 import { defaultConfig } from '../../../modules/config_manager/config_manager';
 import { liveData } from './support/context';
@@ -59,5 +61,21 @@ describe('Condition', () => {
     expect(c.set(true)).toBe('raise');
     expect(c.set(true)).toBeUndefined();
     expect(c.set(false)).toBe('clear');
+  });
+});
+
+describe('the per-poll position functions', () => {
+  it('agree with the checks\' parts (value, limit, clear point, direction) on random snapshots and thresholds', () => {
+    // Around each default limit and its clear point (where a wrong bit shows), and the odd values.
+    const near = (limit: number) => fc.oneof(fc.integer({ min: limit - 40, max: limit + 40 }), fc.double({ min: limit - 40, max: limit + 40, noNaN: true }), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0));
+    fc.assert(
+      fc.property(near(thresholds.cell_voltage_max_mv), near(thresholds.cell_voltage_min_mv), near(thresholds.temperature_max_c), fc.oneof(near(thresholds.current_max_a), near(-thresholds.current_max_a)), fc.integer({ min: 0, max: 16 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 20 }), (maxCell, minCell, temperature, current, cells, sensors, imbalance, hysteresis) => {
+        const data = liveData(0, { max_cell_voltage_mv: maxCell, min_cell_voltage_mv: minCell, max_temperature_c: temperature, pack_current_a: current, cell_count: cells, temp_sensor_count: sensors });
+        const t = { ...thresholds, imbalance_max_mv: imbalance, voltage_hysteresis_mv: hysteresis, current_hysteresis_a: hysteresis / 2 };
+        for (const code of MEASURED_ALERT_CODES) expect([code, limitPosition(code, data, t)]).toEqual([code, limitPositionFromParts(code, data, t)]);
+        MEASURED_POSITIONS.forEach((position, i) => expect(position(data, t)).toBe(limitPosition(MEASURED_ALERT_CODES[i], data, t)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

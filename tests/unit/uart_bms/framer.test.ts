@@ -98,6 +98,42 @@ describe('ResponseFramer', () => {
     expect(framer.stats()).toMatchObject({ buffered: 0, discardedBytes: 5 });
   });
 
+  it('takes a chunk that is exactly one frame as that frame, a copy the caller may keep (the one-read-per-answer path)', () => {
+    const framer = new ResponseFramer();
+    const chunk = fromHex('AA 03 0A 97 40 97 40 97 2C 97 2C 97 2C 3E C7');
+    const out = framer.push(chunk);
+    expect(out).toEqual({ frames: [fromHex('AA 03 0A 97 40 97 40 97 2C 97 2C 97 2C 3E C7')], crcErrors: 0, discardedBytes: 0 });
+    chunk[3] = 0;
+    expect(out.frames[0][3]).toBe(0x97);
+    expect(framer.stats()).toEqual({ frames: 1, crcErrors: 0, discardedBytes: 0, buffered: 0 });
+    // The same bytes with a broken CRC, and after a buffered partial frame, take the full scan.
+    expect(framer.push(fromHex('AA 03 0A 97 40 97 40 97 2C 97 2C 97 2C 3E C8'))).toMatchObject({ frames: [], crcErrors: 1 });
+    expect(framer.stats().buffered).toBe(0);
+    framer.push(fromHex('AA 03'));
+    const behind = framer.push(fromHex('AA 18 97 00 CF CB'));
+    expect(behind.frames).toEqual([fromHex('AA 18 97 00 CF CB')]);
+    expect(behind.discardedBytes).toBe(2);
+  });
+
+  it('a whole chunk gives the same frames, counts and buffer as the same bytes split in two, whatever was buffered before', () => {
+    fc.assert(
+      fc.property(garbage, responseArb.map(encodeResponse), garbage, fc.nat(), (before, frame, after, cut) => {
+        const whole = new ResponseFramer();
+        const split = new ResponseFramer();
+        whole.push(before);
+        split.push(before);
+        const chunk = concat(frame, after);
+        const at = 1 + (cut % Math.max(1, chunk.length - 1));
+        const a = feed(whole, [chunk]);
+        const b = feed(split, [chunk.subarray(0, at), chunk.subarray(at)]);
+        const a2 = feed(whole, [frame]);
+        const b2 = feed(split, [frame.subarray(0, 1), frame.subarray(1)]);
+        expect([a, a2, whole.stats()]).toEqual([b, b2, split.stats()]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps its buffer bounded whatever arrives', () => {
     const framer = new ResponseFramer({ capacity: 600 });
     fc.assert(

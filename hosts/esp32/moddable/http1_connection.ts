@@ -92,16 +92,23 @@ export class Http1Connection {
   #idleTimer: TimerHandle | undefined;
   #method = '';
   #url = '';
+  #idleSince: number | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.#parser = new HeadParser(this.#limits);
+    this.#idleSince = options.clock.now();
     this.#armIdleTimer();
   }
 
   get closed(): boolean {
     return this.#state === 'closed' || this.#state === 'upgraded';
+  }
+
+  /** Since when no byte of a next request has arrived (undefined while a request is read or answered). */
+  get idleSince(): number | undefined {
+    return this.#state === 'head' ? this.#idleSince : undefined;
   }
 
   /** The socket's onReadable. */
@@ -147,6 +154,7 @@ export class Http1Connection {
   #feed(bytes: Uint8Array | undefined): void {
     while (bytes && bytes.length && !this.closed) {
       if (this.#state === 'head') {
+        this.#idleSince = undefined;
         let rest: Uint8Array | undefined;
         try {
           rest = this.#parser.push(bytes);
@@ -379,6 +387,7 @@ export class Http1Connection {
     this.#parser = new HeadParser(this.#limits);
     this.#decoder = undefined;
     this.#body = undefined;
+    this.#idleSince = this.#options.clock.now();
     this.#armIdleTimer();
     const pending = this.#pending;
     this.#pending = undefined;

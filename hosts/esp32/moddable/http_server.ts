@@ -2,7 +2,8 @@
  * HttpPort of the Moddable hosts: this project's HTTP/1.1 server (http1_connection.ts) on the
  * ECMA-419 listener and TCP sockets. (The SDK's examples/io/listener/httpserver, used before,
  * is an example: it ended every chunked body with "\n\r\n" instead of "0\r\n\r\n" and served one
- * request per connection.) Connections beyond `maxConnections` get a 503; lwIP has few sockets.
+ * request per connection.) At most `maxConnections` are open (lwIP has few sockets): a new one
+ * replaces the longest-idle keep-alive connection, and gets a 503 only when all are busy.
  * After a WebSocket 101 the socket is handed to SdkWebSocket.
  */
 import Listener from 'embedded:io/socket/listener';
@@ -11,6 +12,7 @@ import { Digest } from 'crypt';
 import type { ClockPort } from '../../ports/clock';
 import type { HttpHandlers, HttpListenOptions, HttpPort, HttpServerHandle } from '../../ports/http';
 import type { LogPort } from '../../ports/log';
+import { ConnectionPool } from './connection_pool';
 import { Http1Connection, type ByteSocket } from './http1_connection';
 import type { HttpLimits } from './http1_parser';
 import { base64Encode } from './pem';
@@ -23,7 +25,7 @@ export interface SdkHttpOptions {
   log: LogPort;
   /** Request body bytes waiting for the core at most (default 16 KB). */
   maxQueuedBodyBytes?: number;
-  /** Open HTTP connections at most, WebSockets not counted (default 6). */
+  /** Open HTTP connections at most, WebSockets not counted (default 6); idle keep-alive ones make room. */
   maxConnections?: number;
   /** Keep-alive and request-head timeout (default 15 s). */
   idleTimeoutMs?: number;
@@ -47,9 +49,8 @@ export class SdkHttpPort implements HttpPort {
 
   listen(options: HttpListenOptions, handlers: HttpHandlers): Promise<HttpServerHandle> {
     const { clock, log } = this.#options;
-    const connections = new Set<Http1Connection>();
+    const connections = new ConnectionPool<Http1Connection>(this.#options.maxConnections ?? 6);
     const sockets = new Set<SdkWebSocket>();
-    const maxConnections = this.#options.maxConnections ?? 6;
     const accept = (from: TCP) => {
       let connection: Http1Connection | undefined;
       const socket = new TCP({
@@ -78,15 +79,13 @@ export class SdkHttpPort implements HttpPort {
           const webSocket = new SdkWebSocket(new TCP({ from: socket }), session, { clock, log, ...this.#options.websocket }, () => sockets.delete(webSocket));
           sockets.add(webSocket);
         },
-        onFinished: () => connections.delete(current),
+        onFinished: () => connections.remove(current),
       });
       connection = current;
-      if (connections.size >= maxConnections) {
-        log.log('warn', 'http', `refused a connection from ${socket.remoteAddress ?? '?'}: ${maxConnections} open`);
+      if (!connections.admit(current)) {
+        log.log('warn', 'http', `refused a connection from ${socket.remoteAddress ?? '?'}: ${connections.max} open, all busy`);
         current.refuse();
-        return;
       }
-      connections.add(current);
     };
     const listener = new Listener({
       port: options.port,
@@ -107,7 +106,7 @@ export class SdkHttpPort implements HttpPort {
       port: listener.port,
       close: () => {
         for (const socket of sockets) socket.close(1001, 'server stopping');
-        for (const connection of connections) connection.close();
+        connections.closeAll();
         (listener as unknown as { close(): void }).close();
         return Promise.resolve();
       },

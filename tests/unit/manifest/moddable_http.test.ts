@@ -206,20 +206,53 @@ describe('Moddable HTTP port (own HTTP/1.1 server on the ECMA-419 listener and T
     expect(client.text()).toBe('HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ntransfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n12\r\ntimestamp,voltage\n\r\n7\r\n1,52.1\n\r\n0\r\n\r\n');
   });
 
-  it('answers 503 and closes once the connection limit is reached; a closed connection frees its place', async () => {
-    const { connect } = await listen({ request: () => Promise.resolve({ status: 204, headers: {} }) }, 1);
+  it('answers 503 and closes when every connection is busy at the limit; a closed connection frees its place', async () => {
+    const answers: ((response: HttpResponse) => void)[] = [];
+    const { connect } = await listen({ request: () => new Promise<HttpResponse>((resolve) => answers.push(resolve)) }, 1);
     const first = connect();
+    first.send('GET / HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+    await settle();
     const second = connect();
     await settle();
     expect(second.text()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*connection: close\r\n\r\ntoo many connections, try again\n$/);
     expect(second.tcp.closed).toBe(true);
-    first.send('GET / HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+    expect(first.tcp.closed).toBe(false);
+    answers[0]({ status: 204, headers: {} });
     await settle();
     expect(first.tcp.closed).toBe(true);
     const third = connect();
     third.send('GET / HTTP/1.1\r\nHost: gw\r\n\r\n');
     await settle();
+    answers[1]({ status: 204, headers: {} });
+    await settle();
     expect(third.text()).toBe('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n');
+  });
+
+  it('at the limit, closes the keep-alive connection idle the longest to make room (a browser holds several)', async () => {
+    const { clock, connect } = await listen({ request: () => Promise.resolve({ status: 204, headers: {} }) }, 2);
+    const older = connect();
+    const newer = connect();
+    older.send('GET /a HTTP/1.1\r\nHost: gw\r\n\r\n');
+    await settle();
+    clock.advance(1000);
+    newer.send('GET /b HTTP/1.1\r\nHost: gw\r\n\r\n');
+    await settle();
+    clock.advance(1000);
+    // a third connection, then a fourth: each replaces the longest-idle one, never a busy one
+    const third = connect();
+    expect(older.tcp.closed).toBe(true);
+    expect(newer.tcp.closed).toBe(false);
+    third.send('GET /c HTTP/1.1\r\nHost: gw\r\n'); // head not complete: busy
+    await settle();
+    const fourth = connect();
+    expect(newer.tcp.closed).toBe(true);
+    expect(third.tcp.closed).toBe(false);
+    third.send('\r\n');
+    fourth.send('GET /d HTTP/1.1\r\nHost: gw\r\n\r\n');
+    await settle();
+    expect(third.text()).toBe('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n');
+    expect(fourth.text()).toBe('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n');
+    expect(older.text()).toBe('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n');
   });
 
   it('answers 500 when the core rejects', async () => {

@@ -80,8 +80,9 @@ export interface ConvertedName {
 }
 
 /** The Prometheus name, type and scale of a module metric key. */
-export function convertMetricKey(source: string, key: string): ConvertedName {
-  let base = snakeCase(key);
+export function convertMetricKey(source: string, key: string, sourceSnake = snakeCase(source)): ConvertedName {
+  const keySnake = snakeCase(key);
+  let base = keySnake;
   const counter = base.endsWith('_total');
   if (counter) base = base.slice(0, -'_total'.length);
   // `_count` is reserved for histograms and summaries.
@@ -97,8 +98,7 @@ export function convertMetricKey(source: string, key: string): ConvertedName {
       break;
     }
   }
-  const name = `${METRIC_PREFIX}_${snakeCase(source)}_${base}${counter ? '_total' : ''}`;
-  const keySnake = snakeCase(key);
+  const name = `${METRIC_PREFIX}_${sourceSnake}_${base}${counter ? '_total' : ''}`;
   const infoLabel = keySnake.startsWith('_') ? keySnake.replace(/^_+/, '') || 'value' : keySnake;
   return { name, type: counter ? 'counter' : 'gauge', multiply, divide, convertedFrom, infoLabel };
 }
@@ -112,6 +112,8 @@ type NameConverter = (source: string, key: string) => ConvertedName;
  */
 export class MetricNames {
   #names = new Map<string, ConvertedName>();
+  /** snake_case of each source name (a source reports many keys). */
+  #sources = new Map<string, string>();
   #limit: number;
 
   constructor(limit = 2048) {
@@ -126,7 +128,12 @@ export class MetricNames {
     const id = `${source}\u0000${key}`;
     let converted = this.#names.get(id);
     if (!converted) {
-      converted = convertMetricKey(source, key);
+      let sourceSnake = this.#sources.get(source);
+      if (sourceSnake === undefined) {
+        sourceSnake = snakeCase(source);
+        if (this.#sources.size < this.#limit) this.#sources.set(source, sourceSnake);
+      }
+      converted = convertMetricKey(source, key, sourceSnake);
       if (this.#names.size < this.#limit) this.#names.set(id, converted);
     }
     return converted;

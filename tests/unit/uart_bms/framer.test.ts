@@ -156,7 +156,7 @@ describe('ResponseFramer', () => {
     expect([a.crcErrors, b.crcErrors]).toEqual([1, 0]);
     expect(a.frames).toEqual([frame]);
     expect(b.frames).toEqual([frame]);
-    expect([a.discardedBytes, whole.buffered]).toEqual([b.discardedBytes, split.buffered]);
+    expect([a.discarded, whole.buffered]).toEqual([b.discarded, split.buffered]);
   });
 
   it('keeps its buffer bounded whatever arrives', () => {

@@ -2,7 +2,7 @@
  * Measures a running mcsim (or any host) from outside, as docs/moddable.md "Measured in mcsim" reports:
  *   START_PATH=/api/status node scripts/mcsim_measure.cjs http://localhost:8080
  * (a) the history CSV and a history page through Chromium (fetch and an <a download> click) and curl --raw;
- * (b) GET /metrics time_total from curl, back to back for 30 s; (c) the largest gap between 0x351 frames on
+ * (b) GET /metrics time_total and time to first byte from curl, back to back for 30 s; (c) the largest gap between 0x351 frames on
  * /ws/can, idle for 20 s and during (b). Needs /usr/bin/chromium and curl. Not part of npm test.
  */
 const { chromium } = require('playwright-core');
@@ -51,14 +51,23 @@ const base = process.argv[2] || 'http://localhost:8080';
     console.log(`${label}: ${f.length} frames 0x351, largest gap gateway timestamps ${maxTs} ms, browser arrival ${maxArr.toFixed(0)} ms`);
   };
   await page.waitForTimeout(20000); await gaps('idle 20 s');
+  // a small answer: what accepting, reading and one write cost without a large body
+  const small = [];
+  for (let i = 0; i < 10; i++) small.push(parseFloat(spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{time_total}', base + '/api/status'], { encoding: 'utf8' }).stdout));
+  small.sort((a, b) => a - b);
+  console.log(`GET /api/status time_total min ${small[0]} median ${small[5]} max ${small[9]} s over 10`);
   const t0 = Date.now(); const times = [];
   while (Date.now() - t0 < 30000) {
-    const c = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total} %{size_download}', base + '/metrics'], { encoding: 'utf8' });
+    const c = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{time_total} %{size_download} %{time_starttransfer}', base + '/metrics'], { encoding: 'utf8' });
     times.push(c.stdout.trim() + ' rc=' + c.status);
   }
   await gaps(`during ${times.length} back-to-back GET /metrics (30 s)`);
-  console.log('metrics runs (code time_total bytes):', times.slice(0, 5).join(' | '), '...');
-  const tt = times.map((s) => parseFloat(s.split(' ')[1])).sort((a, b) => a - b);
-  console.log(`metrics time_total min ${tt[0]} median ${tt[tt.length >> 1]} max ${tt[tt.length - 1]} s over ${tt.length}`);
+  console.log('metrics runs (code time_total bytes time_starttransfer):', times.slice(0, 5).join(' | '), '...');
+  const stats = (field) => {
+    const v = times.map((s) => parseFloat(s.split(' ')[field])).sort((a, b) => a - b);
+    return `min ${v[0]} median ${v[v.length >> 1]} max ${v[v.length - 1]} s`;
+  };
+  // time to first byte ≈ accept + request read + the handler's turn; the rest is the transfer of the body
+  console.log(`metrics time_total ${stats(1)}; time_starttransfer ${stats(3)}; over ${times.length}`);
   await browser.close();
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -51,6 +51,11 @@ class MemoryFile {
     return this.#length;
   }
 
+  /** Bytes this mock holds in RAM for the file: the text (UTF-8 inside XS) and the byte buffer with its spare room. */
+  get heldBytes(): number {
+    return this.#length + this.#bytes.length;
+  }
+
   append(text: string): void {
     const added = utf8Encode(text);
     if (this.#length + added.length > this.#bytes.length) {
@@ -86,6 +91,16 @@ export class MemoryFiles implements FileStore {
 
   constructor(options: MemoryFilesOptions = {}) {
     this.#capacity = options.capacityBytes ?? Infinity;
+  }
+
+  /**
+   * RAM the mock spends on file contents (each file twice, plus buffer room): what a measurement
+   * of the gateway's heap subtracts, since on a device these bytes are in flash.
+   */
+  heldBytes(): number {
+    let held = 0;
+    for (const file of this.#files.values()) held += file.heldBytes;
+    return held;
   }
 
   append(path: string, text: string): void {

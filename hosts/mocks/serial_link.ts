@@ -68,13 +68,15 @@ class Direction {
 
   /** Drops every chunk not yet delivered; returns how many bytes were dropped. */
   drop(): number {
+    this.#lineFreeAt = 0;
+    // The gateway flushes before every poll, almost always with nothing in flight.
+    if (this.#pending.size === 0) return 0;
     let bytes = 0;
     for (const [timer, length] of this.#pending) {
       this.#clock.clear(timer);
       bytes += length;
     }
     this.#pending.clear();
-    this.#lineFreeAt = 0;
     return bytes;
   }
 }

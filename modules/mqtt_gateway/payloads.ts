@@ -22,20 +22,24 @@ export function isFresh(data: LiveData | undefined, nowMs: number, staleAfterMs:
   return data !== undefined && data.data_valid && nowMs - data.timestamp_ms <= staleAfterMs;
 }
 
+/** `value` to `decimals` as a payload ("53.2", not "53.20"); non-finite values are left out. */
+function pushValue(out: TopicPayload[], topic: string, value: number, decimals: number): void {
+  if (Number.isFinite(value)) out.push({ topic, payload: String(Number(value.toFixed(decimals))) });
+}
+
 /** The 1 s retained value topics. Temperatures are left out when no sensor is connected. */
 export function valueMessages(data: LiveData, topics: GatewayTopics): TopicPayload[] {
-  const values: [string, number | null][] = [
-    [topics.voltage, rounded(data.pack_voltage_v, 2)],
-    [topics.current, rounded(data.pack_current_a, 2)],
-    [topics.soc, rounded(data.state_of_charge_pct, 1)],
-    [topics.cellVoltageMax, rounded(data.max_cell_voltage_mv / 1000, 3)],
-    [topics.cellVoltageMin, rounded(data.min_cell_voltage_mv / 1000, 3)],
-  ];
-  if (data.temp_sensor_count > 0) {
-    values.push([topics.temperatureMax, rounded(data.max_temperature_c, 1)], [topics.temperatureMin, rounded(data.min_temperature_c, 1)]);
-  }
+  // Every second: straight into the result, no intermediate pairs.
   const out: TopicPayload[] = [];
-  for (const [topic, value] of values) if (value !== null) out.push({ topic, payload: String(value) });
+  pushValue(out, topics.voltage, data.pack_voltage_v, 2);
+  pushValue(out, topics.current, data.pack_current_a, 2);
+  pushValue(out, topics.soc, data.state_of_charge_pct, 1);
+  pushValue(out, topics.cellVoltageMax, data.max_cell_voltage_mv / 1000, 3);
+  pushValue(out, topics.cellVoltageMin, data.min_cell_voltage_mv / 1000, 3);
+  if (data.temp_sensor_count > 0) {
+    pushValue(out, topics.temperatureMax, data.max_temperature_c, 1);
+    pushValue(out, topics.temperatureMin, data.min_temperature_c, 1);
+  }
   return out;
 }
 
@@ -51,8 +55,14 @@ export function extremeCell(voltages: readonly number[], sign: 1 | -1): number |
  * pack's capacity (remaining Ah = SOC × capacity), undefined while unknown.
  */
 export function statusPayload(data: LiveData, sampledAtWallMs: number, capacityAh?: number): string {
-  const temperatures = data.temperatures_c.filter(Number.isFinite);
-  const average = temperatures.length > 0 ? temperatures.reduce((sum, t) => sum + t, 0) / temperatures.length : NaN;
+  let sum = 0;
+  let sensors = 0;
+  for (const t of data.temperatures_c) {
+    if (!Number.isFinite(t)) continue;
+    sum += t;
+    sensors++;
+  }
+  const average = sensors > 0 ? sum / sensors : NaN;
   const hasTemperature = data.temp_sensor_count > 0;
   return JSON.stringify({
     timestamp: Math.round(sampledAtWallMs),
@@ -86,11 +96,10 @@ export function statusPayload(data: LiveData, sampledAtWallMs: number, capacityA
 
 /** Every cell voltage in V (cell 1 first) and the 1-based numbers of cells being balanced. */
 export function cellsPayload(data: LiveData): string {
-  return JSON.stringify({
-    count: data.cell_voltage_mv.length,
-    voltages: data.cell_voltage_mv.map((mv) => rounded(mv / 1000, 3)),
-    balancing: data.balancing_cells,
-  });
+  const cells = data.cell_voltage_mv;
+  const voltages: (number | null)[] = new Array(cells.length);
+  for (let i = 0; i < cells.length; i++) voltages[i] = rounded(cells[i] / 1000, 3);
+  return JSON.stringify({ count: cells.length, voltages, balancing: data.balancing_cells });
 }
 
 function alertFields(alert: Alert): Alert {

@@ -133,18 +133,17 @@ export function liveDataFromReadAnswer(frame: Uint8Array, timestampMs: number): 
 function liveDataFromWordBytes(b: Uint8Array, base: number, timestampMs: number): LiveData {
   // Cells (registers 0–15) by the rule in the header: the populated registers when there are
   // exactly as many as detected cells (register 53), else the top N.
-  let populated = 0;
-  for (let i = base; i < base + 2 * CELL_REGISTERS; i += 2) if (b[i] !== 0 || b[i + 1] !== 0) populated++;
+  let cellVoltages: number[] = [];
+  const cellsEnd = base + 2 * CELL_REGISTERS;
+  for (let i = base; i < cellsEnd; i += 2) {
+    const word = (b[i] << 8) | b[i + 1];
+    if (word !== 0) cellVoltages.push(word / 10);
+  }
   const detected = (b[base + 106] << 8) | b[base + 107];
-  const count = detected >= 1 && detected <= CELL_REGISTERS ? detected : populated;
-  const cellVoltages: number[] = [];
-  if (count === populated) {
-    for (let i = base; i < base + 2 * CELL_REGISTERS; i += 2) {
-      const word = (b[i] << 8) | b[i + 1];
-      if (word !== 0) cellVoltages.push(word / 10);
-    }
-  } else {
-    for (let i = base + 2 * (CELL_REGISTERS - count); i < base + 2 * CELL_REGISTERS; i += 2) cellVoltages.push(((b[i] << 8) | b[i + 1]) / 10);
+  if (detected >= 1 && detected <= CELL_REGISTERS && detected !== cellVoltages.length) {
+    // Rare (a dead cell or wire): the top N registers, zeros included.
+    cellVoltages = [];
+    for (let i = cellsEnd - 2 * detected; i < cellsEnd; i += 2) cellVoltages.push(((b[i] << 8) | b[i + 1]) / 10);
   }
 
   // FLOAT and UINT32 keep the low word at the lower address.
@@ -162,7 +161,8 @@ function liveDataFromWordBytes(b: Uint8Array, base: number, timestampMs: number)
   const statusCode = (b[base + 100] << 8) | b[base + 101];
   const balancing = (b[base + 104] << 8) | b[base + 105];
   const balancingCells: number[] = [];
-  for (let bit = 0; bit < 16; bit++) if (balancing & (1 << bit)) balancingCells.push(bit + 1);
+  // Only as far as the highest set bit (none, mostly: no loop at all).
+  for (let bits = balancing, cell = 1; bits !== 0; bits >>>= 1, cell++) if (bits & 1) balancingCells.push(cell);
 
   return {
     timestamp_ms: timestampMs,

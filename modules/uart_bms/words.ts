@@ -35,20 +35,32 @@ export function shortestFloat32(value: number): number {
   else if (magnitude < 10 ** exponent) exponent--;
   // Round to 1, 2, … significant digits with integer arithmetic (no toPrecision strings, which
   // cost XS an allocation and a parse per try) and keep the first that is the same float32.
-  // Powers of ten from a table (exact literals): two exponentiations per try cost XS more.
-  for (let digits = 1; digits <= 9; digits++) {
-    const places = digits - 1 - exponent;
-    let candidate: number;
-    if (places >= 0 && places <= 22) {
-      const scale = POWERS_OF_TEN[places];
-      candidate = Math.round(magnitude * scale) / scale;
-    } else if (places < 0 && places >= -22) {
-      const scale = POWERS_OF_TEN[-places];
-      candidate = Math.round(magnitude / scale) * scale;
-    } else candidate = Number(magnitude.toPrecision(digits));
+  // A measured float (a pack voltage) mostly needs 7–8 digits, so 6 are tried first: when they do
+  // not give it back, fewer cannot either. A shorter decimal that did would lie within half a
+  // float32 step (< 6e-8 of the value) of it, far less than half the 6-digit spacing (≥ 5e-7),
+  // so it would be the 6-digit rounding itself. The search then goes on from 7.
+  let digits = 1;
+  if (Math.fround(roundToDigits(magnitude, 6, exponent)) !== magnitude) digits = 7;
+  for (; digits <= 9; digits++) {
+    const candidate = roundToDigits(magnitude, digits, exponent);
     if (Math.fround(candidate) === magnitude) return single < 0 ? -candidate : candidate;
   }
   return single;
+}
+
+/** `magnitude` (> 0, leading digit at 10^exponent) rounded to `digits` significant digits. */
+function roundToDigits(magnitude: number, digits: number, exponent: number): number {
+  // Powers of ten from a table (exact literals): two exponentiations per try cost XS more.
+  const places = digits - 1 - exponent;
+  if (places >= 0 && places <= 22) {
+    const scale = POWERS_OF_TEN[places];
+    return Math.round(magnitude * scale) / scale;
+  }
+  if (places < 0 && places >= -22) {
+    const scale = POWERS_OF_TEN[-places];
+    return Math.round(magnitude / scale) * scale;
+  }
+  return Number(magnitude.toPrecision(digits));
 }
 
 /** 10^0 … 10^22: every one exact in a double. */

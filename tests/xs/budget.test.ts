@@ -5,8 +5,8 @@
  * Five simulated minutes of the whole gateway in the metering xsnap (tests/bench/day).
  *
  * ISSUE_BUDGETS are the issue's targets. ENFORCED holds what CI holds the code to today: the
- * issue's figure where the code meets it, otherwise the measured figure plus a small margin so
- * that any regression fails while the remaining gap is stated (see docs/moddable.md).
+ * measured figure plus a small margin, so that any regression fails; where the code does not
+ * meet the issue's figure yet, that states the remaining gap (see docs/moddable.md).
  */
 import { readFileSync } from 'node:fs';
 import { coreBundleBytes } from '../bench/day/bundle_size';
@@ -22,10 +22,10 @@ const ISSUE_BUDGETS = {
 };
 
 const ENFORCED = {
-  pollStepComputrons: 29_000, // measured 27,195 (no second CRC check of framed answers, inline word decoding, registers checked once and read inline)
-  worstStepComputrons: 74_000, // measured 71,974
-  slotsPerPoll: 350, // measured 326
-  chunkBytesPerPoll: 8_400, // measured 7,872 B
+  pollStepComputrons: 12_600, // measured 11,913 (p50 11,100): the issue's 15,000 met; held to the measured figure + 6 % so that a regression fails
+  worstStepComputrons: 38_500, // measured 36,524: the issue's 50,000 met (CAN output step cheaper; the meter's own cost no longer booked to the gateway); + 5 %
+  slotsPerPoll: 100, // measured 90 (issue: 256)
+  chunkBytesPerPoll: 2_700, // measured 2,464 B (issue: 4,096)
   coreBundleBytes: 259_000, // measured 258,183 B on main after merging the poll, CAN output and bundle work (December 2026)
 };
 
@@ -49,17 +49,22 @@ describe('XS budgets of the whole gateway', () => {
     expect(day.totals.computrons.clock).toBeGreaterThan(0);
   });
 
+  // Met budgets: held to the measured figure + margin (below the issue's), so a regression fails.
   it('a 100 ms step with a poll only stays within its computron budget', () => {
-    expect(day.pollSteps.max).toBeLessThanOrEqual(Math.max(ISSUE_BUDGETS.pollStepComputrons, ENFORCED.pollStepComputrons));
+    expect(ENFORCED.pollStepComputrons).toBeLessThanOrEqual(ISSUE_BUDGETS.pollStepComputrons);
+    expect(day.pollSteps.max).toBeLessThanOrEqual(ENFORCED.pollStepComputrons);
   });
 
   it('the worst step (poll + 1 s CAN/MQTT/WS output) stays within its computron budget', () => {
-    expect(day.allSteps.max).toBeLessThanOrEqual(Math.max(ISSUE_BUDGETS.worstStepComputrons, ENFORCED.worstStepComputrons));
+    expect(ENFORCED.worstStepComputrons).toBeLessThanOrEqual(ISSUE_BUDGETS.worstStepComputrons);
+    expect(day.allSteps.max).toBeLessThanOrEqual(ENFORCED.worstStepComputrons);
   });
 
   it('a poll step allocates within its slot and chunk budgets', () => {
-    expect(day.pollAllocation.maxSlots).toBeLessThanOrEqual(Math.max(ISSUE_BUDGETS.slotsPerPoll, ENFORCED.slotsPerPoll));
-    expect(day.pollAllocation.maxChunkBytes).toBeLessThanOrEqual(Math.max(ISSUE_BUDGETS.chunkBytesPerPoll, ENFORCED.chunkBytesPerPoll));
+    expect(ENFORCED.slotsPerPoll).toBeLessThanOrEqual(ISSUE_BUDGETS.slotsPerPoll);
+    expect(ENFORCED.chunkBytesPerPoll).toBeLessThanOrEqual(ISSUE_BUDGETS.chunkBytesPerPoll);
+    expect(day.pollAllocation.maxSlots).toBeLessThanOrEqual(ENFORCED.slotsPerPoll);
+    expect(day.pollAllocation.maxChunkBytes).toBeLessThanOrEqual(ENFORCED.chunkBytesPerPoll);
   });
 
   it('the live heap fits the ESP32 creation parameters of manifest.json with headroom', () => {
@@ -68,6 +73,18 @@ describe('XS budgets of the whole gateway', () => {
     // Headroom: the gateway's live heap may use at most 75 % of the initial slot heap and chunk area.
     expect(day.live.peakSlots).toBeLessThanOrEqual(creation.heap.initial * 0.75);
     expect(day.live.peakChunkBytes).toBeLessThanOrEqual(creation.chunk.initial * 0.75);
+  });
+
+  it('retains nothing over the run: the live heap of the second half never exceeds the first half’s peak', () => {
+    // Rings fill and then hold (issue 13: retained growth 0). The live heap swings with the 1 s
+    // output in flight, so peaks are compared; a leak of a few slots a minute shows up here.
+    const points = day.live.series;
+    expect(points.length).toBeGreaterThanOrEqual(6);
+    const half = Math.ceil(points.length / 2);
+    const peak = (from: number, to: number, column: 1 | 2) => Math.max(...points.slice(from, to).map((p) => p[column]));
+    expect(peak(half, points.length, 1)).toBeLessThanOrEqual(peak(0, half, 1));
+    // Chunk bytes (history file contents excluded, they are flash) may move by pending lines only.
+    expect(peak(half, points.length, 2)).toBeLessThanOrEqual(peak(0, half, 2) + 1024);
   });
 
   it('the minified core bundle stays within its size budget', () => {

@@ -26,6 +26,8 @@ const NO_METERS: EngineMeters = { takeComputrons: () => 0, memory: () => undefin
 
 export const STEP_MS = 100;
 export const STEPS_PER_DAY = (24 * 3600 * 1000) / STEP_MS;
+/** The live heap is recorded every 5 simulated minutes (288 points a day), in shorter runs 8 times. */
+const LIVE_SERIES_STEPS = 3000;
 const WS_PING_STEPS = 20_000 / STEP_MS;
 
 export interface DayOptions {
@@ -110,7 +112,18 @@ export interface DayResult {
   /** Computrons of the meter's own wrapper per metered call, moved from caller and callee to the harness. */
   meterCallCost: { callerCost: number; insideCost: number };
   /** Live heap of the gateway (after gc, minus the machine before the gateway existed; history file bytes excluded). */
-  live: { baselineSlots: number; baselineChunkBytes: number; peakSlots: number; peakChunkBytes: number; slotsAfterWarmup: number; slotsAtEnd: number; chunkBytesAfterWarmup: number; chunkBytesAtEnd: number };
+  live: {
+    baselineSlots: number;
+    baselineChunkBytes: number;
+    peakSlots: number;
+    peakChunkBytes: number;
+    slotsAfterWarmup: number;
+    slotsAtEnd: number;
+    chunkBytesAfterWarmup: number;
+    chunkBytesAtEnd: number;
+    /** [simulated minute, live slots, live chunk bytes] every 5 minutes (shorter runs: every eighth): growth or plateau. */
+    series: [number, number, number][];
+  };
   /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
   uartToCanMs: number[];
   counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; wsClosed: number; polls: number; logLines: number; historyBytes: number };
@@ -245,11 +258,15 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const pollAllocation = new AllocationTally();
   const outputAllocation = new AllocationTally();
   const warmupSteps = Math.min(36_000, Math.floor(options.steps / 10));
-  const live = { baselineSlots, baselineChunkBytes: baselineChunks, peakSlots: 0, peakChunkBytes: 0, slotsAfterWarmup: 0, slotsAtEnd: 0, chunkBytesAfterWarmup: 0, chunkBytesAtEnd: 0 };
+  const live: DayResult['live'] = { baselineSlots, baselineChunkBytes: baselineChunks, peakSlots: 0, peakChunkBytes: 0, slotsAfterWarmup: 0, slotsAtEnd: 0, chunkBytesAfterWarmup: 0, chunkBytesAtEnd: 0, series: [] };
+  const seriesEvery = Math.max(1, Math.min(LIVE_SERIES_STEPS, Math.floor(options.steps / 8)));
+  // Made before the run so that recording the series adds nothing to the heap it measures.
+  const series = new Float64Array(3 * Math.floor((options.steps - 1) / seriesEvery));
   const measureLive = (): [number, number] => {
     const [slots, chunks] = meter.collect();
     const gatewaySlots = slots - baselineSlots;
-    const gatewayChunks = chunks - baselineChunks - files.usedBytes();
+    // The mock keeps each history file twice in RAM (text and bytes, with buffer room): all of it is excluded.
+    const gatewayChunks = chunks - baselineChunks - files.heldBytes();
     if (gatewaySlots > live.peakSlots) live.peakSlots = gatewaySlots;
     if (gatewayChunks > live.peakChunkBytes) live.peakChunkBytes = gatewayChunks;
     return [gatewaySlots, gatewayChunks];
@@ -259,6 +276,13 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     const sampled = step > warmupSteps / 10 && step % options.sampleEvery === 0;
     if (sampled) measureLive();
     if (step === warmupSteps) [live.slotsAfterWarmup, live.chunkBytesAfterWarmup] = measureLive();
+    if (options.engine && step > 0 && step % seriesEvery === 0) {
+      const [slots, chunks] = measureLive();
+      const at = (step / seriesEvery - 1) * 3;
+      series[at] = (step * STEP_MS) / 60_000;
+      series[at + 1] = slots;
+      series[at + 2] = chunks;
+    }
     const answers = counts.answers;
     const out = can.transmittedTotal + broker.published + counts.wsMessages;
     const computrons = meter.computrons.gateway;
@@ -305,6 +329,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     }
   }
   [live.slotsAtEnd, live.chunkBytesAtEnd] = measureLive();
+  for (let at = 0; at < series.length; at += 3) live.series.push([series[at], series[at + 1], series[at + 2]]);
   counts.canFrames = can.transmittedTotal;
   counts.mqttMessages = broker.published;
   counts.polls = counts.answers;

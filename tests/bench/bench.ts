@@ -6,7 +6,8 @@
  *  - XS: the whole gateway stepped 100 ms at a time in the metering xsnap (tests/bench/day),
  *    computrons, slots and chunk bytes booked to the gateway; clock, simulated BMS and mock
  *    ports reported apart. `--xs-hours=H` (default 1; 24 for a full simulated day, ~1 h wall).
- *  - Node: 24 h in 100 ms steps of the same gateway + simulator on the virtual clock
+ *  - Node: 24 h in 100 ms steps of the same gateway + simulator on the virtual clock, polling
+ *    at 10 Hz as the issue asks (`--poll-ms=N` to change; the gateway's default is 250 ms),
  *    (`--node-hours=H`, extrapolated to a day), wall and CPU time, and the UART answer → CAN
  *    latency distribution from that run (day/node_day.ts says what the run includes).
  *  - Sizes: the minified core bundle, the gzipped web UI.
@@ -38,8 +39,11 @@ function option(name: string, fallback: number): number {
 
 const XS_HOURS = option('xs-hours', 1);
 const NODE_HOURS = option('node-hours', 24);
-/** bms.poll_interval_ms for the Node day (`--poll-ms=100` polls at 10 Hz); the config default, 250 ms, when not given. */
-const POLL_MS = process.argv.some((a) => a.startsWith('--poll-ms=')) ? option('poll-ms', 250) : undefined;
+/**
+ * bms.poll_interval_ms for the Node day: 100 ms (10 Hz), the rate issue 13's row names, unless
+ * `--poll-ms=N` says otherwise (`--poll-ms=250` is the gateway's configured default).
+ */
+const POLL_MS = option('poll-ms', 100);
 const JSON_OUT = process.argv.includes('--json');
 
 function percentile(sorted: number[], p: number): number {
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
   rows.push({
     measure: `Node: whole gateway + simulated BMS, ${NODE_HOURS} h in 100 ms steps on the virtual clock`,
     value: `${nodeSeconds.toFixed(1)} s wall, ${nodeCpuSeconds.toFixed(1)} s CPU`,
-    note: `${node.counts.polls} polls (every ${POLL_MS ?? 250} ms${POLL_MS ? '' : ', the default'}), ${node.counts.canFrames} CAN frames, ${node.counts.mqttMessages} MQTT (in-process broker), ${node.counts.wsMessages} WS messages (one in-process client); every module runs, no real sockets; esbuild bundle (tsx's keepNames wrappers excluded); load average ${load1.toFixed(1)} on ${cpus().length} CPUs`,
+    note: `${node.counts.polls} polls (every ${POLL_MS} ms${POLL_MS === 100 ? ': the issue\'s 10 Hz; the config default is 250 ms, --poll-ms=N to change' : ''}), ${node.counts.canFrames} CAN frames, ${node.counts.mqttMessages} MQTT (in-process broker), ${node.counts.wsMessages} WS messages (one in-process client); every module runs, no real sockets; esbuild bundle (tsx's keepNames wrappers excluded); load average ${load1.toFixed(1)} on ${cpus().length} CPUs`,
   });
   rows.push({ measure: 'Node: UART answer → its work done (decode, bus, CAN publisher, alerts, MQTT, history)', value: `p99 ${percentile(latency, 0.99).toFixed(3)} ms`, note: `p50 ${percentile(latency, 0.5).toFixed(3)}, p99.9 ${percentile(latency, 0.999).toFixed(3)}, max ${latency[latency.length - 1]?.toFixed(2)} ms over ${latency.length} answers; wall time from the gateway's receive callback to the end of that virtual instant (everything due then runs too), GC pauses included; the tail also holds scheduler preemption when the machine is loaded (load average ${load1.toFixed(1)})` });
   nodePollCycle(rows);
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
         core_bundle_min_bytes: bundle,
         web_gzip_bytes: web.total_gzip,
         node_sim_hours: NODE_HOURS,
-        node_poll_interval_ms: POLL_MS ?? 250,
+        node_poll_interval_ms: POLL_MS,
         node_sim_day_s: Number(((nodeSeconds * 24) / NODE_HOURS).toFixed(2)),
         node_sim_day_cpu_s: Number(((nodeCpuSeconds * 24) / NODE_HOURS).toFixed(2)),
         node_load_average: Number(load1.toFixed(2)),

@@ -23,7 +23,7 @@ const ISSUE_BUDGETS = {
 
 const ENFORCED = {
   pollStepComputrons: 12_600, // measured 11,913 (p50 11,100): the issue's 15,000 met; held to the measured figure + 6 % so that a regression fails
-  worstStepComputrons: 50_000, // met: measured 37,631 (CAN output step cheaper; the meter's own cost no longer booked to the gateway)
+  worstStepComputrons: 38_500, // measured 36,524: the issue's 50,000 met (CAN output step cheaper; the meter's own cost no longer booked to the gateway); + 5 %
   slotsPerPoll: 100, // measured 90 (issue: 256)
   chunkBytesPerPoll: 2_700, // measured 2,464 B (issue: 4,096)
   coreBundleBytes: 259_000, // measured 258,183 B on main after merging the poll, CAN output and bundle work (December 2026)
@@ -56,7 +56,8 @@ describe('XS budgets of the whole gateway', () => {
   });
 
   it('the worst step (poll + 1 s CAN/MQTT/WS output) stays within its computron budget', () => {
-    expect(day.allSteps.max).toBeLessThanOrEqual(Math.max(ISSUE_BUDGETS.worstStepComputrons, ENFORCED.worstStepComputrons));
+    expect(ENFORCED.worstStepComputrons).toBeLessThanOrEqual(ISSUE_BUDGETS.worstStepComputrons);
+    expect(day.allSteps.max).toBeLessThanOrEqual(ENFORCED.worstStepComputrons);
   });
 
   it('a poll step allocates within its slot and chunk budgets', () => {

@@ -16,6 +16,9 @@ const COUNTER_REGISTER: Record<ProtectionCounter, number> = {
   charging: REG.CHARGING_COUNT,
   fullCharge: REG.FULL_CHARGE_COUNT,
 };
+/** COUNTER_REGISTER as a list, walked on every register refresh without an Object.keys array. */
+const COUNTERS = Object.keys(COUNTER_REGISTER) as ProtectionCounter[];
+const COUNTER_REGISTERS = COUNTERS.map((key) => COUNTER_REGISTER[key]);
 
 export class Statistics {
   maxDischargeA = 0;
@@ -55,7 +58,7 @@ export class Statistics {
     registers.setWord(REG.MAX_DISCHARGE_CURRENT, Math.round(this.maxDischargeA * 10));
     registers.setWord(REG.MAX_CHARGE_CURRENT, Math.round(this.maxChargeA * 10));
     registers.setWord(REG.MAX_CELL_DIFF, Math.min(0xffff, Math.round(this.maxCellDiffMv * 10)));
-    for (const key of Object.keys(COUNTER_REGISTER) as ProtectionCounter[]) registers.setWord(COUNTER_REGISTER[key], this.counts[key]);
+    for (let i = 0; i < COUNTERS.length; i++) registers.setWord(COUNTER_REGISTERS[i], this.counts[COUNTERS[i]]);
     const minT = Math.round(this.minTemperatureC ?? 0) & 0xff;
     const maxT = Math.round(this.maxTemperatureC ?? 0) & 0xff;
     registers.setWord(REG.PACK_TEMP_MIN_MAX, (maxT << 8) | minT);

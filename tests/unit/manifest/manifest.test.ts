@@ -7,15 +7,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { readHostSettings } from '../../../hosts/esp32/moddable/settings';
 import {
+  EXCLUDE_KEY,
   ROOT,
-  declaredModules,
+  builtFiles,
+  exclusionEntries,
   filesOf,
   isSdkPath,
   listedModules,
   manifestsFor,
   moduleEntries,
+  reachFrom,
   readManifest,
-  resolveRelative,
   runtimeImports,
   type Manifest,
 } from './manifest_model';
@@ -32,14 +34,12 @@ const GATEWAY_HOST_OF: Record<string, string> = {
   win: 'hosts/sim/gateway_host',
 };
 
-/** Files listed for `platform`, by absolute path. */
-function listedFiles(platform: string): Set<string> {
-  return new Set(moduleEntries(platform).flatMap(filesOf));
-}
+/** Files built for `platform` (listed, less its "~" exclusions), by absolute path. */
+const listedFiles = builtFiles;
 
 describe('manifest.json: modules', () => {
   it.each(PLATFORMS)('every project path listed for %s exists as .ts/.js/.c (or a folder of them)', (platform) => {
-    const missing = moduleEntries(platform)
+    const missing = [...moduleEntries(platform), ...exclusionEntries(platform)]
       .filter((entry) => entry.path !== undefined && filesOf(entry).length === 0)
       .map((entry) => `${entry.listedIn}: "${entry.key}": "${entry.source}"`);
     expect(missing).toEqual([]);
@@ -60,32 +60,11 @@ describe('manifest.json: modules', () => {
   });
 
   it.each(PLATFORMS)('every module main.ts reaches on %s is listed for it, and every bare import is a declared SDK module', (platform) => {
-    const listed = listedFiles(platform);
-    const bySpecifier = new Map(listedModules(platform).map((m) => [m.specifier, m.file]));
-    const declared = declaredModules();
-    const hostFile = join(ROOT, `${HOST_OF[platform]}.ts`);
-    const unlisted = new Set<string>();
-    const unknown = new Set<string>();
-    const seen = new Set<string>();
-    const queue = [join(ROOT, 'main.ts')];
-    while (queue.length > 0) {
-      const file = queue.pop() as string;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      if (!listed.has(file)) unlisted.add(relative(ROOT, file));
-      for (const specifier of runtimeImports(file)) {
-        if (specifier.startsWith('.')) {
-          const target = resolveRelative(file, specifier);
-          if (target) queue.push(target);
-          else unknown.add(`${relative(ROOT, file)} → ${specifier} (no such module file; XS does not look for folder/index)`);
-        } else if (bySpecifier.has(specifier)) queue.push(bySpecifier.get(specifier) as string);
-        else if (!declared.has(specifier)) unknown.add(`${relative(ROOT, file)} → ${specifier}`);
-      }
-    }
-    expect([...unlisted]).toEqual([]);
-    expect([...unknown]).toEqual([]);
-    expect(seen.has(hostFile)).toBe(true);
-    expect(seen.has(join(ROOT, 'modules/gateway/gateway.ts'))).toBe(true);
+    const reach = reachFrom(platform);
+    expect(reach.unlisted).toEqual([]);
+    expect(reach.unknown).toEqual([]);
+    expect(reach.files.has(join(ROOT, `${HOST_OF[platform]}.ts`))).toBe(true);
+    expect(reach.files.has(join(ROOT, 'modules/gateway/gateway.ts'))).toBe(true);
   });
 
   it('lists no module both in the shared part and in a platform part', () => {
@@ -316,9 +295,70 @@ describe('manifest.json: preload (issue 13)', () => {
     expect(core.filter((name) => !preload.has(name))).toEqual([]);
   });
 
-  it('preloads only modules the build lists (a misspelt name would be silently ignored)', () => {
-    const listed = new Set(moduleEntries('esp32').map((entry) => entry.key));
-    const unknown = [...preload].filter((name) => !name.startsWith('embedded:') && name !== 'logical' && !listed.has(name) && ![...listed].some((s) => s.endsWith('/*') && name.startsWith(s.slice(0, -1))));
+  // mcconfig's filterPreload keeps only names of modules the build has: a misspelt name is silently
+  // ignored, and so are (on purpose) the names of the core modules the ESP32 build excludes.
+  it('preloads only modules a build lists (a misspelt name would be silently ignored)', () => {
+    const listed = new Set(PLATFORMS.flatMap((platform) => listedModules(platform).map((m) => m.specifier)));
+    const unknown = [...preload].filter((name) => !name.startsWith('embedded:') && name !== 'logical' && !listed.has(name));
     expect(unknown).toEqual([]);
+  });
+});
+
+describe('ESP32 image: only the core modules the device imports (issue 13)', () => {
+  const CORE = join(ROOT, 'modules') + '/';
+  const core = (files: Iterable<string>) => [...files].filter((file) => file.startsWith(CORE)).map((file) => relative(ROOT, file)).sort();
+  const allCore = (): string[] => {
+    const out: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(`${dir}/${entry.name}`);
+        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(`${dir}/${entry.name}`);
+      }
+    };
+    walk('modules');
+    return out.sort();
+  };
+  /** Debug-only code the issue names: frame descriptions, register tables for them, the CLI/monitor decoders. */
+  const HOST_ONLY = [
+    'modules/uart_bms/describe.ts',
+    'modules/uart_bms/register_catalog.ts',
+    'modules/uart_bms/register_fields.ts',
+    'modules/uart_bms/event_codes.ts',
+    'modules/can_victron/decode.ts',
+    'modules/gateway/frame_decoders.ts',
+  ];
+
+  // Both ways: a module the device imports but the image lacks fails at run time (the test above
+  // catches it too); a module it never imports costs flash for nothing, which is how host-only
+  // code would creep back into the image.
+  it('builds exactly the core modules main.ts reaches through runtime imports on the ESP32', () => {
+    const reached = core(reachFrom('esp32').files);
+    const built = core(builtFiles('esp32'));
+    expect(built.filter((file) => !reached.includes(file))).toEqual([]);
+    expect(reached.filter((file) => !built.includes(file))).toEqual([]);
+    expect(built.length).toBeGreaterThan(100);
+  });
+
+  it('leaves the frame descriptions and monitor/CLI decoders out of the ESP32 image, not out of the simulator', () => {
+    const esp32 = core(builtFiles('esp32'));
+    const sim = core(reachFrom('lin').files);
+    for (const file of HOST_ONLY) {
+      expect({ file, esp32: esp32.includes(file) }).toEqual({ file, esp32: false });
+      // Not dead code: the simulator's /ws/uart and /ws/can monitors decode with it.
+      expect({ file, sim: sim.includes(file) }).toEqual({ file, sim: true });
+    }
+  });
+
+  it.each(['lin', 'mac', 'win'])('keeps every core module in the %s simulator build (its frame monitors use the decoders)', (platform) => {
+    expect(exclusionEntries(platform)).toEqual([]);
+    expect(core(builtFiles(platform))).toEqual(allCore());
+  });
+
+  it('excludes with "~" in the esp32 platform section only, by project paths without wildcards', () => {
+    const exclusions = exclusionEntries('esp32');
+    expect(exclusions.length).toBeGreaterThan(0);
+    expect(Object.keys(root.modules ?? {})).not.toContain(EXCLUDE_KEY);
+    expect(exclusions.every((entry) => entry.listedIn === 'manifest.json' && !entry.wildcard && entry.source.startsWith('./modules/'))).toBe(true);
+    expect(Object.keys(root.platforms?.esp32.modules ?? {})).toContain(EXCLUDE_KEY);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Reads manifest.json and the project manifests it includes the way mcconfig resolves the parts
  * this project uses (tools/mcmanifest.js): one `platforms` entry per platform, paths relative to
- * the manifest that names them, `$(…)` paths belonging to the SDK, `dir/*` wildcards.
+ * the manifest that names them, `$(…)` paths belonging to the SDK, `dir/*` wildcards, `"~"` exclusions.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -44,6 +44,9 @@ export function isSdkPath(source: string): boolean {
   return source.startsWith('$(');
 }
 
+/** The `modules` key whose sources mcconfig leaves out of the build (tools/mcmanifest.js Rule.process). */
+export const EXCLUDE_KEY = '~';
+
 function entriesOf(manifest: Manifest, file: string): ModuleEntry[] {
   const out: ModuleEntry[] = [];
   for (const [key, value] of Object.entries(manifest.modules ?? {})) {
@@ -77,8 +80,27 @@ export function manifestsFor(platform: string): { file: string; manifest: Manife
   return out;
 }
 
+/** The module entries of `platform` that bring files in (every key but "~"). */
 export function moduleEntries(platform: string): ModuleEntry[] {
+  return allEntries(platform).filter((entry) => entry.key !== EXCLUDE_KEY);
+}
+
+/** The "~" entries of `platform`: sources left out even where a wildcard entry matches them. */
+export function exclusionEntries(platform: string): ModuleEntry[] {
+  return allEntries(platform).filter((entry) => entry.key === EXCLUDE_KEY);
+}
+
+function allEntries(platform: string): ModuleEntry[] {
   return manifestsFor(platform).flatMap(({ file, manifest }) => entriesOf(manifest, file));
+}
+
+/**
+ * Project files `platform` builds (absolute paths): its entries' files less the "~" ones —
+ * mcconfig applies the combined "~" list first, whichever manifest or platform names it.
+ */
+export function builtFiles(platform: string): Set<string> {
+  const excluded = new Set(exclusionEntries(platform).flatMap(filesOf));
+  return new Set(moduleEntries(platform).flatMap(filesOf).filter((file) => !excluded.has(file)));
 }
 
 /** Project source files an entry brings into the build (absolute paths). */
@@ -98,9 +120,10 @@ export function filesOf(entry: ModuleEntry): string[] {
  * listing order: a wildcard key "dir/*" names each file "dir/<file name>", as mcconfig does.
  */
 export function listedModules(platform: string): { specifier: string; file: string; listedIn: string }[] {
+  const built = builtFiles(platform);
   return moduleEntries(platform).flatMap((entry) =>
     filesOf(entry)
-      .filter((file) => !file.endsWith('.c'))
+      .filter((file) => !file.endsWith('.c') && built.has(file))
       .map((file) => ({
         specifier: entry.wildcard ? entry.key.replace(/\*$/, file.slice(file.lastIndexOf('/') + 1).replace(/\.[jt]s$/, '')) : entry.key,
         file,
@@ -141,4 +164,44 @@ export function declaredModules(): Set<string> {
     }
   }
   return names;
+}
+
+/** What a walk of the import graph from main.ts found for one platform. */
+export interface Reach {
+  /** Every project source file main.ts reaches through runtime imports (absolute paths). */
+  files: Set<string>;
+  /** Reached files the platform does not list (XS would fail to load them). */
+  unlisted: string[];
+  /** Imports that name neither a project file, a listed module nor a declared SDK module. */
+  unknown: string[];
+}
+
+/**
+ * Walks the runtime imports (type-only ones are erased) from main.ts the way XS resolves them on
+ * `platform`: relative specifiers by path arithmetic, bare ones through the platform's module list
+ * (so "gateway/host" leads to that platform's host), SDK modules by their declared typings.
+ */
+export function reachFrom(platform: string, entry = join(ROOT, 'main.ts')): Reach {
+  const listed = builtFiles(platform);
+  const bySpecifier = new Map(listedModules(platform).map((m) => [m.specifier, m.file]));
+  const declared = declaredModules();
+  const unlisted = new Set<string>();
+  const unknown = new Set<string>();
+  const files = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (files.has(file)) continue;
+    files.add(file);
+    if (!listed.has(file)) unlisted.add(relative(ROOT, file));
+    for (const specifier of runtimeImports(file)) {
+      if (specifier.startsWith('.')) {
+        const target = resolveRelative(file, specifier);
+        if (target) queue.push(target);
+        else unknown.add(`${relative(ROOT, file)} → ${specifier} (no such module file; XS does not look for folder/index)`);
+      } else if (bySpecifier.has(specifier)) queue.push(bySpecifier.get(specifier) as string);
+      else if (!declared.has(specifier)) unknown.add(`${relative(ROOT, file)} → ${specifier}`);
+    }
+  }
+  return { files, unlisted: [...unlisted], unknown: [...unknown] };
 }

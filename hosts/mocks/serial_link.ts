@@ -37,7 +37,10 @@ class Direction {
   #byteTimeMs: number;
   #latencyMs: number;
   #lineFreeAt = 0;
-  #pending = new Map<TimerHandle, number>();
+  // Chunks in flight, oldest first: they arrive in the order sent (due times never decrease and
+  // ties fire in creation order), so a queue does what a map of timers would, with less work.
+  #pendingTimers: TimerHandle[] = [];
+  #pendingLengths: number[] = [];
   #receivers: ((bytes: Uint8Array) => void)[] = [];
 
   constructor(clock: ClockPort, byteTimeMs: number, latencyMs: number) {
@@ -53,13 +56,16 @@ class Direction {
     const start = Math.max(now, this.#lineFreeAt);
     this.#lineFreeAt = start + copy.length * this.#byteTimeMs;
     const delay = Math.max(1, Math.ceil(this.#lineFreeAt + this.#latencyMs - now));
-    const timer = this.#clock.setTimer(delay, () => {
-      this.#pending.delete(timer);
-      // The first receiver gets the copy made at send; any other gets its own.
-      const receivers = this.#receivers;
-      for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : copy.slice());
-    });
-    this.#pending.set(timer, copy.length);
+    this.#pendingTimers.push(this.#clock.setTimer(delay, () => this.#deliver(copy)));
+    this.#pendingLengths.push(copy.length);
+  }
+
+  #deliver(copy: Uint8Array): void {
+    this.#pendingTimers.shift();
+    this.#pendingLengths.shift();
+    // The first receiver gets the copy made at send; any other gets its own.
+    const receivers = this.#receivers;
+    for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : copy.slice());
   }
 
   listen(callback: (bytes: Uint8Array) => void): void {
@@ -69,14 +75,16 @@ class Direction {
   /** Drops every chunk not yet delivered; returns how many bytes were dropped. */
   drop(): number {
     this.#lineFreeAt = 0;
+    const timers = this.#pendingTimers;
     // The gateway flushes before every poll, almost always with nothing in flight.
-    if (this.#pending.size === 0) return 0;
+    if (timers.length === 0) return 0;
     let bytes = 0;
-    for (const [timer, length] of this.#pending) {
-      this.#clock.clear(timer);
-      bytes += length;
+    for (let i = 0; i < timers.length; i++) {
+      this.#clock.clear(timers[i]);
+      bytes += this.#pendingLengths[i];
     }
-    this.#pending.clear();
+    this.#pendingTimers = [];
+    this.#pendingLengths = [];
     return bytes;
   }
 }

@@ -49,9 +49,11 @@ export const MIN_TAPER_MV = 50;
 const known = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 export function boundByBms(c: ChargeConfig, cutoffs: BmsCutoffs | undefined): BoundedCharge {
-  const b: ChargeConfig = { ...c };
+  // The configuration itself until a cut-off tightens it; then a copy (`c` stays untouched). The
+  // CAN cycle runs this every second, mostly with nothing to tighten: no 29-key copy for that.
+  let b = c;
   const active: BmsBoundName[] = [];
-  const out: BoundedCharge = { config: b, active };
+  const out: BoundedCharge = { config: c, active };
   if (!cutoffs) return out;
   const vMargin = c.bms_voltage_margin_mv;
   const tMargin = c.bms_temperature_margin_c;
@@ -61,6 +63,7 @@ export function boundByBms(c: ChargeConfig, cutoffs: BmsCutoffs | undefined): Bo
     const cap = cutoffs.overvoltage_mv - vMargin;
     out.cvl_cell_cap_mv = cap;
     if (b.cell_max_mv > cap) {
+      if (b === c) out.config = b = { ...c };
       // The CCL taper ends at the new maximum and starts at most MIN_TAPER_MV below it.
       b.cell_max_mv = cap;
       b.cell_protect_start_mv = Math.min(b.cell_protect_start_mv, cap - MIN_TAPER_MV);
@@ -72,6 +75,7 @@ export function boundByBms(c: ChargeConfig, cutoffs: BmsCutoffs | undefined): Bo
   if (known(cutoffs.undervoltage_mv)) {
     const floor = cutoffs.undervoltage_mv + vMargin;
     if (b.cell_min_mv < floor) {
+      if (b === c) out.config = b = { ...c };
       const shift = floor - b.cell_min_mv;
       b.cell_min_mv = floor;
       b.discharge_protect_start_mv += shift;
@@ -89,6 +93,7 @@ export function boundByBms(c: ChargeConfig, cutoffs: BmsCutoffs | undefined): Bo
   if (known(cutoffs.overheat_c)) {
     const cap = cutoffs.overheat_c - tMargin;
     if (b.high_temp_charge_c > cap || b.high_temp_discharge_c > cap) {
+      if (b === c) out.config = b = { ...c };
       b.high_temp_charge_c = Math.min(b.high_temp_charge_c, cap);
       b.high_temp_discharge_c = Math.min(b.high_temp_discharge_c, cap);
       active.push('bms_overheat_cutoff');
@@ -97,6 +102,7 @@ export function boundByBms(c: ChargeConfig, cutoffs: BmsCutoffs | undefined): Bo
   if (known(cutoffs.low_temp_charge_c)) {
     const floor = cutoffs.low_temp_charge_c + tMargin;
     if (b.low_temp_charge_c < floor) {
+      if (b === c) out.config = b = { ...c };
       b.low_temp_charge_c = floor;
       active.push('bms_low_temp_charge_cutoff');
     }

@@ -216,7 +216,7 @@ export function computeChargeLimits(data: LiveData | undefined, nowMs: number, s
   if (imbalance) cvl.offer((c.float_cell_mv * n) / 1000, 'imbalance_hold');
   cvl.offer((n * configured.cell_max_mv) / 1000, 'config_cell_max');
   if (bounded.cvl_cell_cap_mv !== undefined) cvl.offer((n * bounded.cvl_cell_cap_mv) / 1000, 'bms_overvoltage_cutoff');
-  const bounds = cvlBounds({ ...settings, charge: configured }, bounded.cvl_cell_cap_mv);
+  const bounds = cvlBounds(settings, bounded.cvl_cell_cap_mv);
   const paced = paceCvl({
     applied_cvl_v: previous.applied_cvl_v,
     cvl_changed_ms: previous.cvl_changed_ms,

@@ -98,7 +98,8 @@ export function convertMetricKey(source: string, key: string): ConvertedName {
     }
   }
   const name = `${METRIC_PREFIX}_${snakeCase(source)}_${base}${counter ? '_total' : ''}`;
-  const infoLabel = snakeCase(key).replace(/^_+/, '') || 'value';
+  const keySnake = snakeCase(key);
+  const infoLabel = keySnake.startsWith('_') ? keySnake.replace(/^_+/, '') || 'value' : keySnake;
   return { name, type: counter ? 'counter' : 'gauge', multiply, divide, convertedFrom, infoLabel };
 }
 

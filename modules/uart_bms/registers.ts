@@ -111,7 +111,6 @@ export const SETTINGS_REGISTERS: readonly RegisterDef[] = Object.freeze([
   setting(343, 'communication_protocol', 'Protocol', 'enum', '', 1, { options: options({ 0: 'CA V3', 1: 'ASCII', 2: 'SOC BAR' }) }),
 ]);
 
-export const LIVE_FIRST = 0;
 /** Registers 0–55: everything live data needs, in one Modbus read. */
 export const LIVE_COUNT = 56;
 export const SETTINGS_FIRST = 300;

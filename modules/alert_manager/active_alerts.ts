@@ -5,7 +5,7 @@
  * set as soon as its condition ends. Raising a latched alert again counts one more occurrence.
  */
 import type { Alert, AlertCode } from './alert';
-import { alertCodeOrder } from './alert';
+import { ALERT_CODES, alertCodeOrder, alertLevel } from './alert';
 
 export interface ActiveAlert extends Alert {
   /** Wall-clock ms of the first occurrence since the entry appeared. */
@@ -19,21 +19,32 @@ export interface ActiveAlert extends Alert {
   active: boolean;
 }
 
+/** A record that is not listed: `count` 0 means "not in the set". */
+function unlisted(code: AlertCode): ActiveAlert {
+  return { timestamp: 0, level: alertLevel(code), code, message: '', first_seen: 0, last_seen: 0, count: 0, acknowledged: false, active: false };
+}
+
+/**
+ * One record per code, changed in place: the records of the gateway codes are made at
+ * construction (a fixed table, as on the C firmware), so raising, latching and clearing alerts
+ * allocates nothing that stays, and the heap of a gateway with every alert listed is the heap it
+ * starts with. A per-pack code (several packs) gets its record when first raised: one per pack.
+ */
 export class ActiveAlerts {
-  #entries = new Map<AlertCode, ActiveAlert>();
+  #records = new Map<AlertCode, ActiveAlert>(ALERT_CODES.map((code) => [code, unlisted(code)]));
 
   raise(alert: Alert): ActiveAlert {
-    const old = this.#entries.get(alert.code);
-    const entry: ActiveAlert = {
-      ...alert,
-      first_seen: old?.first_seen ?? alert.timestamp,
-      last_seen: alert.timestamp,
-      count: (old?.count ?? 0) + 1,
-      // A new occurrence needs a new acknowledgement.
-      acknowledged: false,
-      active: true,
-    };
-    this.#entries.set(alert.code, entry);
+    let entry = this.#records.get(alert.code);
+    if (!entry) this.#records.set(alert.code, (entry = unlisted(alert.code)));
+    if (entry.count === 0) entry.first_seen = alert.timestamp;
+    entry.timestamp = alert.timestamp;
+    entry.level = alert.level;
+    entry.message = alert.message;
+    entry.last_seen = alert.timestamp;
+    entry.count++;
+    // A new occurrence needs a new acknowledgement.
+    entry.acknowledged = false;
+    entry.active = true;
     return entry;
   }
 
@@ -43,22 +54,31 @@ export class ActiveAlerts {
    */
   restore(saved: readonly ActiveAlert[]): void {
     for (const entry of saved) {
-      if (entry.acknowledged || this.#entries.has(entry.code)) continue;
-      this.#entries.set(entry.code, { ...entry, active: false });
+      if (entry.acknowledged || this.has(entry.code)) continue;
+      let record = this.#records.get(entry.code);
+      if (!record) this.#records.set(entry.code, (record = unlisted(entry.code)));
+      record.timestamp = entry.timestamp;
+      record.level = entry.level;
+      record.message = entry.message;
+      record.first_seen = entry.first_seen;
+      record.last_seen = entry.last_seen;
+      record.count = Number.isInteger(entry.count) && entry.count > 0 ? entry.count : 1;
+      record.acknowledged = false;
+      record.active = false;
     }
   }
 
   /** The condition was observed again while active. */
   touch(code: AlertCode, wallMs: number): void {
-    const entry = this.#entries.get(code);
+    const entry = this.#listed(code);
     if (entry?.active) entry.last_seen = wallMs;
   }
 
   /** The condition ended: acknowledged entries go, the others stay latched. */
   conditionEnded(code: AlertCode, wallMs: number): void {
-    const entry = this.#entries.get(code);
+    const entry = this.#listed(code);
     if (!entry) return;
-    if (entry.acknowledged) this.#entries.delete(code);
+    if (entry.acknowledged) unlist(entry);
     else {
       entry.active = false;
       entry.last_seen = wallMs;
@@ -69,11 +89,11 @@ export class ActiveAlerts {
   acknowledge(codes: readonly AlertCode[] = this.#codes()): AlertCode[] {
     const done: AlertCode[] = [];
     for (const code of codes) {
-      const entry = this.#entries.get(code);
+      const entry = this.#listed(code);
       if (!entry || entry.acknowledged) continue;
       done.push(code);
       if (entry.active) entry.acknowledged = true;
-      else this.#entries.delete(code);
+      else unlist(entry);
     }
     return done;
   }
@@ -82,9 +102,9 @@ export class ActiveAlerts {
   clearLatched(codes: readonly AlertCode[] = this.#codes()): AlertCode[] {
     const done: AlertCode[] = [];
     for (const code of codes) {
-      const entry = this.#entries.get(code);
+      const entry = this.#listed(code);
       if (entry && !entry.active) {
-        this.#entries.delete(code);
+        unlist(entry);
         done.push(code);
       }
     }
@@ -92,26 +112,43 @@ export class ActiveAlerts {
   }
 
   has(code: AlertCode): boolean {
-    return this.#entries.has(code);
+    return this.#listed(code) !== undefined;
   }
 
   /** Copies, oldest raise first (ties in code order). */
   list(): ActiveAlert[] {
-    return [...this.#entries.values()].map((entry) => ({ ...entry })).sort((a, b) => a.timestamp - b.timestamp || alertCodeOrder(a.code) - alertCodeOrder(b.code));
-  }
-
-  /** The listed codes in code order (per-pack codes after their bank code). */
-  #codes(): AlertCode[] {
-    return [...this.#entries.keys()].sort((a, b) => alertCodeOrder(a) - alertCodeOrder(b));
+    const out: ActiveAlert[] = [];
+    for (const entry of this.#records.values()) if (entry.count > 0) out.push({ ...entry });
+    return out.sort((a, b) => a.timestamp - b.timestamp || alertCodeOrder(a.code) - alertCodeOrder(b.code));
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.countWhere(() => true);
   }
 
   countWhere(predicate: (entry: ActiveAlert) => boolean): number {
     let n = 0;
-    for (const entry of this.#entries.values()) if (predicate(entry)) n++;
+    for (const entry of this.#records.values()) if (entry.count > 0 && predicate(entry)) n++;
     return n;
   }
+
+  #listed(code: AlertCode): ActiveAlert | undefined {
+    const entry = this.#records.get(code);
+    return entry && entry.count > 0 ? entry : undefined;
+  }
+
+  /** The listed codes in code order (per-pack codes after their bank code). */
+  #codes(): AlertCode[] {
+    const codes: AlertCode[] = [];
+    for (const entry of this.#records.values()) if (entry.count > 0) codes.push(entry.code);
+    return codes.sort((a, b) => alertCodeOrder(a) - alertCodeOrder(b));
+  }
+}
+
+/** Out of the set; the record stays for the next raise (its message let go). */
+function unlist(entry: ActiveAlert): void {
+  entry.count = 0;
+  entry.message = '';
+  entry.acknowledged = false;
+  entry.active = false;
 }

@@ -10,6 +10,8 @@ import { type CsvLayout, csvHeader } from './csv';
 import { dayOfFileName, dayPath, HISTORY_DIR } from './days';
 import { errorMessage } from '../util/error_message';
 
+const CLEAN_DAYS_KNOWN = 2;
+
 export interface HistoryDay {
   /** YYYY-MM-DD */
   date: string;
@@ -30,7 +32,11 @@ export interface DayStoreOptions {
 export class DayStore {
   #files: FileStore;
   #options: DayStoreOptions;
-  /** Days whose file ends, as far as this session knows, with a complete line. */
+  /**
+   * Days whose file ends, as far as this session knows, with a complete line: only the newest
+   * CLEAN_DAYS_KNOWN written (lines go to today, at a day change also to the day before), so
+   * the set does not take one entry a day. A day that dropped out only costs an empty line.
+   */
   #clean = new Set<string>();
 
   constructor(files: FileStore, options: DayStoreOptions) {
@@ -64,7 +70,7 @@ export class DayStore {
       }
       try {
         this.#files.append(dayPath(day), text);
-        this.#clean.add(day);
+        this.#markClean(day);
         return { written: true, evicted };
       } catch (error) {
         // The write may have reached the medium in part: the next one starts on a new line.
@@ -115,6 +121,12 @@ export class DayStore {
     this.#delete(oldest.date);
     evicted.push(oldest.date);
     return true;
+  }
+
+  #markClean(day: string): void {
+    this.#clean.add(day);
+    // A Set iterates in insertion order: the first is the oldest day written.
+    if (this.#clean.size > CLEAN_DAYS_KNOWN) this.#clean.delete(this.#clean.values().next().value as string);
   }
 
   #delete(day: string): void {

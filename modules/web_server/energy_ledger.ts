@@ -4,6 +4,10 @@
  * the counters' growth is added to the current UTC day and month; a counter that went backwards
  * (restart) only sets a new baseline. The ledger is saved to the store every few minutes and at
  * each day change, so a restart loses at most that much. Kept: 31 days, 24 months.
+ *
+ * Days and months live in fixed tables made at construction, never as properties named by a
+ * date: on XS every property name made at run time stays in the machine's key table for good,
+ * so a table keyed by date would grow the heap by one key per day for as long as the device runs.
  */
 import type { ClockPort, TimerHandle } from '../../hosts/ports/clock';
 import type { KeyValueStore } from '../../hosts/ports/store';
@@ -24,11 +28,103 @@ export interface EnergyBucket {
   discharged_wh: number;
 }
 
+/** The stored form (ENERGY_LEDGER_KEY), unchanged: dates and months as object keys. */
 interface LedgerState {
   days: Record<string, EnergyBucket>;
   months: Record<string, EnergyBucket>;
   lifetime: EnergyBucket;
 }
+
+/**
+ * The newest `capacity` buckets by label (YYYY-MM-DD or YYYY-MM, which sort as text), oldest
+ * first, in columns made once.
+ */
+export class DatedBuckets {
+  readonly capacity: number;
+  readonly #labels: string[];
+  readonly #charged: Float64Array;
+  readonly #discharged: Float64Array;
+  #size = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.#labels = new Array<string>(capacity).fill('');
+    this.#charged = new Float64Array(capacity);
+    this.#discharged = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds to the label's bucket, making it when new; a full table lets its oldest go (a label older than all kept is dropped). */
+  add(label: string, charged: number, discharged: number): void {
+    let i = this.#indexOf(label);
+    if (i < 0) i = this.#insert(label);
+    if (i < 0) return;
+    this.#charged[i] += charged;
+    this.#discharged[i] += discharged;
+  }
+
+  get(label: string): EnergyBucket | undefined {
+    const i = this.#indexOf(label);
+    return i < 0 ? undefined : { charged_wh: this.#charged[i], discharged_wh: this.#discharged[i] };
+  }
+
+  /** Oldest first. */
+  labels(): string[] {
+    return this.#labels.slice(0, this.#size);
+  }
+
+  clear(): void {
+    this.#labels.fill('');
+    this.#charged.fill(0);
+    this.#discharged.fill(0);
+    this.#size = 0;
+  }
+
+  /** The stored form, `{"2026-06-21":{"charged_wh":…,"discharged_wh":…},…}`, written without an object keyed by date. */
+  toJson(): string {
+    let out = '{';
+    for (let i = 0; i < this.#size; i++) {
+      if (i > 0) out += ',';
+      out += `${JSON.stringify(this.#labels[i])}:{"charged_wh":${JSON.stringify(this.#charged[i])},"discharged_wh":${JSON.stringify(this.#discharged[i])}}`;
+    }
+    return `${out}}`;
+  }
+
+  #indexOf(label: string): number {
+    for (let i = this.#size - 1; i >= 0; i--) if (this.#labels[i] === label) return i;
+    return -1;
+  }
+
+  /** Where `label` now sits, or -1 when the table is full and every kept label is newer. */
+  #insert(label: string): number {
+    let at = this.#size;
+    while (at > 0 && this.#labels[at - 1] > label) at--;
+    if (this.#size === this.capacity) {
+      if (at === 0) return -1;
+      // Full: the oldest goes, the ones before the new label move down one.
+      at--;
+      for (let i = 0; i < at; i++) this.#move(i + 1, i);
+    } else {
+      for (let i = this.#size; i > at; i--) this.#move(i - 1, i);
+      this.#size++;
+    }
+    this.#labels[at] = label;
+    this.#charged[at] = 0;
+    this.#discharged[at] = 0;
+    return at;
+  }
+
+  #move(from: number, to: number): void {
+    this.#labels[to] = this.#labels[from];
+    this.#charged[to] = this.#charged[from];
+    this.#discharged[to] = this.#discharged[from];
+  }
+}
+
+const finite = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 export interface EnergyReport {
   today: { date: string } & EnergyBucket;
@@ -48,7 +144,9 @@ export class EnergyLedger {
   #store: KeyValueStore;
   #energy: EnergyService | undefined;
   #log: Logger;
-  #state: LedgerState = { days: {}, months: {}, lifetime: { charged_wh: 0, discharged_wh: 0 } };
+  #days = new DatedBuckets(DAYS_KEPT);
+  #months = new DatedBuckets(MONTHS_KEPT);
+  #lifetime: EnergyBucket = { charged_wh: 0, discharged_wh: 0 };
   #last: EnergyBucket | undefined;
   #timer: TimerHandle | undefined;
   #dirtySamples = 0;
@@ -99,28 +197,22 @@ export class EnergyLedger {
     const bucket = (b: EnergyBucket | undefined) => ({ charged_wh: round(b?.charged_wh ?? 0), discharged_wh: round(b?.discharged_wh ?? 0) });
     const packWh = capacityAh && cellCount ? capacityAh * cellCount * NOMINAL_CELL_V : 0;
     return {
-      today: { date, ...bucket(this.#state.days[date]) },
-      this_month: { month: date.slice(0, 7), ...bucket(this.#state.months[date.slice(0, 7)]) },
-      days: Object.keys(this.#state.days).sort().map((d) => ({ date: d, ...bucket(this.#state.days[d]) })),
-      months: Object.keys(this.#state.months).sort().map((m) => ({ month: m, ...bucket(this.#state.months[m]) })),
-      lifetime: bucket(this.#state.lifetime),
-      equivalent_full_cycles: packWh > 0 ? Math.round((this.#state.lifetime.discharged_wh / packWh) * 100) / 100 : null,
+      today: { date, ...bucket(this.#days.get(date)) },
+      this_month: { month: date.slice(0, 7), ...bucket(this.#months.get(date.slice(0, 7))) },
+      days: this.#days.labels().map((d) => ({ date: d, ...bucket(this.#days.get(d)) })),
+      months: this.#months.labels().map((m) => ({ month: m, ...bucket(this.#months.get(m)) })),
+      lifetime: bucket(this.#lifetime),
+      equivalent_full_cycles: packWh > 0 ? Math.round((this.#lifetime.discharged_wh / packWh) * 100) / 100 : null,
       cycle_basis: packWh > 0 ? `discharged energy / (${capacityAh} Ah × ${cellCount} cells × ${NOMINAL_CELL_V} V), counted since the ledger started` : 'needs the pack capacity and cell count',
     };
   }
 
   #add(day: string, charged: number, discharged: number): void {
     if (charged === 0 && discharged === 0) return;
-    const month = day.slice(0, 7);
-    for (const [table, key, keep] of [[this.#state.days, day, DAYS_KEPT], [this.#state.months, month, MONTHS_KEPT]] as const) {
-      const entry = (table[key] ??= { charged_wh: 0, discharged_wh: 0 });
-      entry.charged_wh += charged;
-      entry.discharged_wh += discharged;
-      const keys = Object.keys(table).sort();
-      for (const old of keys.slice(0, Math.max(0, keys.length - keep))) delete table[old];
-    }
-    this.#state.lifetime.charged_wh += charged;
-    this.#state.lifetime.discharged_wh += discharged;
+    this.#days.add(day, charged, discharged);
+    this.#months.add(day.slice(0, 7), charged, discharged);
+    this.#lifetime.charged_wh += charged;
+    this.#lifetime.discharged_wh += discharged;
     this.#dirtySamples++;
   }
 
@@ -128,8 +220,14 @@ export class EnergyLedger {
     try {
       const text = this.#store.get(ENERGY_LEDGER_KEY);
       if (text === undefined) return;
+      // Parsing makes the stored dates property names once per start: bounded by the tables' size.
       const parsed = JSON.parse(text) as Partial<LedgerState>;
-      if (parsed && typeof parsed === 'object' && parsed.days && parsed.months && parsed.lifetime) this.#state = parsed as LedgerState;
+      if (!parsed || typeof parsed !== 'object' || !parsed.days || !parsed.months || !parsed.lifetime) return;
+      for (const [table, stored] of [[this.#days, parsed.days], [this.#months, parsed.months]] as const) {
+        table.clear();
+        for (const label of Object.keys(stored)) table.add(label, finite(stored[label]?.charged_wh), finite(stored[label]?.discharged_wh));
+      }
+      this.#lifetime = { charged_wh: finite(parsed.lifetime.charged_wh), discharged_wh: finite(parsed.lifetime.discharged_wh) };
     } catch (error) {
       this.#log.warn(`energy ledger not read, starting afresh: ${errorMessage(error)}`);
     }
@@ -137,7 +235,7 @@ export class EnergyLedger {
 
   #save(): void {
     try {
-      this.#store.put(ENERGY_LEDGER_KEY, JSON.stringify(this.#state));
+      this.#store.put(ENERGY_LEDGER_KEY, `{"days":${this.#days.toJson()},"months":${this.#months.toJson()},"lifetime":${JSON.stringify(this.#lifetime)}}`);
       this.#dirtySamples = 0;
     } catch (error) {
       this.#log.warn(`energy ledger not saved: ${errorMessage(error)}`);

@@ -17,6 +17,7 @@ import type { BmsCutoffs } from './bms_bounds';
 import type { SettingsReader } from './bms_capacity';
 import { subscribeBms } from './bms_source';
 import { type FaultCause, openFaultCauses } from './fault_causes';
+import { EventWindow } from './event_window';
 
 /** Registers 300–320 in one read: fully charged (300) and the cut-offs 315–320. */
 export const CUTOFF_FIRST = 300;
@@ -64,7 +65,7 @@ export class BmsFacts {
   #log: Logger;
   #cutoffs: BmsCutoffs = {};
   #serial: string | undefined;
-  #events: BmsEvent[] = [];
+  #events = new EventWindow(EVENTS_KEPT);
   /** openFaultCauses(#events), worked out when the events change, not on every 1 s cycle. */
   #openCauses: readonly FaultCause[] = [];
   #inFault = false;
@@ -170,8 +171,9 @@ export class BmsFacts {
     this.#counters.event_reads++;
     reader.readEvents(which).then(
       ({ events }) => {
-        this.#events = (which === 'all' ? [...events] : [...this.#events, ...events]).slice(-EVENTS_KEPT);
-        this.#openCauses = Object.freeze(openFaultCauses(this.#events));
+        if (which === 'all') this.#events.replace(events);
+        else this.#events.append(events);
+        this.#openCauses = Object.freeze(openFaultCauses(this.#events.list()));
       },
       (error: unknown) => {
         this.#counters.event_read_failures++;

@@ -10,8 +10,6 @@ import { type CsvLayout, csvHeader } from './csv';
 import { dayOfFileName, dayPath, HISTORY_DIR } from './days';
 import { errorMessage } from '../util/error_message';
 
-const CLEAN_DAYS_KNOWN = 2;
-
 export interface HistoryDay {
   /** YYYY-MM-DD */
   date: string;
@@ -33,11 +31,12 @@ export class DayStore {
   #files: FileStore;
   #options: DayStoreOptions;
   /**
-   * Days whose file ends, as far as this session knows, with a complete line: only the newest
-   * CLEAN_DAYS_KNOWN written (lines go to today, at a day change also to the day before), so
-   * the set does not take one entry a day. A day that dropped out only costs an empty line.
+   * The day last written whose file ends, as far as this session knows, with a complete line.
+   * Lines go to one day at a time (at a day change the day before is finished first), so one
+   * day is enough, and nothing here grows with the days; another day's first line only costs an
+   * empty line more.
    */
-  #clean = new Set<string>();
+  #cleanDay = '';
 
   constructor(files: FileStore, options: DayStoreOptions) {
     this.#files = files;
@@ -70,11 +69,11 @@ export class DayStore {
       }
       try {
         this.#files.append(dayPath(day), text);
-        this.#markClean(day);
+        this.#cleanDay = day;
         return { written: true, evicted };
       } catch (error) {
         // The write may have reached the medium in part: the next one starts on a new line.
-        this.#clean.delete(day);
+        if (this.#cleanDay === day) this.#cleanDay = '';
         if (this.#spaceShort(text, true) && this.#evictOldest(day, evicted)) continue;
         return { written: false, evicted, error: errorMessage(error) };
       }
@@ -94,12 +93,12 @@ export class DayStore {
   erase(): number {
     const days = this.days();
     for (const d of days) this.#delete(d.date);
-    this.#clean.clear();
+    this.#cleanDay = '';
     return days.length;
   }
 
   #prefixFor(day: string): string {
-    if (this.#clean.has(day)) return '';
+    if (day === this.#cleanDay) return '';
     const existing = this.days().find((d) => d.date === day);
     if (!existing || existing.size_bytes === 0) return `${csvHeader(this.#options.layout)}\n`;
     // Unknown ending (earlier session or failed write): close any partial line first.
@@ -123,15 +122,9 @@ export class DayStore {
     return true;
   }
 
-  #markClean(day: string): void {
-    this.#clean.add(day);
-    // A Set iterates in insertion order: the first is the oldest day written.
-    if (this.#clean.size > CLEAN_DAYS_KNOWN) this.#clean.delete(this.#clean.values().next().value as string);
-  }
-
   #delete(day: string): void {
     this.#files.delete(dayPath(day));
-    this.#clean.delete(day);
+    if (this.#cleanDay === day) this.#cleanDay = '';
     this.#options.onRemoved?.(day);
   }
 }

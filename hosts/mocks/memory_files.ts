@@ -97,6 +97,10 @@ export class MemoryFiles implements FileStore {
    * RAM the mock spends on file contents (each file twice, plus buffer room): what a measurement
    * of the gateway's heap subtracts, since on a device these bytes are in flash.
    */
+  get fileCount(): number {
+    return this.#files.size;
+  }
+
   heldBytes(): number {
     let held = 0;
     for (const file of this.#files.values()) held += file.heldBytes;

@@ -67,6 +67,11 @@ export class MemoryStore implements KeyValueStore {
     return total;
   }
 
+  /** Keys held. */
+  get size(): number {
+    return this.#values.size;
+  }
+
   /** Successful and failed puts so far. */
   get putCount(): number {
     return this.#puts;

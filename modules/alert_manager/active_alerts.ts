@@ -55,15 +55,10 @@ export class ActiveAlerts {
   restore(saved: readonly ActiveAlert[]): void {
     for (const entry of saved) {
       if (entry.acknowledged || this.has(entry.code)) continue;
-      let record = this.#records.get(entry.code);
-      if (!record) this.#records.set(entry.code, (record = unlisted(entry.code)));
-      record.timestamp = entry.timestamp;
-      record.level = entry.level;
-      record.message = entry.message;
+      const record = this.raise(entry);
       record.first_seen = entry.first_seen;
       record.last_seen = entry.last_seen;
       record.count = Number.isInteger(entry.count) && entry.count > 0 ? entry.count : 1;
-      record.acknowledged = false;
       record.active = false;
     }
   }

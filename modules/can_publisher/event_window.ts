@@ -5,19 +5,13 @@
 import type { LoggedEvent } from './fault_causes';
 
 export class EventWindow {
-  readonly capacity: number;
   readonly #stamps: Float64Array;
   readonly #ids: Float64Array;
   #size = 0;
 
   constructor(capacity: number) {
-    this.capacity = capacity;
     this.#stamps = new Float64Array(capacity);
     this.#ids = new Float64Array(capacity);
-  }
-
-  get size(): number {
-    return this.#size;
   }
 
   /** Forget what was kept and take `events` (a whole log read). */
@@ -28,17 +22,14 @@ export class EventWindow {
 
   /** Add `events` after the ones kept (a "newest" read); past the capacity the oldest go. */
   append(events: readonly LoggedEvent[]): void {
-    const first = Math.max(0, events.length - this.capacity);
-    const drop = Math.max(0, this.#size + events.length - first - this.capacity);
-    if (drop > 0) {
-      this.#stamps.copyWithin(0, drop, this.#size);
-      this.#ids.copyWithin(0, drop, this.#size);
-      this.#size -= drop;
-    }
-    for (let i = first; i < events.length; i++) {
-      this.#stamps[this.#size] = events[i].timestampS;
-      this.#ids[this.#size] = events[i].id;
-      this.#size++;
+    for (const event of events) {
+      if (this.#size === this.#ids.length) {
+        this.#stamps.copyWithin(0, 1);
+        this.#ids.copyWithin(0, 1);
+        this.#size--;
+      }
+      this.#stamps[this.#size] = event.timestampS;
+      this.#ids[this.#size++] = event.id;
     }
   }
 

@@ -35,92 +35,51 @@ interface LedgerState {
   lifetime: EnergyBucket;
 }
 
-/**
- * The newest `capacity` buckets by label (YYYY-MM-DD or YYYY-MM, which sort as text), oldest
- * first, in columns made once.
- */
+interface DatedBucket extends EnergyBucket {
+  /** YYYY-MM-DD or YYYY-MM (they sort as text); '' = unused. */
+  label: string;
+}
+
+/** The newest `capacity` buckets by label, in rows made once and reused (the oldest row goes first). */
 export class DatedBuckets {
-  readonly capacity: number;
-  readonly #labels: string[];
-  readonly #charged: Float64Array;
-  readonly #discharged: Float64Array;
-  #size = 0;
+  /** Sorted by label, unused rows first. */
+  readonly #rows: DatedBucket[] = [];
 
   constructor(capacity: number) {
-    this.capacity = capacity;
-    this.#labels = new Array<string>(capacity).fill('');
-    this.#charged = new Float64Array(capacity);
-    this.#discharged = new Float64Array(capacity);
-  }
-
-  get size(): number {
-    return this.#size;
+    for (let i = 0; i < capacity; i++) this.#rows.push({ label: '', charged_wh: 0, discharged_wh: 0 });
   }
 
   /** Adds to the label's bucket, making it when new; a full table lets its oldest go (a label older than all kept is dropped). */
   add(label: string, charged: number, discharged: number): void {
-    let i = this.#indexOf(label);
-    if (i < 0) i = this.#insert(label);
-    if (i < 0) return;
-    this.#charged[i] += charged;
-    this.#discharged[i] += discharged;
+    let row = this.#rows.find((r) => r.label === label);
+    if (!row) {
+      row = this.#rows[0];
+      if (row.label > label) return;
+      row.label = label;
+      row.charged_wh = row.discharged_wh = 0;
+      this.#rows.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    }
+    row.charged_wh += charged;
+    row.discharged_wh += discharged;
   }
 
   get(label: string): EnergyBucket | undefined {
-    const i = this.#indexOf(label);
-    return i < 0 ? undefined : { charged_wh: this.#charged[i], discharged_wh: this.#discharged[i] };
+    const row = label ? this.#rows.find((r) => r.label === label) : undefined;
+    return row && { charged_wh: row.charged_wh, discharged_wh: row.discharged_wh };
   }
 
   /** Oldest first. */
   labels(): string[] {
-    return this.#labels.slice(0, this.#size);
+    return this.#rows.filter((r) => r.label).map((r) => r.label);
   }
 
   clear(): void {
-    this.#labels.fill('');
-    this.#charged.fill(0);
-    this.#discharged.fill(0);
-    this.#size = 0;
+    for (const row of this.#rows) row.label = '';
   }
 
   /** The stored form, `{"2026-06-21":{"charged_wh":…,"discharged_wh":…},…}`, written without an object keyed by date. */
   toJson(): string {
-    let out = '{';
-    for (let i = 0; i < this.#size; i++) {
-      if (i > 0) out += ',';
-      out += `${JSON.stringify(this.#labels[i])}:{"charged_wh":${JSON.stringify(this.#charged[i])},"discharged_wh":${JSON.stringify(this.#discharged[i])}}`;
-    }
-    return `${out}}`;
-  }
-
-  #indexOf(label: string): number {
-    for (let i = this.#size - 1; i >= 0; i--) if (this.#labels[i] === label) return i;
-    return -1;
-  }
-
-  /** Where `label` now sits, or -1 when the table is full and every kept label is newer. */
-  #insert(label: string): number {
-    let at = this.#size;
-    while (at > 0 && this.#labels[at - 1] > label) at--;
-    if (this.#size === this.capacity) {
-      if (at === 0) return -1;
-      // Full: the oldest goes, the ones before the new label move down one.
-      at--;
-      for (let i = 0; i < at; i++) this.#move(i + 1, i);
-    } else {
-      for (let i = this.#size; i > at; i--) this.#move(i - 1, i);
-      this.#size++;
-    }
-    this.#labels[at] = label;
-    this.#charged[at] = 0;
-    this.#discharged[at] = 0;
-    return at;
-  }
-
-  #move(from: number, to: number): void {
-    this.#labels[to] = this.#labels[from];
-    this.#charged[to] = this.#charged[from];
-    this.#discharged[to] = this.#discharged[from];
+    return `{${this.#rows.filter((r) => r.label).map((r) => `${JSON.stringify(r.label)}:${JSON.stringify({ charged_wh: r.charged_wh, discharged_wh: r.discharged_wh })}`).join(',')}}`;
   }
 }
 

@@ -12,12 +12,12 @@ import { VirtualCanBus } from '../../../hosts/mocks/can_bus';
 import { MemoryFiles } from '../../../hosts/mocks/memory_files';
 import { MemoryStore } from '../../../hosts/mocks/memory_store';
 import { createSerialLink } from '../../../hosts/mocks/serial_link';
-import { TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
+import { type FaultSpec, TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
 import type { HttpHandlers, HttpPort, WebSocketConnection, WebSocketSession } from '../../../hosts/ports/http';
 import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
 import type { SerialPort } from '../../../hosts/ports/serial';
-import { createGateway } from '../../../modules/gateway/gateway';
+import { createGateway, type Gateway } from '../../../modules/gateway/gateway';
 import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
 import { scenarioCrypto } from '../../xs/scenario/scenario_host';
 import { CategoryMeter, meteredPort, type Category, type EngineMeters, type Tally } from './meter';
@@ -42,6 +42,14 @@ export interface DayOptions {
   wallMs?: () => number;
   /** bms.poll_interval_ms (with a response timeout 20 ms shorter, at most the default 200); the config default (250) when absent. */
   pollIntervalMs?: number;
+  /** Wall clock at the start (default 2026-06-21 00:00 UTC); later, to cross a midnight in a short run. */
+  startWallMs?: number;
+  /** Steps between the points of `live.series` (default every 5 simulated minutes, shorter runs 8 points). */
+  seriesEverySteps?: number;
+  /** Faults the simulated BMS gets at the start of these steps (before that step's sample is taken they have not happened). */
+  faults?: { atStep: number; spec: FaultSpec }[];
+  /** Run as the gateway once it is started and configured (the leak of the negative control). */
+  afterStart?(gateway: Gateway): void;
   /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
   onStep?(kind: 'poll' | 'output' | 'idle' | undefined): void;
 }
@@ -121,6 +129,8 @@ export interface DayResult {
     slotsAtEnd: number;
     chunkBytesAfterWarmup: number;
     chunkBytesAtEnd: number;
+    /** The mock flash left out of the figures above: slots per file and per store key (measured), and how many there were after warm-up and at the end. */
+    flash: { perFileSlots: number; perKeySlots: number; filesAfterWarmup: number; filesAtEnd: number; keysAfterWarmup: number; keysAtEnd: number };
     /** [simulated minute, live slots, live chunk bytes] every 5 minutes (shorter runs: every eighth): growth or plateau. */
     series: [number, number, number][];
   };
@@ -147,18 +157,39 @@ class BenchBroker implements MqttPort {
   }
 }
 
+/**
+ * Slots the mock flash holds per file (MemoryFiles) and per key (MemoryStore), measured in this
+ * engine with scratch instances: on a device files and keys are in flash, not in the heap, so
+ * the live figure leaves them out, as it leaves out the file bytes. The second file and key are
+ * measured, so a first-use cost of the mock (its map's table) is not taken for a per-item one.
+ */
+function flashItemSlots(meter: CategoryMeter): { perFile: number; perKey: number } {
+  const files = new MemoryFiles();
+  const store = new MemoryStore();
+  files.append('scratch/a.csv', 'a\n');
+  store.put('scratch_a', 'a');
+  const [before] = meter.collect();
+  files.append('scratch/b.csv', 'b\n');
+  const [withFile] = meter.collect();
+  store.put('scratch_b', 'b');
+  const [withKey] = meter.collect();
+  return { perFile: withFile - before, perKey: withKey - withFile };
+}
+
 export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const meter = new CategoryMeter(options.engine ?? NO_METERS);
+  const flashCost = flashItemSlots(meter);
   // Fixed cost of a metered port call or callback, booked to the harness at each call (meter.ts).
   const meterCallCost = options.engine ? meter.calibrate() : { callerCost: 0, insideCost: 0 };
   const port = <T extends object>(target: T, inside?: Category): T => (options.engine ? meteredPort(meter, target, inside) : target);
-  const clock = new VirtualClock(0, Date.UTC(2026, 5, 21, 0, 0, 0));
+  const clock = new VirtualClock(0, options.startWallMs ?? Date.UTC(2026, 5, 21, 0, 0, 0));
   const metered = { clock: port(clock, 'clock') };
   const link = createSerialLink({ clock: metered.clock });
   const can = new VirtualCanBus({ clock: metered.clock, recordLimit: 20 });
   const broker = new BenchBroker(metered.clock);
   const radio = new ScriptedRadio(metered.clock);
   const files = new MemoryFiles();
+  const store = new MemoryStore();
   const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, wsClosed: 0, polls: 0, logLines: 0, historyBytes: 0 };
   let handlers: HttpHandlers | undefined;
   const http: HttpPort = {
@@ -202,7 +233,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     log: port({ log: () => void counts.logLines++ }),
     serial: port(gatewaySerial),
     can: port(can),
-    store: port(new MemoryStore()),
+    store: port(store),
     files: port(files),
     crypto: port(scenarioCrypto()),
     system: port({
@@ -240,6 +271,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     wifi: { ssid: 'battery-room', password: 'correct horse' },
     ...(poll ? { bms: { poll_interval_ms: poll, response_timeout_ms: Math.min(200, poll - 20) } } : {}),
   });
+  options.afterStart?.(gateway);
   meter.switchTo('harness');
   if (!configured.ok) throw new Error(`bench config refused: ${JSON.stringify(configured.errors)}`);
 
@@ -258,15 +290,18 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const pollAllocation = new AllocationTally();
   const outputAllocation = new AllocationTally();
   const warmupSteps = Math.min(36_000, Math.floor(options.steps / 10));
-  const live: DayResult['live'] = { baselineSlots, baselineChunkBytes: baselineChunks, peakSlots: 0, peakChunkBytes: 0, slotsAfterWarmup: 0, slotsAtEnd: 0, chunkBytesAfterWarmup: 0, chunkBytesAtEnd: 0, series: [] };
-  const seriesEvery = Math.max(1, Math.min(LIVE_SERIES_STEPS, Math.floor(options.steps / 8)));
+  const live: DayResult['live'] = { baselineSlots, baselineChunkBytes: baselineChunks, peakSlots: 0, peakChunkBytes: 0, slotsAfterWarmup: 0, slotsAtEnd: 0, chunkBytesAfterWarmup: 0, chunkBytesAtEnd: 0, flash: { perFileSlots: flashCost.perFile, perKeySlots: flashCost.perKey, filesAfterWarmup: 0, filesAtEnd: 0, keysAfterWarmup: 0, keysAtEnd: 0 }, series: [] };
+  const seriesEvery = options.seriesEverySteps ?? Math.max(1, Math.min(LIVE_SERIES_STEPS, Math.floor(options.steps / 8)));
   // Made before the run so that recording the series adds nothing to the heap it measures.
   const series = new Float64Array(3 * Math.floor((options.steps - 1) / seriesEvery));
+  const flashSlots = () => files.fileCount * flashCost.perFile + store.size * flashCost.perKey;
   const measureLive = (): [number, number] => {
     const [slots, chunks] = meter.collect();
-    const gatewaySlots = slots - baselineSlots;
-    // The mock keeps each history file twice in RAM (text and bytes, with buffer room): all of it is excluded.
-    const gatewayChunks = chunks - baselineChunks - files.heldBytes();
+    // Files and store keys are flash on the device: their objects here (per item, measured) are left out...
+    const gatewaySlots = slots - baselineSlots - flashSlots();
+    // ...and so are their contents: each history file twice in RAM (text and bytes, with buffer
+    // room), and the store's keys and values (UTF-8 bytes; XS adds a terminator per string).
+    const gatewayChunks = chunks - baselineChunks - files.heldBytes() - store.usedBytes();
     if (gatewaySlots > live.peakSlots) live.peakSlots = gatewaySlots;
     if (gatewayChunks > live.peakChunkBytes) live.peakChunkBytes = gatewayChunks;
     return [gatewaySlots, gatewayChunks];
@@ -275,13 +310,24 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   for (let step = 0; step < options.steps; step++) {
     const sampled = step > warmupSteps / 10 && step % options.sampleEvery === 0;
     if (sampled) measureLive();
-    if (step === warmupSteps) [live.slotsAfterWarmup, live.chunkBytesAfterWarmup] = measureLive();
+    if (step === warmupSteps) {
+      [live.slotsAfterWarmup, live.chunkBytesAfterWarmup] = measureLive();
+      live.flash.filesAfterWarmup = files.fileCount;
+      live.flash.keysAfterWarmup = store.size;
+    }
     if (options.engine && step > 0 && step % seriesEvery === 0) {
       const [slots, chunks] = measureLive();
       const at = (step / seriesEvery - 1) * 3;
       series[at] = (step * STEP_MS) / 60_000;
       series[at + 1] = slots;
       series[at + 2] = chunks;
+    }
+    for (const fault of options.faults ?? []) {
+      if (fault.atStep !== step) continue;
+      meter.switchTo('bms');
+      const injected = simulator.injectFault(fault.spec);
+      meter.switchTo('harness');
+      if (!injected.ok) throw new Error(`fault refused: ${JSON.stringify(injected)}`);
     }
     const answers = counts.answers;
     const out = can.transmittedTotal + broker.published + counts.wsMessages;
@@ -329,6 +375,8 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     }
   }
   [live.slotsAtEnd, live.chunkBytesAtEnd] = measureLive();
+  live.flash.filesAtEnd = files.fileCount;
+  live.flash.keysAtEnd = store.size;
   for (let at = 0; at < series.length; at += 3) live.series.push([series[at], series[at + 1], series[at + 2]]);
   counts.canFrames = can.transmittedTotal;
   counts.mqttMessages = broker.published;

@@ -1,5 +1,6 @@
 /** XS side of the bench and the budget test: the gateway day with the engine's own meters. */
 import { runGatewayDay } from './gateway_day';
+import { type DayScenario, scenarioOptions } from './scenarios';
 
 declare const print: (text: string) => void;
 declare const setImmediate: (fn: () => void) => void;
@@ -8,8 +9,10 @@ declare const resetMeter: (limit: number, index: number) => number;
 declare const xsMemory: (out: number[]) => void;
 declare const BENCH_STEPS: number;
 declare const BENCH_SAMPLE_EVERY: number;
+declare const BENCH_SCENARIO: DayScenario;
 
 runGatewayDay({
+  ...scenarioOptions(BENCH_SCENARIO),
   steps: BENCH_STEPS,
   sampleEvery: BENCH_SAMPLE_EVERY,
   engine: { takeComputrons: () => resetMeter(0, 0), memory: (out) => xsMemory(out), collectGarbage: () => gc() },

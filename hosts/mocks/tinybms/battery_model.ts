@@ -69,7 +69,8 @@ export class BatteryModel {
     return this.overrides.currentA ?? this.currentA;
   }
   loadA = 0;
-  charger: ChargerOutput = CHARGER_OFF;
+  /** What the charger delivers now: one object changed in place ('off' while none charges), so the model's heap is the same charging or not. */
+  readonly charger: ChargerOutput = { ...CHARGER_OFF };
   ambientC: number;
   measured: Measurements;
   #settings: () => BmsSettings;
@@ -139,7 +140,9 @@ export class BatteryModel {
     measurements.forced = this.overrides.forced;
     const decision = this.bms.decide(measurements, s, dt);
     this.loadA = decision.dischargeEnabled ? Math.max(0, inputs.loadA) : 0;
-    this.charger = inputs.charger && decision.chargeEnabled ? this.#chargerFor(inputs.charger, dt) : CHARGER_OFF;
+    const charger = inputs.charger && decision.chargeEnabled ? this.#chargerFor(inputs.charger, dt) : CHARGER_OFF;
+    this.charger.currentA = charger.currentA;
+    this.charger.phase = charger.phase;
     const current = this.charger.currentA - this.loadA;
     this.#moveCharge(current, decision, dt);
     this.ambientC = inputs.ambientC ?? ambientTemperatureC(this.timeOfDayS);

@@ -53,11 +53,14 @@ export class DatedBuckets {
   add(label: string, charged: number, discharged: number): void {
     let row = this.#rows.find((r) => r.label === label);
     if (!row) {
-      row = this.#rows[0];
-      if (row.label > label) return;
+      if (this.#rows[0].label > label) return;
+      // The oldest (or an unused) row takes the label and moves to its place: the end for a new day.
+      row = this.#rows.shift() as DatedBucket;
       row.label = label;
       row.charged_wh = row.discharged_wh = 0;
-      this.#rows.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+      const rows = this.#rows;
+      const at = !rows.length || rows[rows.length - 1].label < label ? -1 : rows.findIndex((r) => r.label > label);
+      rows.splice(at < 0 ? rows.length : at, 0, row);
     }
     row.charged_wh += charged;
     row.discharged_wh += discharged;

@@ -51,7 +51,7 @@ export class DatedBuckets {
 
   /** Adds to the label's bucket, making it when new; a full table lets its oldest go (a label older than all kept is dropped). */
   add(label: string, charged: number, discharged: number): void {
-    let row = this.#rows.find((r) => r.label === label);
+    let row = this.#row(label);
     if (!row) {
       if (this.#rows[0].label > label) return;
       // The oldest (or an unused) row takes the label and moves to its place: the end for a new day.
@@ -67,13 +67,13 @@ export class DatedBuckets {
   }
 
   get(label: string): EnergyBucket | undefined {
-    const row = label ? this.#rows.find((r) => r.label === label) : undefined;
+    const row = this.#row(label);
     return row && { charged_wh: row.charged_wh, discharged_wh: row.discharged_wh };
   }
 
   /** Oldest first. */
   labels(): string[] {
-    return this.#rows.filter((r) => r.label).map((r) => r.label);
+    return this.#rows.slice(this.#oldest()).map((r) => r.label);
   }
 
   clear(): void {
@@ -82,7 +82,25 @@ export class DatedBuckets {
 
   /** The stored form, `{"2026-06-21":{"charged_wh":…,"discharged_wh":…},…}`, written without an object keyed by date. */
   toJson(): string {
-    return `{${this.#rows.filter((r) => r.label).map((r) => `${JSON.stringify(r.label)}:${JSON.stringify({ charged_wh: r.charged_wh, discharged_wh: r.discharged_wh })}`).join(',')}}`;
+    const rows = this.#rows;
+    let out = '';
+    for (let i = this.#oldest(); i < rows.length; i++) {
+      out += `${out ? ',' : ''}${JSON.stringify(rows[i].label)}:{"charged_wh":${rows[i].charged_wh},"discharged_wh":${rows[i].discharged_wh}}`;
+    }
+    return `{${out}}`;
+  }
+
+  /** Used rows are at the end, newest last: a scan from there stops at the first unused row. */
+  #row(label: string): DatedBucket | undefined {
+    const rows = this.#rows;
+    for (let i = rows.length - 1; i >= 0 && rows[i].label; i--) if (rows[i].label === label) return rows[i];
+    return undefined;
+  }
+
+  #oldest(): number {
+    let i = this.#rows.length;
+    while (i > 0 && this.#rows[i - 1].label) i--;
+    return i;
   }
 }
 

@@ -14,6 +14,7 @@ import { MemoryStore } from '../../../hosts/mocks/memory_store';
 import { createSerialLink } from '../../../hosts/mocks/serial_link';
 import { TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
+import type { CanPort } from '../../../hosts/ports/can';
 import type { HttpHandlers, HttpPort, WebSocketConnection, WebSocketSession } from '../../../hosts/ports/http';
 import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
 import type { SerialPort } from '../../../hosts/ports/serial';
@@ -44,6 +45,12 @@ export interface DayOptions {
   pollIntervalMs?: number;
   /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
   onStep?(kind: 'poll' | 'output' | 'idle' | undefined): void;
+  /**
+   * Everything the run emits, as it is emitted (fingerprint.ts: proof that a speed-up changed no
+   * byte): UART both ways, CAN frames, MQTT topic + payload, WebSocket texts, log lines, and at the
+   * end each history file. Absent in the bench: nothing is wrapped then.
+   */
+  tap?(channel: 'uart_tx' | 'uart_rx' | 'can' | 'mqtt' | 'ws' | 'log' | 'file', data: string | Uint8Array): void;
 }
 
 /** Computrons per step, in buckets of 100, for percentiles without keeping every step. */
@@ -132,19 +139,39 @@ export interface DayResult {
 /** A broker that accepts at once and acknowledges every publish on the next instant, keeping nothing. */
 class BenchBroker implements MqttPort {
   published = 0;
-  constructor(readonly clock: VirtualClock) {}
+  constructor(
+    readonly clock: VirtualClock,
+    readonly tap?: DayOptions['tap'],
+  ) {}
   connect(_options: unknown, handlers: MqttConnectionHandlers): MqttConnection {
     this.clock.setTimer(0, () => handlers.onConnect());
     const clock = this.clock;
     return {
-      publish: (_topic, _payload, _options, settled) => {
+      publish: (topic, payload, _options, settled) => {
         this.published++;
+        if (this.tap) {
+          this.tap('mqtt', topic);
+          this.tap('mqtt', payload);
+        }
         if (settled) clock.setTimer(0, () => settled());
       },
       subscribe: () => undefined,
       close: () => undefined,
     };
   }
+}
+
+/** The CAN port with every frame handed to `send` shown to the tap first. */
+function tappedCan(can: VirtualCanBus, tap: NonNullable<DayOptions['tap']>): CanPort {
+  return {
+    send: (frame) => {
+      tap('can', new Uint8Array([frame.id >> 8, frame.id & 0xff, ...frame.data]));
+      return can.send(frame);
+    },
+    onReceive: (callback) => can.onReceive(callback),
+    status: () => can.status(),
+    recover: () => can.recover(),
+  };
 }
 
 export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
@@ -156,7 +183,8 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const metered = { clock: port(clock, 'clock') };
   const link = createSerialLink({ clock: metered.clock });
   const can = new VirtualCanBus({ clock: metered.clock, recordLimit: 20 });
-  const broker = new BenchBroker(metered.clock);
+  const tap = options.tap;
+  const broker = new BenchBroker(metered.clock, tap);
   const radio = new ScriptedRadio(metered.clock);
   const files = new MemoryFiles();
   const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, wsClosed: 0, polls: 0, logLines: 0, historyBytes: 0 };
@@ -171,6 +199,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const countingDevice = {
     write: (bytes: Uint8Array) => {
       counts.answers++;
+      tap?.('uart_rx', bytes);
       deviceEnd.write(bytes);
     },
     onReceive: (callback: (bytes: Uint8Array) => void) => deviceEnd.onReceive(callback),
@@ -186,22 +215,32 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const uartToCanMs: number[] = [];
   const wallMs = options.wallMs;
   let answerAt = -1;
-  const gatewaySerial: SerialPort = wallMs
+  const gatewaySerial: SerialPort = wallMs || tap
     ? {
-        write: (bytes) => link.gateway.write(bytes),
+        write: (bytes) => {
+          tap?.('uart_tx', bytes);
+          link.gateway.write(bytes);
+        },
         flush: () => link.gateway.flush?.(),
         onReceive: (callback) =>
           link.gateway.onReceive((bytes) => {
-            answerAt = wallMs();
+            if (wallMs) answerAt = wallMs();
             callback(bytes);
           }),
       }
     : link.gateway;
   const host: Host = {
     clock: metered.clock,
-    log: port({ log: () => void counts.logLines++ }),
+    log: port({
+      log: tap
+        ? (...entry: unknown[]) => {
+            counts.logLines++;
+            tap('log', JSON.stringify(entry));
+          }
+        : () => void counts.logLines++,
+    }),
     serial: port(gatewaySerial),
-    can: port(can),
+    can: port(tap ? tappedCan(can, tap) : can),
     store: port(new MemoryStore()),
     files: port(files),
     crypto: port(scenarioCrypto()),
@@ -244,7 +283,12 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   if (!configured.ok) throw new Error(`bench config refused: ${JSON.stringify(configured.errors)}`);
 
   const wsConnection: WebSocketConnection = port({
-    send: () => void counts.wsMessages++,
+    send: tap
+      ? (text: string) => {
+          counts.wsMessages++;
+          tap('ws', text);
+        }
+      : () => void counts.wsMessages++,
     bufferedAmount: () => 0,
     close: () => void counts.wsClosed++,
   });
@@ -334,6 +378,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   counts.mqttMessages = broker.published;
   counts.polls = counts.answers;
   counts.historyBytes = files.usedBytes();
+  if (tap) for (const path of files.paths()) tap('file', `${path}\n${files.read(path) ?? ''}`);
   meter.switchTo('gateway');
   gateway.stop();
   meter.switchTo('bms');

@@ -6,6 +6,7 @@
  */
 import type { ClockPort, TimerHandle } from '../ports/clock';
 import type { SerialPort } from '../ports/serial';
+import { ByteSlab } from './byte_slab';
 
 export interface SerialLinkOptions {
   clock: ClockPort;
@@ -42,6 +43,7 @@ class Direction {
   #pendingTimers: TimerHandle[] = [];
   #pendingLengths: number[] = [];
   #receivers: ((bytes: Uint8Array) => void)[] = [];
+  #copies = new ByteSlab();
 
   constructor(clock: ClockPort, byteTimeMs: number, latencyMs: number) {
     this.#clock = clock;
@@ -50,7 +52,7 @@ class Direction {
   }
 
   send(bytes: Uint8Array): void {
-    const copy = bytes.slice();
+    const copy = this.#copies.copy(bytes);
     const now = this.#clock.now();
     // Bytes queue behind what is still on the wire, so chunks never overtake each other.
     const start = Math.max(now, this.#lineFreeAt);
@@ -65,7 +67,7 @@ class Direction {
     this.#pendingLengths.shift();
     // The first receiver gets the copy made at send; any other gets its own.
     const receivers = this.#receivers;
-    for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : copy.slice());
+    for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : this.#copies.copy(copy));
   }
 
   listen(callback: (bytes: Uint8Array) => void): void {

@@ -22,8 +22,8 @@ interface PendingTimer {
  * ordered by (due, sequence), so a simulated day of thousands of timers per minute stays cheap.
  */
 export class VirtualClock implements ClockPort {
-  #now: number;
-  #wallOrigin: number;
+  #now = 0;
+  #wallOrigin = 0;
   #heap: PendingTimer[] = [];
   #live = 0;
   readonly #owner = {};

@@ -31,8 +31,9 @@ export class Cell {
   readonly tauS: number;
   readonly fadePerCycle: number;
   readonly zone: number;
-  capacityAh: number;
-  chargeAh: number;
+  // Number-initialised: V8 gives a field first left undefined a new heap box at every write (these change every step).
+  capacityAh = 0;
+  chargeAh = 0;
   polarizationV = 0;
   /** Charge moved in and out over the cell's life, Ah (two of these make one full cycle). */
   throughputAh = 0;
@@ -101,7 +102,7 @@ export class Cell {
     this.throughputAh += Math.abs(movedAh);
     // Cycling fade, roughly doubling for every 10 K above 25 °C.
     const cycles = Math.abs(movedAh) / (2 * this.nominalCapacityAh);
-    const heatFactor = Math.pow(2, Math.max(0, temperatureC - 25) / 10);
+    const heatFactor = temperatureC > 25 ? Math.pow(2, (temperatureC - 25) / 10) : 1;
     this.capacityAh -= this.nominalCapacityAh * this.fadePerCycle * cycles * heatFactor;
     if (this.chargeAh > this.capacityAh) this.chargeAh = this.capacityAh;
   }

@@ -15,12 +15,16 @@ export class EventLog {
   #total = 0;
   /** Events logged since the last `takeNewest()` (command 0x11). */
   #unreported: BmsEvent[] = [];
+  /** Bumped by every change; writeTo skips a register file that already holds this version (it runs on every read of the live words). */
+  #version = 0;
+  #written: { registers: RegisterFile; version: number } | undefined;
 
   log(id: number, lifetimeS: number): void {
     const event = { timestampS: Math.floor(lifetimeS), id };
     this.#slots[this.#next] = event;
     this.#next = (this.#next + 1) % EVENT_SLOTS;
     this.#total++;
+    this.#version++;
     this.#unreported.push(event);
     if (this.#unreported.length > EVENT_SLOTS) this.#unreported.shift();
   }
@@ -47,6 +51,7 @@ export class EventLog {
     this.#slots.fill(undefined);
     this.#next = 0;
     this.#total = 0;
+    this.#version++;
     this.#unreported = [];
   }
 
@@ -55,6 +60,8 @@ export class EventLog {
   }
 
   writeTo(registers: RegisterFile): void {
+    if (this.#written?.registers === registers && this.#written.version === this.#version) return;
+    this.#written = { registers, version: this.#version };
     for (let k = 0; k < EVENT_SLOTS; k++) {
       const event = this.#slots[k];
       const stamp = event ? event.timestampS & 0xffffff : 0;

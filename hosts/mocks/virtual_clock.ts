@@ -14,6 +14,8 @@ interface PendingTimer {
   cancelled: boolean;
   /** Fired (one-shot) or cleared: no longer pending. */
   done: boolean;
+  /** Waits in the zero-delay queue, not in the heap. */
+  soon: boolean;
 }
 
 /**
@@ -25,6 +27,13 @@ export class VirtualClock implements ClockPort {
   #now = 0;
   #wallOrigin = 0;
   #heap: PendingTimer[] = [];
+  /**
+   * Zero-delay one-shot timers (deferrals: about half of all timers), due now, in creation order:
+   * a queue, no heap work. Their (due, sequence) only grow, so the next timer to fire is the earlier
+   * of this queue's head and the heap's top.
+   */
+  #soon: (PendingTimer | undefined)[] = [];
+  #soonHead = 0;
   #live = 0;
   readonly #owner = {};
   #nextId = 1;
@@ -60,6 +69,8 @@ export class VirtualClock implements ClockPort {
     pending.cancelled = true;
     pending.done = true;
     this.#live--;
+    // A cleared deferral leaves the queue when it reaches the head.
+    if (pending.soon) return;
     // Timers re-armed far ahead (watchdogs) would pile up in the heap: rebuild once most are dead.
     if (++this.#cancelled > 64 && this.#cancelled > this.#heap.length / 2) this.#compact();
   }
@@ -73,16 +84,28 @@ export class VirtualClock implements ClockPort {
   advance(ms: number): void {
     const target = this.#now + Math.max(0, ms);
     let fired = false;
-    // this.#heap, not a local: a timer's callback may clear timers and so rebuild the heap.
-    while (this.#heap.length) {
-      const next = this.#heap[0];
-      if (next.cancelled) {
+    const soon = this.#soon;
+    for (;;) {
+      const head = this.#soonHead < soon.length ? soon[this.#soonHead] : undefined;
+      if (head?.cancelled) {
+        this.#skipSoon();
+        continue;
+      }
+      // this.#heap, not a local: a timer's callback may clear timers and so rebuild the heap.
+      const top = this.#heap.length ? this.#heap[0] : undefined;
+      if (top?.cancelled) {
         this.#pop();
         this.#cancelled--;
         continue;
       }
-      if (next.due > target) break;
-      this.#pop();
+      let next: PendingTimer;
+      if (head && (!top || earlier(head, top))) {
+        next = head;
+        this.#skipSoon();
+      } else if (top && top.due <= target) {
+        next = top;
+        this.#pop();
+      } else break;
       if (next.due > this.#now) {
         if (fired) this.onInstantEnd?.(this.#now);
         this.#now = next.due;
@@ -108,10 +131,21 @@ export class VirtualClock implements ClockPort {
   }
 
   #add(ms: number, period: number | undefined, fn: () => void): TimerHandle {
-    const timer: PendingTimer = { id: this.#nextId++, owner: this.#owner, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false, done: false };
+    const soon = ms <= 0 && period === undefined;
+    const timer: PendingTimer = { id: this.#nextId++, owner: this.#owner, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false, done: false, soon };
     this.#live++;
-    this.#push(timer);
+    if (soon) this.#soon.push(timer);
+    else this.#push(timer);
     return timer;
+  }
+
+  /** Drops the zero-delay queue's head (fired or cleared). */
+  #skipSoon(): void {
+    this.#soon[this.#soonHead] = undefined;
+    if (++this.#soonHead === this.#soon.length) {
+      this.#soon.length = 0;
+      this.#soonHead = 0;
+    }
   }
 
   #compact(): void {

@@ -175,7 +175,7 @@ function tappedCan(can: VirtualCanBus, tap: NonNullable<DayOptions['tap']>): Can
 }
 
 export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
-  const meter = new CategoryMeter(options.engine ?? NO_METERS);
+  const meter = new CategoryMeter(options.engine ?? NO_METERS, options.engine !== undefined);
   // Fixed cost of a metered port call or callback, booked to the harness at each call (meter.ts).
   const meterCallCost = options.engine ? meter.calibrate() : { callerCost: 0, insideCost: 0 };
   const port = <T extends object>(target: T, inside?: Category): T => (options.engine ? meteredPort(meter, target, inside) : target);
@@ -212,7 +212,9 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
   // Stamped as the gateway's own receive callback is entered: a second listener on the link
   // would cost every delivered chunk a second copy.
-  const uartToCanMs: number[] = [];
+  // Preallocated (one answer a poll, at most one a step at 10 Hz; grown if more): no array growth inside the run.
+  let uartToCanMs = new Float64Array(options.wallMs ? options.steps + 16 : 0);
+  let latencies = 0;
   const wallMs = options.wallMs;
   let answerAt = -1;
   const gatewaySerial: SerialPort = wallMs || tap
@@ -259,7 +261,12 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   if (wallMs) {
     clock.onInstantEnd = () => {
       if (answerAt < 0) return;
-      uartToCanMs.push(wallMs() - answerAt);
+      if (latencies === uartToCanMs.length) {
+        const grown = new Float64Array(2 * uartToCanMs.length + 16);
+        grown.set(uartToCanMs);
+        uartToCanMs = grown;
+      }
+      uartToCanMs[latencies++] = wallMs() - answerAt;
       answerAt = -1;
     };
   }
@@ -394,7 +401,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     totals: meter.snapshot(),
     meterCallCost,
     live,
-    uartToCanMs,
+    uartToCanMs: Array.from(uartToCanMs.subarray(0, latencies)),
     counts,
   };
 }

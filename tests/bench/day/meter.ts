@@ -36,19 +36,27 @@ export class CategoryMeter {
   /** True once a garbage collection ran inside a metered span (its allocation figures are void). */
   collectedInside = false;
   readonly #engine: EngineMeters;
+  readonly #metered: boolean;
   readonly #memory = [0, 0, 0, 0];
   #lastSlots = 0;
   #lastChunks = 0;
   #callerCost = 0;
   #insideCost = 0;
 
-  constructor(engine: EngineMeters) {
+  constructor(engine: EngineMeters, metered = true) {
     this.#engine = engine;
+    this.#metered = metered;
     this.resync();
   }
 
   /** Book what ran since the last switch to the current category; return the previous one. */
   switchTo(next: Category): Category {
+    // Node (no engine meters): only the current category is kept, nothing is read or booked.
+    if (!this.#metered) {
+      const previous = this.current;
+      this.current = next;
+      return previous;
+    }
     const used = this.#engine.takeComputrons();
     this.#engine.memory(this.#memory);
     const previous = this.current;

@@ -10,7 +10,7 @@ export class ByteSlab {
   #slab: ArrayBuffer;
   #used = 0;
 
-  constructor(slabBytes = 64 * 1024) {
+  constructor(slabBytes = 65536) {
     this.#slabBytes = slabBytes;
     this.#slab = new ArrayBuffer(slabBytes);
   }

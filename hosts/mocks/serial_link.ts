@@ -41,7 +41,7 @@ class Direction {
   // Chunks in flight, oldest first: they arrive in the order sent (due times never decrease and
   // ties fire in creation order), so a queue does what a map of timers would, with less work.
   #pendingTimers: TimerHandle[] = [];
-  #pendingLengths: number[] = [];
+  #pendingCopies: Uint8Array[] = [];
   #receivers: ((bytes: Uint8Array) => void)[] = [];
   #copies = new ByteSlab();
 
@@ -58,17 +58,18 @@ class Direction {
     const start = Math.max(now, this.#lineFreeAt);
     this.#lineFreeAt = start + copy.length * this.#byteTimeMs;
     const delay = Math.max(1, Math.ceil(this.#lineFreeAt + this.#latencyMs - now));
-    this.#pendingTimers.push(this.#clock.setTimer(delay, () => this.#deliver(copy)));
-    this.#pendingLengths.push(copy.length);
+    this.#pendingTimers.push(this.#clock.setTimer(delay, this.#deliverOldest));
+    this.#pendingCopies.push(copy);
   }
 
-  #deliver(copy: Uint8Array): void {
+  /** One function for every chunk (no closure per chunk): the oldest in flight is the one due. */
+  readonly #deliverOldest = (): void => {
     this.#pendingTimers.shift();
-    this.#pendingLengths.shift();
+    const copy = this.#pendingCopies.shift() as Uint8Array;
     // The first receiver gets the copy made at send; any other gets its own.
     const receivers = this.#receivers;
     for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : this.#copies.copy(copy));
-  }
+  };
 
   listen(callback: (bytes: Uint8Array) => void): void {
     this.#receivers.push(callback);
@@ -83,10 +84,10 @@ class Direction {
     let bytes = 0;
     for (let i = 0; i < timers.length; i++) {
       this.#clock.clear(timers[i]);
-      bytes += this.#pendingLengths[i];
+      bytes += this.#pendingCopies[i].length;
     }
     this.#pendingTimers = [];
-    this.#pendingLengths = [];
+    this.#pendingCopies = [];
     return bytes;
   }
 }

@@ -153,7 +153,7 @@ class BenchBroker implements MqttPort {
           this.tap('mqtt', topic);
           this.tap('mqtt', payload);
         }
-        if (settled) clock.setTimer(0, () => settled());
+        if (settled) clock.setTimer(0, settled);
       },
       subscribe: () => undefined,
       close: () => undefined,

@@ -34,6 +34,8 @@ export class VirtualClock implements ClockPort {
    */
   #soon: (PendingTimer | undefined)[] = [];
   #soonHead = 0;
+  /** Entries in use (the array keeps its slots when it empties: no shrink and regrow every step). */
+  #soonEnd = 0;
   #live = 0;
   readonly #owner = {};
   #nextId = 1;
@@ -86,7 +88,7 @@ export class VirtualClock implements ClockPort {
     let fired = false;
     const soon = this.#soon;
     for (;;) {
-      const head = this.#soonHead < soon.length ? soon[this.#soonHead] : undefined;
+      const head = this.#soonHead < this.#soonEnd ? soon[this.#soonHead] : undefined;
       if (head?.cancelled) {
         this.#skipSoon();
         continue;
@@ -134,7 +136,7 @@ export class VirtualClock implements ClockPort {
     const soon = ms <= 0 && period === undefined;
     const timer: PendingTimer = { id: this.#nextId++, owner: this.#owner, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false, done: false, soon };
     this.#live++;
-    if (soon) this.#soon.push(timer);
+    if (soon) this.#soon[this.#soonEnd++] = timer;
     else this.#push(timer);
     return timer;
   }
@@ -142,10 +144,7 @@ export class VirtualClock implements ClockPort {
   /** Drops the zero-delay queue's head (fired or cleared). */
   #skipSoon(): void {
     this.#soon[this.#soonHead] = undefined;
-    if (++this.#soonHead === this.#soon.length) {
-      this.#soon.length = 0;
-      this.#soonHead = 0;
-    }
+    if (++this.#soonHead === this.#soonEnd) this.#soonHead = this.#soonEnd = 0;
   }
 
   #compact(): void {

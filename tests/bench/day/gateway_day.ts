@@ -132,7 +132,7 @@ export interface DayResult {
     series: [number, number, number][];
   };
   /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
-  uartToCanMs: number[];
+  uartToCanMs: Float64Array;
   counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; wsClosed: number; polls: number; logLines: number; historyBytes: number };
 }
 
@@ -401,7 +401,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     totals: meter.snapshot(),
     meterCallCost,
     live,
-    uartToCanMs: Array.from(uartToCanMs.subarray(0, latencies)),
+    uartToCanMs: uartToCanMs.subarray(0, latencies),
     counts,
   };
 }

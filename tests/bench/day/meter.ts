@@ -36,27 +36,19 @@ export class CategoryMeter {
   /** True once a garbage collection ran inside a metered span (its allocation figures are void). */
   collectedInside = false;
   readonly #engine: EngineMeters;
-  readonly #metered: boolean;
   readonly #memory = [0, 0, 0, 0];
   #lastSlots = 0;
   #lastChunks = 0;
   #callerCost = 0;
   #insideCost = 0;
 
-  constructor(engine: EngineMeters, metered = true) {
+  constructor(engine: EngineMeters) {
     this.#engine = engine;
-    this.#metered = metered;
     this.resync();
   }
 
   /** Book what ran since the last switch to the current category; return the previous one. */
   switchTo(next: Category): Category {
-    // Node (no engine meters): only the current category is kept, nothing is read or booked.
-    if (!this.#metered) {
-      const previous = this.current;
-      this.current = next;
-      return previous;
-    }
     const used = this.#engine.takeComputrons();
     this.#engine.memory(this.#memory);
     const previous = this.current;
@@ -131,6 +123,15 @@ export class CategoryMeter {
 
   snapshot(): { computrons: Tally; slots: Tally; chunks: Tally } {
     return { computrons: { ...this.computrons }, slots: { ...this.slots }, chunks: { ...this.chunks } };
+  }
+}
+
+/** Node (no engine meters): switching keeps the current category and reads or books nothing. */
+export class UnmeteredCategoryMeter extends CategoryMeter {
+  override switchTo(next: Category): Category {
+    const previous = this.current;
+    this.current = next;
+    return previous;
   }
 }
 

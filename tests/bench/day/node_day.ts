@@ -18,9 +18,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DayResult, runGatewayDay as RunGatewayDay } from './gateway_day';
+import { NODE_SLAB_BYTES, stepFlush } from './step_flush';
 
-const MACROTASK_EVERY_STEPS = 600;
-const SETTLED = Promise.resolve();
 
 export interface NodeDay {
   result: DayResult;
@@ -29,11 +28,6 @@ export interface NodeDay {
   cpuS: number;
 }
 
-/** A microtask turn after each step (awaiting a settled promise); every MACROTASK_EVERY_STEPS calls a whole event-loop turn. */
-export function stepFlush(): () => Promise<void> {
-  let calls = 0;
-  return () => (++calls % MACROTASK_EVERY_STEPS === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : SETTLED);
-}
 
 async function bundledRunner(): Promise<typeof RunGatewayDay> {
   const out = join(process.cwd(), 'build/bench');
@@ -48,7 +42,7 @@ export async function runNodeDay(steps: number, pollIntervalMs?: number): Promis
   const run = await bundledRunner();
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), wallMs: () => performance.now(), pollIntervalMs });
+  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), slabBytes: NODE_SLAB_BYTES, wallMs: () => performance.now(), pollIntervalMs });
   const wallS = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   return { result, wallS, cpuS: (used.user + used.system) / 1e6 };

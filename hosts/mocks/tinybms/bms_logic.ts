@@ -137,8 +137,14 @@ export class BmsLogic {
     const needsBalancingBits = this.#chooseBalancing(m.cellMv, minCellMv, s);
     // Bleeding stops while discharging and while the pack is too hot.
     const balancingAllowed = m.currentA >= -IDLE_CURRENT_A && !this.isActive('over_temperature');
-    this.#last = { chargeEnabled, dischargeEnabled, status, needsBalancingBits, balancingBits: balancingAllowed ? needsBalancingBits : 0 };
-    return this.#last;
+    // Rewritten in place (one decision a sub-step): readers use it at once and keep nothing.
+    const last = this.#last;
+    last.chargeEnabled = chargeEnabled;
+    last.dischargeEnabled = dischargeEnabled;
+    last.status = status;
+    last.needsBalancingBits = needsBalancingBits;
+    last.balancingBits = balancingAllowed ? needsBalancingBits : 0;
+    return last;
   }
 
   #trackForced(forced: ReadonlySet<ForcedBmsFault> | undefined): void {

@@ -5,7 +5,7 @@
  * is what makes a CC-CV charge taper and what relaxes away once the current stops.
  * Pure state; the pack model drives it.
  */
-import { lfpOpenCircuitVoltage } from './ocv';
+import { lfpOpenCircuitVoltageNear } from './ocv';
 
 export interface CellParameters {
   /** Capacity when new, Ah. */
@@ -40,6 +40,8 @@ export class Cell {
   // exp(−dt/τ) for the last step length: the pack steps with the same dt tick after tick.
   #decayDtS = NaN;
   #decay = 1;
+  /** Where on the OCV curve this cell was last looked up (ocv.ts). */
+  #ocvNear = { segment: 1 };
 
   constructor(p: CellParameters) {
     this.nominalCapacityAh = p.nominalCapacityAh;
@@ -62,7 +64,7 @@ export class Cell {
   }
 
   openCircuitVoltage(): number {
-    return lfpOpenCircuitVoltage(this.socPct);
+    return lfpOpenCircuitVoltageNear(this.socPct, this.#ocvNear);
   }
 
   /** Series resistance at a temperature: cold cells are markedly more resistive. */

@@ -9,10 +9,11 @@ export interface RandomSource {
 }
 
 export class SeededRandom implements RandomSource {
-  #a: number;
-  #b: number;
-  #c: number;
-  #counter: number;
+  // Number-initialised: V8 gives a field first left undefined a new heap box at every write.
+  #a = 0;
+  #b = 0;
+  #c = 0;
+  #counter = 0;
 
   constructor(seed: number) {
     // SplitMix32 spreads any integer seed (0 included) over the three state words.

@@ -6,6 +6,7 @@
  */
 import type { ClockPort, TimerHandle } from '../ports/clock';
 import type { SerialPort } from '../ports/serial';
+import { ByteSlab } from './byte_slab';
 
 export interface SerialLinkOptions {
   clock: ClockPort;
@@ -13,6 +14,8 @@ export interface SerialLinkOptions {
   baud?: number;
   /** Extra delay per chunk (driver and FIFO latency), ms. */
   latencyMs?: number;
+  /** Copies in flight carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. */
+  copySlabBytes?: number;
 }
 
 export interface SerialLinkCounters {
@@ -40,33 +43,36 @@ class Direction {
   // Chunks in flight, oldest first: they arrive in the order sent (due times never decrease and
   // ties fire in creation order), so a queue does what a map of timers would, with less work.
   #pendingTimers: TimerHandle[] = [];
-  #pendingLengths: number[] = [];
+  #pendingCopies: Uint8Array[] = [];
   #receivers: ((bytes: Uint8Array) => void)[] = [];
+  #copies: ByteSlab;
 
-  constructor(clock: ClockPort, byteTimeMs: number, latencyMs: number) {
+  constructor(clock: ClockPort, byteTimeMs: number, latencyMs: number, copySlabBytes: number) {
     this.#clock = clock;
+    this.#copies = new ByteSlab(copySlabBytes);
     this.#byteTimeMs = byteTimeMs;
     this.#latencyMs = latencyMs;
   }
 
   send(bytes: Uint8Array): void {
-    const copy = bytes.slice();
+    const copy = this.#copies.copy(bytes);
     const now = this.#clock.now();
     // Bytes queue behind what is still on the wire, so chunks never overtake each other.
     const start = Math.max(now, this.#lineFreeAt);
     this.#lineFreeAt = start + copy.length * this.#byteTimeMs;
     const delay = Math.max(1, Math.ceil(this.#lineFreeAt + this.#latencyMs - now));
-    this.#pendingTimers.push(this.#clock.setTimer(delay, () => this.#deliver(copy)));
-    this.#pendingLengths.push(copy.length);
+    this.#pendingTimers.push(this.#clock.setTimer(delay, this.#deliverOldest));
+    this.#pendingCopies.push(copy);
   }
 
-  #deliver(copy: Uint8Array): void {
+  /** One function for every chunk (no closure per chunk): the oldest in flight is the one due. */
+  readonly #deliverOldest = (): void => {
     this.#pendingTimers.shift();
-    this.#pendingLengths.shift();
+    const copy = this.#pendingCopies.shift() as Uint8Array;
     // The first receiver gets the copy made at send; any other gets its own.
     const receivers = this.#receivers;
-    for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : copy.slice());
-  }
+    for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : this.#copies.copy(copy));
+  };
 
   listen(callback: (bytes: Uint8Array) => void): void {
     this.#receivers.push(callback);
@@ -81,10 +87,10 @@ class Direction {
     let bytes = 0;
     for (let i = 0; i < timers.length; i++) {
       this.#clock.clear(timers[i]);
-      bytes += this.#pendingLengths[i];
+      bytes += this.#pendingCopies[i].length;
     }
     this.#pendingTimers = [];
-    this.#pendingLengths = [];
+    this.#pendingCopies = [];
     return bytes;
   }
 }
@@ -94,8 +100,8 @@ export function createSerialLink(options: SerialLinkOptions): SerialLink {
   if (!(baud > 0)) throw new RangeError(`serial link baud must be positive, got ${baud}`);
   const byteTimeMs = (10 * 1000) / baud;
   const latencyMs = Math.max(0, options.latencyMs ?? 0.5);
-  const toDevice = new Direction(options.clock, byteTimeMs, latencyMs);
-  const toGateway = new Direction(options.clock, byteTimeMs, latencyMs);
+  const toDevice = new Direction(options.clock, byteTimeMs, latencyMs, options.copySlabBytes ?? 0);
+  const toGateway = new Direction(options.clock, byteTimeMs, latencyMs, options.copySlabBytes ?? 0);
   const counters: SerialLinkCounters = { gatewayToDeviceBytes: 0, deviceToGatewayBytes: 0, droppedBytes: 0 };
   let connected = true;
 

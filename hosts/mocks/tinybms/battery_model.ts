@@ -71,7 +71,7 @@ export class BatteryModel {
   loadA = 0;
   /** What the charger delivers now: one object changed in place ('off' while none charges), so the model's heap is the same charging or not. */
   readonly charger: ChargerOutput = { ...CHARGER_OFF };
-  ambientC: number;
+  ambientC = 0;
   measured: Measurements;
   #settings: () => BmsSettings;
   #startTimeOfDayS: number;
@@ -79,6 +79,9 @@ export class BatteryModel {
   #boardOhm: number;
   #maxSubstepS: number;
   #averageDischargeA = 0;
+  // 1 − exp(−dt/300) for the last sub-step length (the same, tick after tick).
+  #averagingDtS = NaN;
+  #averagingGain = 0;
   // Scratch reused every sub-step (a day is 864 000 of them): nothing outside a sub-step keeps them.
   #temperatures: number[] = [];
   #heatW: number[];
@@ -111,7 +114,10 @@ export class BatteryModel {
   }
 
   get packVoltageV(): number {
-    return this.measured.cellMv.reduce((sum, mv) => sum + mv, 0) / 1000;
+    const cellMv = this.measured.cellMv;
+    let sum = 0;
+    for (let i = 0; i < cellMv.length; i++) sum += cellMv[i];
+    return sum / 1000;
   }
 
   /** Seconds to empty at the recent average discharge (large when resting, as on a real unit). */
@@ -149,7 +155,11 @@ export class BatteryModel {
     this.thermal.step(this.#heat(current, decision), this.ambientC, dt);
     this.bms.account(current, dt, this.#usableCapacityAh(s));
     const discharge = Math.max(0, -current);
-    this.#averageDischargeA += (discharge - this.#averageDischargeA) * (1 - Math.exp(-dt / 300));
+    if (dt !== this.#averagingDtS) {
+      this.#averagingDtS = dt;
+      this.#averagingGain = 1 - Math.exp(-dt / 300);
+    }
+    this.#averageDischargeA += (discharge - this.#averageDischargeA) * this.#averagingGain;
     this.currentA = current;
     this.timeS += dt;
     this.measured = this.#measure();
@@ -206,14 +216,21 @@ export class BatteryModel {
     return out;
   }
 
+  /** Rewrites `measured` in place (every sub-step): readers use it at once and keep nothing. */
   #measure(): Measurements {
-    const cellMv: number[] = [];
+    const measured = this.measured ?? { cellMv: [], sensors: { internal: null, external1: null, external2: null } };
+    const cellMv = measured.cellMv;
+    if (cellMv.length !== this.cells.length) cellMv.length = this.cells.length;
     const forced = this.overrides.cellMv;
     for (let i = 0; i < this.cells.length; i++) {
       const cell = this.cells[i];
-      cellMv.push((forced.size > 0 ? forced.get(i) : undefined) ?? 1000 * cell.terminalVoltage(this.currentA, this.#cellTemperature(cell)));
+      cellMv[i] = (forced.size > 0 ? forced.get(i) : undefined) ?? 1000 * cell.terminalVoltage(this.currentA, this.#cellTemperature(cell));
     }
-    return { cellMv, sensors: { internal: this.#sensor('internal'), external1: this.#sensor('external1'), external2: this.#sensor('external2') } };
+    const sensors = measured.sensors;
+    sensors.internal = this.#sensor('internal');
+    sensors.external1 = this.#sensor('external1');
+    sensors.external2 = this.#sensor('external2');
+    return measured;
   }
 
   #sensor(name: SensorName): number | null {

@@ -52,12 +52,12 @@ export class BmsLogic {
   readonly events = new EventLog();
   readonly statistics = new Statistics();
   /** Coulomb-counted state of charge, %. */
-  socPct: number;
+  socPct = 0;
   /** Added to the model's SOH estimate after a 323 write, %. */
   sohOffsetPct = 0;
   chargeDone = false;
   chargingActive = false;
-  lifetimeS: number;
+  lifetimeS = 0;
   /** In PROTECTIONS order; an array, not a Map: iterating it allocates no entry pairs (every sub-step walks it). */
   #protections: { rule: ProtectionRule; state: ProtectionState }[] = PROTECTIONS.map((rule) => ({ rule, state: { active: false, conditionSinceS: undefined, trippedAtS: 0 } }));
   #forcedActive = new Set<ForcedBmsFault>();
@@ -65,6 +65,8 @@ export class BmsLogic {
   #chargerConnectedAtS = 0;
   #lowCurrentS = 0;
   #needsBalancing = 0;
+  /** Reused every decision (one a sub-step): the protection rules read it and keep nothing. */
+  #inputs: ProtectionInputs = { maxCellMv: 0, minCellMv: 0, currentA: 0, temperaturesC: [] };
   #last: BmsDecision = { chargeEnabled: false, dischargeEnabled: true, status: STATUS.IDLE, needsBalancingBits: 0, balancingBits: 0 };
 
   constructor(initialSocPct: number, lifetimeS: number) {
@@ -103,7 +105,11 @@ export class BmsLogic {
       maxCellMv = Math.max(maxCellMv, mv);
       minCellMv = Math.min(minCellMv, mv);
     }
-    const inputs: ProtectionInputs = { maxCellMv, minCellMv, currentA: m.currentA, temperaturesC: m.temperaturesC };
+    const inputs = this.#inputs;
+    inputs.maxCellMv = maxCellMv;
+    inputs.minCellMv = minCellMv;
+    inputs.currentA = m.currentA;
+    inputs.temperaturesC = m.temperaturesC;
     this.statistics.observe(m.currentA, maxCellMv - minCellMv, m.temperaturesC);
     this.#updateProtections(inputs, s);
     this.#trackCharger(m, s, maxCellMv, dtS);
@@ -131,8 +137,14 @@ export class BmsLogic {
     const needsBalancingBits = this.#chooseBalancing(m.cellMv, minCellMv, s);
     // Bleeding stops while discharging and while the pack is too hot.
     const balancingAllowed = m.currentA >= -IDLE_CURRENT_A && !this.isActive('over_temperature');
-    this.#last = { chargeEnabled, dischargeEnabled, status, needsBalancingBits, balancingBits: balancingAllowed ? needsBalancingBits : 0 };
-    return this.#last;
+    // Rewritten in place (one decision a sub-step): readers use it at once and keep nothing.
+    const last = this.#last;
+    last.chargeEnabled = chargeEnabled;
+    last.dischargeEnabled = dischargeEnabled;
+    last.status = status;
+    last.needsBalancingBits = needsBalancingBits;
+    last.balancingBits = balancingAllowed ? needsBalancingBits : 0;
+    return last;
   }
 
   #trackForced(forced: ReadonlySet<ForcedBmsFault> | undefined): void {

@@ -5,7 +5,7 @@
  * is what makes a CC-CV charge taper and what relaxes away once the current stops.
  * Pure state; the pack model drives it.
  */
-import { lfpOpenCircuitVoltage } from './ocv';
+import { lfpOpenCircuitVoltageNear } from './ocv';
 
 export interface CellParameters {
   /** Capacity when new, Ah. */
@@ -31,14 +31,17 @@ export class Cell {
   readonly tauS: number;
   readonly fadePerCycle: number;
   readonly zone: number;
-  capacityAh: number;
-  chargeAh: number;
+  // Number-initialised: V8 gives a field first left undefined a new heap box at every write (these change every step).
+  capacityAh = 0;
+  chargeAh = 0;
   polarizationV = 0;
   /** Charge moved in and out over the cell's life, Ah (two of these make one full cycle). */
   throughputAh = 0;
   // exp(−dt/τ) for the last step length: the pack steps with the same dt tick after tick.
   #decayDtS = NaN;
   #decay = 1;
+  /** Where on the OCV curve this cell was last looked up (ocv.ts). */
+  #ocvNear = { segment: 1 };
 
   constructor(p: CellParameters) {
     this.nominalCapacityAh = p.nominalCapacityAh;
@@ -61,7 +64,7 @@ export class Cell {
   }
 
   openCircuitVoltage(): number {
-    return lfpOpenCircuitVoltage(this.socPct);
+    return lfpOpenCircuitVoltageNear(this.socPct, this.#ocvNear);
   }
 
   /** Series resistance at a temperature: cold cells are markedly more resistive. */
@@ -101,7 +104,7 @@ export class Cell {
     this.throughputAh += Math.abs(movedAh);
     // Cycling fade, roughly doubling for every 10 K above 25 °C.
     const cycles = Math.abs(movedAh) / (2 * this.nominalCapacityAh);
-    const heatFactor = Math.pow(2, Math.max(0, temperatureC - 25) / 10);
+    const heatFactor = temperatureC > 25 ? Math.pow(2, (temperatureC - 25) / 10) : 1;
     this.capacityAh -= this.nominalCapacityAh * this.fadePerCycle * cycles * heatFactor;
     if (this.chargeAh > this.capacityAh) this.chargeAh = this.capacityAh;
   }

@@ -18,12 +18,17 @@ export class EventLog {
   #total = 0;
   /** How many of the newest events were logged since the last `takeNewest()` (command 0x11); at most EVENT_SLOTS. */
   #unreported = 0;
+  /** Bumped by every change; writeTo skips a register file that already holds this version (it runs on every read of the live words). */
+  #version = 0;
+  #writtenTo: RegisterFile | undefined;
+  #writtenVersion = -1;
 
   log(id: number, lifetimeS: number): void {
     this.#stamps[this.#next] = Math.floor(lifetimeS);
     this.#ids[this.#next] = id;
     this.#next = (this.#next + 1) % EVENT_SLOTS;
     this.#total++;
+    this.#version++;
     if (this.#unreported < EVENT_SLOTS) this.#unreported++;
   }
 
@@ -44,6 +49,7 @@ export class EventLog {
     this.#ids.fill(0);
     this.#next = 0;
     this.#total = 0;
+    this.#version++;
     this.#unreported = 0;
   }
 
@@ -62,6 +68,9 @@ export class EventLog {
   }
 
   writeTo(registers: RegisterFile): void {
+    if (this.#writtenTo === registers && this.#writtenVersion === this.#version) return;
+    this.#writtenTo = registers;
+    this.#writtenVersion = this.#version;
     // Until the ring wraps, the slots from #next on were never written and read as zero.
     for (let k = 0; k < EVENT_SLOTS; k++) {
       const stamp = this.#stamps[k] & 0xffffff;

@@ -36,8 +36,20 @@ export interface ProtectionRule {
 /** Below this the simulated BMS raises its low-temperature fault (0x0A), °C. */
 export const LOW_TEMPERATURE_FAULT_C = -20;
 
-const maxOf = (values: readonly number[]) => (values.length ? Math.max(...values) : undefined);
-const minOf = (values: readonly number[]) => (values.length ? Math.min(...values) : undefined);
+// Loops, not Math.max(...values): a spread call allocates its arguments (three rules run these every sub-step).
+function maxOf(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  let max = values[0];
+  for (let i = 1; i < values.length; i++) max = Math.max(max, values[i]);
+  return max;
+}
+
+function minOf(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  let min = values[0];
+  for (let i = 1; i < values.length; i++) min = Math.min(min, values[i]);
+  return min;
+}
 
 export const PROTECTIONS: readonly ProtectionRule[] = [
   {

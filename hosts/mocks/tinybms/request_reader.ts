@@ -36,6 +36,14 @@ export class RequestReader {
     if (this.#length > 0 && nowMs - this.#lastByteAtMs > this.#gapResetMs) this.#drop(this.#length);
     this.#lastByteAtMs = nowMs;
     const results: ReadResult[] = [];
+    // One whole frame with nothing buffered (every poll): read in place, no copy through the buffer.
+    if (this.#length === 0 && bytes.length >= 2 && bytes[0] === START_BYTE) {
+      const rule = requestFrameLength(bytes, 0, bytes.length);
+      if (rule.kind === 'length' && rule.length === bytes.length) {
+        this.#take(bytes, results);
+        return results;
+      }
+    }
     for (let offset = 0; offset < bytes.length; ) {
       const take = Math.min(CAPACITY - this.#length, bytes.length - offset);
       this.#buffer.set(bytes.subarray(offset, offset + take), this.#length);
@@ -69,16 +77,22 @@ export class RequestReader {
       if (this.#length < rule.length) return;
       const frame = this.#buffer.slice(0, rule.length);
       this.#drop(rule.length, false);
-      if (!hasValidCrc(frame)) {
-        this.#reject(results, command, 'crc_error', 'CRC check failed');
-        continue;
-      }
-      const decoded = decodeRequest(frame);
-      if (decoded.ok) {
-        this.counters.frames++;
-        results.push({ kind: 'request', command, request: decoded.value });
-      } else this.#reject(results, command, 'command_error', decoded.error.message);
+      this.#take(frame, results);
     }
+  }
+
+  /** A frame of the length its header announces: checked, decoded, and its result added. */
+  #take(frame: Uint8Array, results: ReadResult[]): void {
+    const command = frame[1];
+    if (!hasValidCrc(frame)) {
+      this.#reject(results, command, 'crc_error', 'CRC check failed');
+      return;
+    }
+    const decoded = decodeRequest(frame);
+    if (decoded.ok) {
+      this.counters.frames++;
+      results.push({ kind: 'request', command, request: decoded.value });
+    } else this.#reject(results, command, 'command_error', decoded.error.message);
   }
 
   #reject(results: ReadResult[], command: number, reason: 'crc_error' | 'command_error', message: string): void {

@@ -5,6 +5,7 @@
  * get `AA 00 CMD 00 CRC`; nothing is written when any part of a write is refused.
  */
 import { CMD, NACK_CODES, encodeResponse, sealFrame, type ControlOption, type TinyRequest, type TinyResponse } from '../../../modules/uart_bms/index';
+import type { ByteSlab } from '../byte_slab';
 import type { EventLog } from './event_log';
 import type { RegisterFile } from './register_file';
 import { REG } from './register_map';
@@ -17,6 +18,8 @@ export interface ResponderTarget {
   lifetimeS(): number;
   /** 0x02: clear events, clear statistics or reset the BMS (after the ACK is sent). */
   control(option: ControlOption): void;
+  /** Where the poll's 0x03 answers are carved from (byte_slab.ts); each its own array when absent. */
+  readonly answers?: ByteSlab;
 }
 
 /** `AA 00 CMD ERR CRC` for any command byte, known or not (the codec's encoder only NACKs known ones). */
@@ -34,6 +37,10 @@ export function respond(request: TinyRequest, target: ResponderTarget): Uint8Arr
       return encodeResponse({ kind: 'ack', command: CMD.CONTROL });
     case 'read_holding_registers':
     case 'read_register_block': {
+      // The gateway's poll (ten a second): encoded straight from the register words, the same bytes encodeResponse gives.
+      if (request.kind === 'read_holding_registers' && request.count <= 127 && registers.isReadable(request.address) && registers.isReadable(request.address + request.count - 1)) {
+        return holdingAnswer(registers.words, request.address, request.count, target.answers);
+      }
       const values = registers.readBlock(request.address, request.count);
       if (!values) return commandError(request.kind === 'read_holding_registers' ? CMD.READ_HOLDING : CMD.READ_BLOCK);
       return encodeResponse({ kind: request.kind, values });
@@ -62,6 +69,20 @@ export function respond(request: TinyRequest, target: ResponderTarget): Uint8Arr
     default:
       return encodeResponse(dedicatedRead(request.kind, target));
   }
+}
+
+/** `AA 03 <2n> <words, big-endian> CRC` for words[address, address + count). */
+function holdingAnswer(words: Uint16Array, address: number, count: number, answers: ByteSlab | undefined): Uint8Array {
+  const frame = answers ? answers.take(5 + 2 * count) : new Uint8Array(5 + 2 * count);
+  frame[0] = 0xaa;
+  frame[1] = CMD.READ_HOLDING;
+  frame[2] = 2 * count;
+  for (let i = 0, at = 3; i < count; i++, at += 2) {
+    const word = words[address + i];
+    frame[at] = word >>> 8;
+    frame[at + 1] = word & 0xff;
+  }
+  return sealFrame(frame);
 }
 
 function acknowledgeWrite(registers: RegisterFile, command: number, pairs: [number, number][]): Uint8Array {

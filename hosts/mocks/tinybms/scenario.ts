@@ -76,12 +76,16 @@ export class FreeRunningScenario implements Scenario {
   #spikesPerS: number;
   #phase: ScenarioPhase = 'discharge';
   #phaseLeftS = 0;
-  #socFloor: number;
-  #baseLoadA: number;
-  #targetLoadA: number;
+  // Number-initialised: V8 gives a field first left undefined a new heap box at every write.
+  #socFloor = 0;
+  #baseLoadA = 0;
+  #targetLoadA = 0;
   #retargetInS = 0;
   #spikeA = 0;
   #spikeLeftS = 0;
+  // 1 − exp(−dt/60) for the last step length (the same, tick after tick).
+  #driftDtS = NaN;
+  #driftGain = 0;
 
   constructor(random: SeededRandom, options: FreeRunningOptions = {}) {
     this.#random = random;
@@ -131,7 +135,11 @@ export class FreeRunningScenario implements Scenario {
       this.#targetLoadA = this.#random.between(3, 45);
       this.#retargetInS = this.#random.between(60, 600);
     }
-    this.#baseLoadA += (this.#targetLoadA - this.#baseLoadA) * (1 - Math.exp(-dtS / 60));
+    if (dtS !== this.#driftDtS) {
+      this.#driftDtS = dtS;
+      this.#driftGain = 1 - Math.exp(-dtS / 60);
+    }
+    this.#baseLoadA += (this.#targetLoadA - this.#baseLoadA) * this.#driftGain;
     if (this.#spikeLeftS > 0) this.#spikeLeftS -= dtS;
     else if (this.#random.chance(this.#spikesPerS * dtS)) {
       this.#spikeA = this.#random.between(40, 95);

@@ -6,6 +6,7 @@
  */
 import type { ClockPort, TimerHandle } from '../../ports/clock';
 import type { SerialPort } from '../../ports/serial';
+import { ByteSlab } from '../byte_slab';
 import { SeededRandom } from '../random';
 import { BatteryModel } from './battery_model';
 import { checkFault, FaultBook, type ActiveFault } from './faults';
@@ -35,6 +36,8 @@ export interface TinyBmsSimulatorOptions {
   sleepAfterS?: number;
   startAsleep?: boolean;
   responseDelayMs?: number;
+  /** The poll's answers carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. */
+  answerSlabBytes?: number;
 }
 
 export type SimResult<T = unknown> = ({ ok: true } & T) | { ok: false; error: string };
@@ -81,6 +84,7 @@ export class TinyBmsSimulator {
         events: () => this.#model.bms.events,
         lifetimeS: () => this.#model.bms.lifetimeS,
         control: (option) => this.#control(option),
+        answers: new ByteSlab(options.answerSlabBytes),
       },
       random: this.#random.fork(),
       sleepAfterS: options.sleepAfterS ?? 60,

@@ -27,20 +27,30 @@ export class Statistics {
   minTemperatureC: number | undefined;
   maxTemperatureC: number | undefined;
   clearedAtS = 0;
+  /** Bumped by every change (through the methods below); writeTo skips a register file that holds this version. */
+  #version = 0;
+  #writtenTo: RegisterFile | undefined;
+  #writtenVersion = -1;
   readonly counts: Record<ProtectionCounter, number> = { underVoltage: 0, overVoltage: 0, dischargeOverCurrent: 0, chargeOverCurrent: 0, overHeat: 0, charging: 0, fullCharge: 0 };
 
   observe(currentA: number, cellDiffMv: number, temperaturesC: readonly number[]): void {
-    if (-currentA > this.maxDischargeA) this.maxDischargeA = -currentA;
-    if (currentA > this.maxChargeA) this.maxChargeA = currentA;
-    if (cellDiffMv > this.maxCellDiffMv) this.maxCellDiffMv = cellDiffMv;
+    if (-currentA > this.maxDischargeA) this.#changed(-currentA, 'maxDischargeA');
+    if (currentA > this.maxChargeA) this.#changed(currentA, 'maxChargeA');
+    if (cellDiffMv > this.maxCellDiffMv) this.#changed(cellDiffMv, 'maxCellDiffMv');
     for (const t of temperaturesC) {
-      if (this.minTemperatureC === undefined || t < this.minTemperatureC) this.minTemperatureC = t;
-      if (this.maxTemperatureC === undefined || t > this.maxTemperatureC) this.maxTemperatureC = t;
+      if (this.minTemperatureC === undefined || t < this.minTemperatureC) this.#changed(t, 'minTemperatureC');
+      if (this.maxTemperatureC === undefined || t > this.maxTemperatureC) this.#changed(t, 'maxTemperatureC');
     }
+  }
+
+  #changed(value: number, field: 'maxDischargeA' | 'maxChargeA' | 'maxCellDiffMv' | 'minTemperatureC' | 'maxTemperatureC'): void {
+    this[field] = value;
+    this.#version++;
   }
 
   count(counter: ProtectionCounter): void {
     this.counts[counter] = Math.min(0xffff, this.counts[counter] + 1);
+    this.#version++;
   }
 
   clear(lifetimeS: number): void {
@@ -51,9 +61,14 @@ export class Statistics {
     this.maxTemperatureC = undefined;
     for (const key of Object.keys(this.counts) as ProtectionCounter[]) this.counts[key] = 0;
     this.clearedAtS = Math.floor(lifetimeS);
+    this.#version++;
   }
 
   writeTo(registers: RegisterFile): void {
+    // It runs on every read of the live words; the figures change far less often.
+    if (this.#writtenTo === registers && this.#writtenVersion === this.#version) return;
+    this.#writtenTo = registers;
+    this.#writtenVersion = this.#version;
     registers.setUint32(REG.TOTAL_DISTANCE_U32, 0);
     registers.setWord(REG.MAX_DISCHARGE_CURRENT, Math.round(this.maxDischargeA * 10));
     registers.setWord(REG.MAX_CHARGE_CURRENT, Math.round(this.maxChargeA * 10));

@@ -25,18 +25,25 @@ export const DEFAULT_ZONES: readonly ZoneParameters[] = [
 export class ThermalModel {
   readonly temperaturesC: number[];
   #zones: readonly ZoneParameters[];
+  // exp(−dt·h/C) per zone for the last step length: the pack steps with the same dt tick after tick.
+  #decayDtS = NaN;
+  #decay: number[];
 
   constructor(initialC: number, zones: readonly ZoneParameters[] = DEFAULT_ZONES) {
     this.#zones = zones;
     this.temperaturesC = zones.map(() => initialC);
+    this.#decay = zones.map(() => 1);
   }
 
   /** Advances every zone by `dtS` with the heat `heatW[zone]` dissipated in it. */
   step(heatW: readonly number[], ambientC: number, dtS: number): void {
+    if (dtS !== this.#decayDtS) {
+      this.#decayDtS = dtS;
+      for (let z = 0; z < this.#zones.length; z++) this.#decay[z] = Math.exp((-dtS * this.#zones[z].coolingWPerK) / this.#zones[z].heatCapacityJPerK);
+    }
     for (let z = 0; z < this.#zones.length; z++) {
-      const { heatCapacityJPerK: c, coolingWPerK: h } = this.#zones[z];
-      const equilibrium = ambientC + (heatW[z] ?? 0) / h;
-      this.temperaturesC[z] = equilibrium + (this.temperaturesC[z] - equilibrium) * Math.exp((-dtS * h) / c);
+      const equilibrium = ambientC + (heatW[z] ?? 0) / this.#zones[z].coolingWPerK;
+      this.temperaturesC[z] = equilibrium + (this.temperaturesC[z] - equilibrium) * this.#decay[z];
     }
   }
 }

@@ -44,7 +44,7 @@ export class UartDevice {
   readonly counters: UartDeviceCounters = { requests: 0, answered: 0, nacks: 0, wakeUps: 0, ignored: 0, corruptedReplies: 0 };
   readonly reader = new RequestReader();
   #options: UartDeviceOptions;
-  #lastTrafficMs: number;
+  #lastTrafficMs = 0;
   #swallowNextFrame = false;
   #deafUntilMs = -Infinity;
   #faults: UartLineFaults = { silent: false, noiseRate: 0 };

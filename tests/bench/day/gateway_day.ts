@@ -14,13 +14,14 @@ import { MemoryStore } from '../../../hosts/mocks/memory_store';
 import { createSerialLink } from '../../../hosts/mocks/serial_link';
 import { type FaultSpec, TinyBmsSimulator } from '../../../hosts/mocks/tinybms/index';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
+import type { CanPort } from '../../../hosts/ports/can';
 import type { HttpHandlers, HttpPort, WebSocketConnection, WebSocketSession } from '../../../hosts/ports/http';
 import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
 import type { SerialPort } from '../../../hosts/ports/serial';
 import { createGateway, type Gateway } from '../../../modules/gateway/gateway';
 import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
 import { scenarioCrypto } from '../../xs/scenario/scenario_host';
-import { CategoryMeter, meteredPort, type Category, type EngineMeters, type Tally } from './meter';
+import { CategoryMeter, UnmeteredCategoryMeter, meteredPort, type Category, type EngineMeters, type Tally } from './meter';
 
 const NO_METERS: EngineMeters = { takeComputrons: () => 0, memory: () => undefined, collectGarbage: () => undefined };
 
@@ -52,6 +53,18 @@ export interface DayOptions {
   afterStart?(gateway: Gateway): void;
   /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
   onStep?(kind: 'poll' | 'output' | 'idle' | undefined): void;
+  /**
+   * Everything the run emits, as it is emitted (fingerprint.ts: proof that a speed-up changed no
+   * byte): UART both ways, CAN frames, MQTT topic + payload, WebSocket texts, log lines, and at the
+   * end each history file. Absent in the bench: nothing is wrapped then.
+   */
+  /**
+   * Node: the mock UART's copies and the simulated BMS's answers are carved from slabs of this many
+   * bytes (V8 pays about 1 µs for each typed array over 64 bytes). Absent in XS, where a slab would
+   * only add to the live heap the bench reports.
+   */
+  slabBytes?: number;
+  tap?(channel: 'uart_tx' | 'uart_rx' | 'can' | 'mqtt' | 'ws' | 'log' | 'file', data: string | Uint8Array): void;
 }
 
 /** Computrons per step, in buckets of 100, for percentiles without keeping every step. */
@@ -135,21 +148,28 @@ export interface DayResult {
     series: [number, number, number][];
   };
   /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
-  uartToCanMs: number[];
+  uartToCanMs: Float64Array;
   counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; wsClosed: number; polls: number; logLines: number; historyBytes: number };
 }
 
 /** A broker that accepts at once and acknowledges every publish on the next instant, keeping nothing. */
 class BenchBroker implements MqttPort {
   published = 0;
-  constructor(readonly clock: VirtualClock) {}
+  constructor(
+    readonly clock: VirtualClock,
+    readonly tap?: DayOptions['tap'],
+  ) {}
   connect(_options: unknown, handlers: MqttConnectionHandlers): MqttConnection {
     this.clock.setTimer(0, () => handlers.onConnect());
     const clock = this.clock;
     return {
-      publish: (_topic, _payload, _options, settled) => {
+      publish: (topic, payload, _options, settled) => {
         this.published++;
-        if (settled) clock.setTimer(0, () => settled());
+        if (this.tap) {
+          this.tap('mqtt', topic);
+          this.tap('mqtt', payload);
+        }
+        if (settled) clock.setTimer(0, settled);
       },
       subscribe: () => undefined,
       close: () => undefined,
@@ -176,17 +196,31 @@ function flashItemSlots(meter: CategoryMeter): { perFile: number; perKey: number
   return { perFile: withFile - before, perKey: withKey - withFile };
 }
 
+/** The CAN port with every frame handed to `send` shown to the tap first. */
+function tappedCan(can: VirtualCanBus, tap: NonNullable<DayOptions['tap']>): CanPort {
+  return {
+    send: (frame) => {
+      tap('can', new Uint8Array([frame.id >> 8, frame.id & 0xff, ...frame.data]));
+      return can.send(frame);
+    },
+    onReceive: (callback) => can.onReceive(callback),
+    status: () => can.status(),
+    recover: () => can.recover(),
+  };
+}
+
 export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
-  const meter = new CategoryMeter(options.engine ?? NO_METERS);
+  const meter = options.engine ? new CategoryMeter(options.engine) : new UnmeteredCategoryMeter(NO_METERS);
   const flashCost = flashItemSlots(meter);
   // Fixed cost of a metered port call or callback, booked to the harness at each call (meter.ts).
   const meterCallCost = options.engine ? meter.calibrate() : { callerCost: 0, insideCost: 0 };
   const port = <T extends object>(target: T, inside?: Category): T => (options.engine ? meteredPort(meter, target, inside) : target);
   const clock = new VirtualClock(0, options.startWallMs ?? Date.UTC(2026, 5, 21, 0, 0, 0));
   const metered = { clock: port(clock, 'clock') };
-  const link = createSerialLink({ clock: metered.clock });
+  const link = createSerialLink({ clock: metered.clock, copySlabBytes: options.slabBytes });
   const can = new VirtualCanBus({ clock: metered.clock, recordLimit: 20 });
-  const broker = new BenchBroker(metered.clock);
+  const tap = options.tap;
+  const broker = new BenchBroker(metered.clock, tap);
   const radio = new ScriptedRadio(metered.clock);
   const files = new MemoryFiles();
   const store = new MemoryStore();
@@ -202,6 +236,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const countingDevice = {
     write: (bytes: Uint8Array) => {
       counts.answers++;
+      tap?.('uart_rx', bytes);
       deviceEnd.write(bytes);
     },
     onReceive: (callback: (bytes: Uint8Array) => void) => deviceEnd.onReceive(callback),
@@ -209,30 +244,42 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   };
   // Built as 'bms': the callbacks it hands the serial port (its UART receive) are booked to it, not to the harness.
   meter.switchTo('bms');
-  const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5 });
+  const simulator = new TinyBmsSimulator({ clock: metered.clock, serial: port(countingDevice), mode: 'realistic', seed: 5, answerSlabBytes: options.slabBytes });
   meter.switchTo('harness');
   // UART → CAN probe (Node): from an answer's bytes reaching the gateway to the end of that instant.
   // Stamped as the gateway's own receive callback is entered: a second listener on the link
   // would cost every delivered chunk a second copy.
-  const uartToCanMs: number[] = [];
+  // Preallocated (one answer a poll, at most one a step at 10 Hz; grown if more): no array growth inside the run.
+  let uartToCanMs = new Float64Array(options.wallMs ? options.steps + 16 : 0);
+  let latencies = 0;
   const wallMs = options.wallMs;
   let answerAt = -1;
-  const gatewaySerial: SerialPort = wallMs
+  const gatewaySerial: SerialPort = wallMs || tap
     ? {
-        write: (bytes) => link.gateway.write(bytes),
+        write: (bytes) => {
+          tap?.('uart_tx', bytes);
+          link.gateway.write(bytes);
+        },
         flush: () => link.gateway.flush?.(),
         onReceive: (callback) =>
           link.gateway.onReceive((bytes) => {
-            answerAt = wallMs();
+            if (wallMs) answerAt = wallMs();
             callback(bytes);
           }),
       }
     : link.gateway;
   const host: Host = {
     clock: metered.clock,
-    log: port({ log: () => void counts.logLines++ }),
+    log: port({
+      log: tap
+        ? (...entry: unknown[]) => {
+            counts.logLines++;
+            tap('log', JSON.stringify(entry));
+          }
+        : () => void counts.logLines++,
+    }),
     serial: port(gatewaySerial),
-    can: port(can),
+    can: port(tap ? tappedCan(can, tap) : can),
     store: port(store),
     files: port(files),
     crypto: port(scenarioCrypto()),
@@ -251,7 +298,12 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   if (wallMs) {
     clock.onInstantEnd = () => {
       if (answerAt < 0) return;
-      uartToCanMs.push(wallMs() - answerAt);
+      if (latencies === uartToCanMs.length) {
+        const grown = new Float64Array(2 * uartToCanMs.length + 16);
+        grown.set(uartToCanMs);
+        uartToCanMs = grown;
+      }
+      uartToCanMs[latencies++] = wallMs() - answerAt;
       answerAt = -1;
     };
   }
@@ -276,7 +328,12 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   if (!configured.ok) throw new Error(`bench config refused: ${JSON.stringify(configured.errors)}`);
 
   const wsConnection: WebSocketConnection = port({
-    send: () => void counts.wsMessages++,
+    send: tap
+      ? (text: string) => {
+          counts.wsMessages++;
+          tap('ws', text);
+        }
+      : () => void counts.wsMessages++,
     bufferedAmount: () => 0,
     close: () => void counts.wsClosed++,
   });
@@ -382,6 +439,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   counts.mqttMessages = broker.published;
   counts.polls = counts.answers;
   counts.historyBytes = files.usedBytes();
+  if (tap) for (const path of files.paths()) tap('file', `${path}\n${files.read(path) ?? ''}`);
   meter.switchTo('gateway');
   gateway.stop();
   meter.switchTo('bms');
@@ -397,7 +455,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     totals: meter.snapshot(),
     meterCallCost,
     live,
-    uartToCanMs,
+    uartToCanMs: uartToCanMs.subarray(0, latencies),
     counts,
   };
 }

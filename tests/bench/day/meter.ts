@@ -126,6 +126,15 @@ export class CategoryMeter {
   }
 }
 
+/** Node (no engine meters): switching keeps the current category and reads or books nothing. */
+export class UnmeteredCategoryMeter extends CategoryMeter {
+  override switchTo(next: Category): Category {
+    const previous = this.current;
+    this.current = next;
+    return previous;
+  }
+}
+
 type AnyFunction = (...args: unknown[]) => unknown;
 
 /** `fn` run as `inside`; function arguments it receives are run as `callbacks` when called back. */

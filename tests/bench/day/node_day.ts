@@ -8,18 +8,18 @@
  *
  * Promise jobs get a microtask turn after every 100 ms step (the gateway's ports here are
  * in-process and synchronous; its steady state makes no promises, so a longer chain just moves
- * one link per step), and a full event-loop turn (setImmediate) once per simulated second. A
- * setImmediate per step cost ≈ 4 s of CPU per simulated day in the event loop alone (and a
- * promise per await): harness, not gateway.
+ * one link per step), and a full event-loop turn (setImmediate) once per simulated minute. An
+ * event-loop turn costs Node several µs with nothing to do: one per step cost ≈ 4 s of CPU per
+ * simulated day, one per simulated second still ≈ 0.6 s; harness, not gateway. (Every output of
+ * the run is the same either way: fingerprint.ts.)
  */
 import { buildSync } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DayResult, runGatewayDay as RunGatewayDay } from './gateway_day';
+import { NODE_SLAB_BYTES, stepFlush } from './step_flush';
 
-const MACROTASK_EVERY_STEPS = 10;
-const SETTLED = Promise.resolve();
 
 export interface NodeDay {
   result: DayResult;
@@ -28,11 +28,6 @@ export interface NodeDay {
   cpuS: number;
 }
 
-/** A microtask turn after each step (awaiting a settled promise); every MACROTASK_EVERY_STEPS calls a whole event-loop turn. */
-export function stepFlush(): () => Promise<void> {
-  let calls = 0;
-  return () => (++calls % MACROTASK_EVERY_STEPS === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : SETTLED);
-}
 
 async function bundledRunner(): Promise<typeof RunGatewayDay> {
   const out = join(process.cwd(), 'build/bench');
@@ -47,7 +42,7 @@ export async function runNodeDay(steps: number, pollIntervalMs?: number): Promis
   const run = await bundledRunner();
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), wallMs: () => performance.now(), pollIntervalMs });
+  const result = await run({ steps, sampleEvery: Number.MAX_SAFE_INTEGER, flush: stepFlush(), slabBytes: NODE_SLAB_BYTES, wallMs: () => performance.now(), pollIntervalMs });
   const wallS = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   return { result, wallS, cpuS: (used.user + used.system) / 1e6 };

@@ -3,7 +3,9 @@
  * current, coulomb-counted SOC, passive balancing closing the gap, I²R heating, capacity fade.
  */
 import { BatteryModel, DEFAULT_CHARGER, FreeRunningScenario, RegisterFile, STATUS, decodeBmsSettings, fixedPack, lfpOpenCircuitVoltage, type PackConfig } from '../../../hosts/mocks/tinybms';
+import fc from 'fast-check';
 import { Cell } from '../../../hosts/mocks/tinybms/cell';
+import { lfpOpenCircuitVoltageNear } from '../../../hosts/mocks/tinybms/ocv';
 import { ambientTemperatureC } from '../../../hosts/mocks/tinybms/thermal';
 import { SeededRandom } from '../../../hosts/mocks/random';
 
@@ -32,6 +34,17 @@ describe('LFP open-circuit voltage', () => {
     expect(lfpOpenCircuitVoltage(90) - lfpOpenCircuitVoltage(20)).toBeLessThan(0.1);
     expect(lfpOpenCircuitVoltage(20) - lfpOpenCircuitVoltage(2)).toBeGreaterThan(0.2);
     expect(lfpOpenCircuitVoltage(100) - lfpOpenCircuitVoltage(97)).toBeGreaterThan(0.08);
+  });
+
+  it('gives the same volts searched from any segment of the curve as from its start (the cells keep where they were)', () => {
+    const near = { segment: 1 };
+    fc.assert(
+      fc.property(fc.double({ min: -5, max: 105, noNaN: true }), fc.integer({ min: 1, max: 19 }), (soc, from) => {
+        near.segment = from;
+        expect(lfpOpenCircuitVoltageNear(soc, near)).toBe(lfpOpenCircuitVoltageNear(soc, { segment: 1 }));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

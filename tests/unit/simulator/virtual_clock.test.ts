@@ -1,17 +1,18 @@
 import fc from 'fast-check';
 import { VirtualClock } from '../../../hosts/mocks/virtual_clock';
 
-type Op = { kind: 'set'; ms: number; periodic: boolean } | { kind: 'clear'; pick: number } | { kind: 'advance'; ms: number };
+/** `spawn`: when the timer fires, it sets a one-shot child timer `spawn` ms ahead (0 = a deferral, the clock's queue). */
+type Op = { kind: 'set'; ms: number; periodic: boolean; spawn?: number } | { kind: 'clear'; pick: number } | { kind: 'advance'; ms: number };
 
 /** The obvious reference: scan every pending timer for the earliest (due, creation order). */
 function reference(ops: Op[]): string[] {
   let now = 0;
   let seq = 0;
-  const timers: { id: number; due: number; period?: number; seq: number }[] = [];
+  const timers: { id: number; due: number; period?: number; seq: number; spawn?: number }[] = [];
   const fired: string[] = [];
   let nextId = 1;
   for (const op of ops) {
-    if (op.kind === 'set') timers.push({ id: nextId++, due: now + op.ms, period: op.periodic ? Math.max(1, op.ms) : undefined, seq: seq++ });
+    if (op.kind === 'set') timers.push({ id: nextId++, due: now + op.ms, period: op.periodic ? Math.max(1, op.ms) : undefined, seq: seq++, spawn: op.spawn });
     else if (op.kind === 'clear') {
       const index = timers.findIndex((t) => t.id === op.pick);
       if (index >= 0) timers.splice(index, 1);
@@ -28,6 +29,7 @@ function reference(ops: Op[]): string[] {
           best.due += best.period;
           best.seq = seq++;
         }
+        if (best.spawn !== undefined) timers.push({ id: nextId++, due: now + best.spawn, seq: seq++ });
       }
       now = target;
     }
@@ -42,7 +44,14 @@ function run(ops: Op[]): string[] {
   for (const op of ops) {
     if (op.kind === 'set') {
       let handle: { id: number } = { id: 0 };
-      const fn = (): void => void fired.push(`${clock.now()}:${handle.id}`);
+      const spawn = op.spawn;
+      const fn = (): void => {
+        fired.push(`${clock.now()}:${handle.id}`);
+        if (spawn === undefined) return;
+        let child: { id: number } = { id: 0 };
+        child = clock.setTimer(spawn, () => void fired.push(`${clock.now()}:${child.id}`));
+        handles.set(child.id, child);
+      };
       handle = op.periodic ? clock.setInterval(op.ms, fn) : clock.setTimer(op.ms, fn);
       handles.set(handle.id, handle);
     } else if (op.kind === 'clear') clock.clear(handles.get(op.pick));
@@ -59,6 +68,15 @@ describe('VirtualClock (heap-ordered)', () => {
       fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 120 }) }),
     );
     fc.assert(fc.property(fc.array(op, { maxLength: 120 }), (ops) => expect(run(ops)).toEqual(reference(ops))), { numRuns: 300 });
+  });
+
+  it('deferrals set while timers fire (zero-delay queue) keep (due, creation) order with the heap', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), ms: fc.integer({ min: 0, max: 20 }), periodic: fc.boolean(), spawn: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }) }),
+      fc.record({ kind: fc.constant('clear' as const), pick: fc.integer({ min: 1, max: 200 }) }),
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 30 }) }),
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 80 }), (ops) => expect(run(ops)).toEqual(reference(ops))), { numRuns: 300 });
   });
 
   it('a timer re-armed 10 000 times (watchdog pattern) leaves one pending timer, and no cleared one fires', () => {

@@ -14,7 +14,7 @@ export interface SerialLinkOptions {
   baud?: number;
   /** Extra delay per chunk (driver and FIFO latency), ms. */
   latencyMs?: number;
-  /** Copies in flight carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. */
+  /** Copies in flight, and the gateway framer's frame copies (its port's `copyOf`), carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. */
   copySlabBytes?: number;
 }
 
@@ -95,13 +95,18 @@ class Direction {
   }
 }
 
+function copierFrom(slab: ByteSlab): (bytes: Uint8Array) => Uint8Array {
+  return (bytes) => slab.copy(bytes);
+}
+
 export function createSerialLink(options: SerialLinkOptions): SerialLink {
   const baud = options.baud ?? 115200;
   if (!(baud > 0)) throw new RangeError(`serial link baud must be positive, got ${baud}`);
   const byteTimeMs = (10 * 1000) / baud;
   const latencyMs = Math.max(0, options.latencyMs ?? 0.5);
-  const toDevice = new Direction(options.clock, byteTimeMs, latencyMs, options.copySlabBytes ?? 0);
-  const toGateway = new Direction(options.clock, byteTimeMs, latencyMs, options.copySlabBytes ?? 0);
+  const slabBytes = options.copySlabBytes ?? 0;
+  const toDevice = new Direction(options.clock, byteTimeMs, latencyMs, slabBytes);
+  const toGateway = new Direction(options.clock, byteTimeMs, latencyMs, slabBytes);
   const counters: SerialLinkCounters = { gatewayToDeviceBytes: 0, deviceToGatewayBytes: 0, droppedBytes: 0 };
   let connected = true;
 
@@ -122,8 +127,10 @@ export function createSerialLink(options: SerialLinkOptions): SerialLink {
     },
   });
 
+  const gateway = end(toDevice, toGateway, 'gatewayToDeviceBytes');
   return {
-    gateway: end(toDevice, toGateway, 'gatewayToDeviceBytes'),
+    // With slabs (V8) the gateway's framer carves its frame copies from them too.
+    gateway: slabBytes > 0 ? { ...gateway, copyOf: copierFrom(new ByteSlab(slabBytes)) } : gateway,
     device: end(toGateway, toDevice, 'deviceToGatewayBytes'),
     setConnected(value: boolean): void {
       connected = value;

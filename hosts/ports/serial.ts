@@ -5,4 +5,6 @@ export interface SerialPort {
   onReceive(callback: (bytes: Uint8Array) => void): void;
   /** Drop anything buffered but not yet delivered (used before a retry). */
   flush?(): void;
+  /** Optional: copies of received bytes made this platform's cheapest way (FramerOptions.copyOf); called unbound. */
+  readonly copyOf?: (bytes: Uint8Array) => Uint8Array;
 }

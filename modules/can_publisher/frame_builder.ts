@@ -5,7 +5,7 @@
  */
 import type { CanFrame } from '../../hosts/ports/can';
 import { encodeAlarmFrame } from '../can_victron/alarms';
-import { viewOf, writeField } from '../can_victron/fields';
+import { writeField } from '../can_victron/fields';
 import { checkedCanFrame } from '../can_victron/frame';
 import { CAN_ID } from '../can_victron/ids';
 import { NUMERIC_LAYOUTS } from '../can_victron/layouts';
@@ -104,12 +104,11 @@ export function sourceValues(inputs: FrameInputs): SourceValues {
 /** Encodes a numeric frame from the conversion table. */
 export function encodeFromTable(id: number, values: SourceValues, length: number): Uint8Array {
   const data = new Uint8Array(length);
-  const view = viewOf(data);
   for (const entry of TABLE_BY_ID.get(id) ?? NO_ENTRIES) {
     if (entry.start + entry.bytes > length) continue;
     const value = values[entry.source];
     if (Number.isNaN(value) && MAY_BE_UNSUPPORTED.has(entry.source)) data.fill(0xff, entry.start, entry.start + entry.bytes);
-    else writeField(view, entry, value);
+    else writeField(data, entry, value);
   }
   return data;
 }

@@ -98,12 +98,11 @@ export type NumericValues = Readonly<Record<string, number>>;
  */
 export function encodeNumeric(layout: FrameLayout, values: NumericValues, length = layout.length): Uint8Array {
   const data = new Uint8Array(length);
-  const view = viewOf(data);
   for (const spec of layout.fields) {
     if (spec.start + spec.bytes > length) continue;
     const value = values[spec.name];
     if (value === undefined) throw new CanEncodeError(`${formatCanId(layout.id)}: missing value for ${spec.name}`);
-    writeField(view, spec, value);
+    writeField(data, spec, value);
   }
   return data;
 }

@@ -83,7 +83,7 @@ interface Active extends Queued {
 export class UartLink {
   readonly maxQueued: number;
   #options: LinkOptions;
-  #framer = new ResponseFramer();
+  #framer: ResponseFramer;
   #queue: Queued[] = [];
   #active: Active | undefined;
   #startTimer: TimerHandle | undefined;
@@ -95,6 +95,7 @@ export class UartLink {
   constructor(options: LinkOptions) {
     this.#options = options;
     this.maxQueued = options.maxQueued ?? 16;
+    this.#framer = new ResponseFramer({ copyOf: options.serial.copyOf });
   }
 
   /** Queues a transaction; `done` is called exactly once, never inside this call. Throws for a request no frame can carry. */

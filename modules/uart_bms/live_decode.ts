@@ -65,14 +65,16 @@ export function bitsToCells(bits: number): number[] {
 }
 
 /** Readings outside this band are a broken sensor or wire, not a temperature. */
-export const TEMPERATURE_PLAUSIBLE_C = Object.freeze({ min: -60, max: 150 });
+/** Plausible sensor readings, °C; outside them a reading is a fault. Plain constants: read three times a poll. */
+const PLAUSIBLE_MIN_C = -60;
+const PLAUSIBLE_MAX_C = 150;
 
 /** Tenths of a degree (INT16) → °C, or null for a sensor that is not connected (−32768) or implausible. */
 export function sensorTemperature(word: number): number | null {
   const raw = toInt16(word);
   if (raw === TEMPERATURE_NOT_CONNECTED) return null;
   const celsius = raw / 10;
-  return celsius >= TEMPERATURE_PLAUSIBLE_C.min && celsius <= TEMPERATURE_PLAUSIBLE_C.max ? celsius : null;
+  return celsius >= PLAUSIBLE_MIN_C && celsius <= PLAUSIBLE_MAX_C ? celsius : null;
 }
 
 /** The temperature fields of LiveData from the two cell sensors and the board sensor (all may be null). */

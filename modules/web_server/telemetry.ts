@@ -24,25 +24,28 @@ export function energyFields(energy: EnergyService | undefined): BatteryView['en
 /** Summary fields every view of the battery shares. */
 export function batterySummary(view: BatteryView): Record<string, unknown> {
   const data = view.data;
-  const out: Record<string, unknown> = { data_valid: view.fresh, age_ms: view.ageMs ?? null };
-  if (data) {
-    Object.assign(out, {
-      timestamp_ms: data.timestamp_ms,
-      pack_voltage_v: data.pack_voltage_v,
-      pack_current_a: data.pack_current_a,
-      power_w: data.power_w,
-      state_of_charge_pct: data.state_of_charge_pct,
-      state_of_health_pct: data.state_of_health_pct,
-      min_cell_voltage_mv: data.min_cell_voltage_mv,
-      max_cell_voltage_mv: data.max_cell_voltage_mv,
-      cell_delta_mv: data.cell_delta_mv,
-      min_temperature_c: data.min_temperature_c,
-      max_temperature_c: data.max_temperature_c,
-      online_status: data.online_status,
-      // The BMS's own estimate (0 = not estimating): the UI's "time to go".
-      time_left_s: data.time_left_s,
-    });
-  }
+  // One literal, not a second one copied in with Object.assign: half the work in either engine
+  // (1 Hz telemetry, every /api/status); the keys keep their order.
+  const out: Record<string, unknown> = data
+    ? {
+        data_valid: view.fresh,
+        age_ms: view.ageMs ?? null,
+        timestamp_ms: data.timestamp_ms,
+        pack_voltage_v: data.pack_voltage_v,
+        pack_current_a: data.pack_current_a,
+        power_w: data.power_w,
+        state_of_charge_pct: data.state_of_charge_pct,
+        state_of_health_pct: data.state_of_health_pct,
+        min_cell_voltage_mv: data.min_cell_voltage_mv,
+        max_cell_voltage_mv: data.max_cell_voltage_mv,
+        cell_delta_mv: data.cell_delta_mv,
+        min_temperature_c: data.min_temperature_c,
+        max_temperature_c: data.max_temperature_c,
+        online_status: data.online_status,
+        // The BMS's own estimate (0 = not estimating): the UI's "time to go".
+        time_left_s: data.time_left_s,
+      }
+    : { data_valid: view.fresh, age_ms: view.ageMs ?? null };
   if (view.limits) {
     const { reasons, ...values } = view.limits;
     Object.assign(out, values, { limit_reasons: reasons });

@@ -6,6 +6,7 @@ import { type FrameLengthRule, requestFrameLength, responseFrameLength } from '.
 import { encodeRequest } from '../../../modules/uart_bms/requests';
 import { encodeResponse } from '../../../modules/uart_bms/responses';
 import { fromHex } from '../../../modules/util/hex';
+import { ByteSlab } from '../../../hosts/mocks/byte_slab';
 import { chunked, concat, requestArb, responseArb } from './arbitraries';
 
 function feed(framer: Framer, chunks: Uint8Array[]) {
@@ -113,6 +114,29 @@ describe('ResponseFramer', () => {
     const behind = framer.push(fromHex('AA 18 97 00 CF CB'));
     expect(behind.frames).toEqual([fromHex('AA 18 97 00 CF CB')]);
     expect(behind.discardedBytes).toBe(2);
+  });
+
+  it('makes its copies with the copyOf option when given (both paths): the same frames, each kept unchanged while more bytes arrive', () => {
+    fc.assert(
+      fc.property(fc.array(responseArb.map(encodeResponse), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 8 }), (frames, cuts) => {
+        const slab = new ByteSlab(256);
+        const copied: Uint8Array[] = [];
+        const framer = new ResponseFramer({ copyOf: (bytes) => (copied.push(slab.copy(bytes)), copied[copied.length - 1]) });
+        const plain = new ResponseFramer();
+        const got: Uint8Array[] = [];
+        const expected: Uint8Array[] = [];
+        // Whole frames (the one-read path) and the same bytes in pieces (the scan).
+        for (const chunk of [...frames, ...chunked(concat(...frames), cuts)]) {
+          const input = chunk.slice();
+          got.push(...framer.push(input).frames);
+          expected.push(...plain.push(chunk).frames);
+          input.fill(0); // the caller's chunk reused: the frames must not change
+        }
+        expect(got).toEqual(expected);
+        expect(got).toEqual(copied);
+        expect(got).toEqual([...frames, ...frames]);
+      }),
+    );
   });
 
   it('a whole chunk gives the same frames, counts and buffer as the same bytes split in two (frames and buffer alone when garbage was held from before)', () => {

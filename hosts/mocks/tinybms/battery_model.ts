@@ -205,14 +205,19 @@ export class BatteryModel {
     return Math.max(0.1, s.capacityAh * (this.sohPct / 100));
   }
 
-  /** The connected sensors' readings (internal, external 1, external 2), in a reused array. */
+  /**
+   * The connected sensors' readings (internal, external 1, external 2), in a reused array
+   * overwritten in place: `length = 0` would drop V8's backing store and each push regrow it.
+   */
   #connectedTemperatures(): number[] {
     const out = this.#temperatures;
-    out.length = 0;
     const { internal, external1, external2 } = this.measured.sensors;
-    if (internal !== null) out.push(internal);
-    if (external1 !== null) out.push(external1);
-    if (external2 !== null) out.push(external2);
+    const count = (internal !== null ? 1 : 0) + (external1 !== null ? 1 : 0) + (external2 !== null ? 1 : 0);
+    if (out.length !== count) out.length = count;
+    let at = 0;
+    if (internal !== null) out[at++] = internal;
+    if (external1 !== null) out[at++] = external1;
+    if (external2 !== null) out[at] = external2;
     return out;
   }
 

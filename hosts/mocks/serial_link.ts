@@ -42,8 +42,12 @@ class Direction {
   #lineFreeAt = 0;
   // Chunks in flight, oldest first: they arrive in the order sent (due times never decrease and
   // ties fire in creation order), so a queue does what a map of timers would, with less work.
-  #pendingTimers: TimerHandle[] = [];
-  #pendingCopies: Uint8Array[] = [];
+  // Slots #head to #end − 1 are in flight; emptied, both go back to 0 and the arrays keep their
+  // store (shift() then push() would trim and regrow it on every chunk).
+  #pendingTimers: (TimerHandle | undefined)[] = [];
+  #pendingCopies: (Uint8Array | undefined)[] = [];
+  #head = 0;
+  #end = 0;
   #receivers: ((bytes: Uint8Array) => void)[] = [];
   #copies: ByteSlab;
 
@@ -61,14 +65,16 @@ class Direction {
     const start = Math.max(now, this.#lineFreeAt);
     this.#lineFreeAt = start + copy.length * this.#byteTimeMs;
     const delay = Math.max(1, Math.ceil(this.#lineFreeAt + this.#latencyMs - now));
-    this.#pendingTimers.push(this.#clock.setTimer(delay, this.#deliverOldest));
-    this.#pendingCopies.push(copy);
+    this.#pendingTimers[this.#end] = this.#clock.setTimer(delay, this.#deliverOldest);
+    this.#pendingCopies[this.#end++] = copy;
   }
 
   /** One function for every chunk (no closure per chunk): the oldest in flight is the one due. */
   readonly #deliverOldest = (): void => {
-    this.#pendingTimers.shift();
-    const copy = this.#pendingCopies.shift() as Uint8Array;
+    const copy = this.#pendingCopies[this.#head] as Uint8Array;
+    this.#pendingTimers[this.#head] = undefined;
+    this.#pendingCopies[this.#head++] = undefined;
+    if (this.#head === this.#end) this.#head = this.#end = 0;
     // The first receiver gets the copy made at send; any other gets its own.
     const receivers = this.#receivers;
     for (let i = 0; i < receivers.length; i++) receivers[i](i === 0 ? copy : this.#copies.copy(copy));
@@ -81,16 +87,16 @@ class Direction {
   /** Drops every chunk not yet delivered; returns how many bytes were dropped. */
   drop(): number {
     this.#lineFreeAt = 0;
-    const timers = this.#pendingTimers;
     // The gateway flushes before every poll, almost always with nothing in flight.
-    if (timers.length === 0) return 0;
+    if (this.#head === this.#end) return 0;
     let bytes = 0;
-    for (let i = 0; i < timers.length; i++) {
-      this.#clock.clear(timers[i]);
-      bytes += this.#pendingCopies[i].length;
+    for (let i = this.#head; i < this.#end; i++) {
+      this.#clock.clear(this.#pendingTimers[i]);
+      bytes += (this.#pendingCopies[i] as Uint8Array).length;
+      this.#pendingTimers[i] = undefined;
+      this.#pendingCopies[i] = undefined;
     }
-    this.#pendingTimers = [];
-    this.#pendingCopies = [];
+    this.#head = this.#end = 0;
     return bytes;
   }
 }

@@ -86,6 +86,10 @@ export class FreeRunningScenario implements Scenario {
   // 1 − exp(−dt/60) for the last step length (the same, tick after tick).
   #driftDtS = NaN;
   #driftGain = 0;
+  // The steps `next` returns, one per shape of inputs (with and without a charger).
+  #discharging: ScenarioStep = { phase: 'discharge', inputs: { loadA: 0 } };
+  #charging: ScenarioStep = { phase: 'charge', inputs: { loadA: 0, charger: DEFAULT_CHARGER } };
+  #resting: ScenarioStep = { phase: 'rest', inputs: { loadA: 0 } };
 
   constructor(random: SeededRandom, options: FreeRunningOptions = {}) {
     this.#random = random;
@@ -95,12 +99,23 @@ export class FreeRunningScenario implements Scenario {
     this.#targetLoadA = this.#baseLoadA;
   }
 
+  /** The step returned is rewritten by the next call (one a tick): use it before asking again. */
   next(dtS: number, pack: PackView): ScenarioStep {
     this.#advancePhase(dtS, pack);
     const phase = this.#phase;
-    if (phase === 'discharge') return { phase, inputs: { loadA: this.#householdLoad(dtS) } };
-    if (phase === 'charge' || phase === 'balancing') return { phase, inputs: { loadA: this.#householdLoad(dtS) * 0.2, charger: DEFAULT_CHARGER } };
-    return { phase, inputs: { loadA: 0 } };
+    let step: ScenarioStep;
+    if (phase === 'discharge') {
+      step = this.#discharging;
+      step.inputs.loadA = this.#householdLoad(dtS);
+    } else if (phase === 'charge' || phase === 'balancing') {
+      step = this.#charging;
+      step.inputs.loadA = this.#householdLoad(dtS) * 0.2;
+    } else {
+      step = this.#resting;
+      step.inputs.loadA = 0;
+    }
+    step.phase = phase;
+    return step;
   }
 
   #advancePhase(dtS: number, pack: PackView): void {

@@ -14,7 +14,7 @@ import { writeLiveRegisters } from './live_registers';
 import { fixedPack, randomPack } from './pack_presets';
 import { RegisterFile } from './register_file';
 import { EVENT, REG, RESET_REASON, WAKE_REASON } from './register_map';
-import { FreeRunningScenario, TestCycleScenario, type Scenario, type ScenarioPhase } from './scenario';
+import { FreeRunningScenario, TestCycleScenario, type PackView, type Scenario, type ScenarioPhase } from './scenario';
 import { decodeBmsSettings, type BmsSettings } from './settings';
 import { buildSnapshot, type SimMode, type SimSnapshot } from './snapshot';
 import { UartDevice } from './uart_device';
@@ -59,6 +59,8 @@ export class TinyBmsSimulator {
   #random: SeededRandom;
   #model!: BatteryModel;
   #scenario!: Scenario;
+  /** What the scenario sees, rewritten every tick (scenarios read it and keep nothing). */
+  #packView: PackView = { socPct: 0, chargeDone: false };
   #phase: ScenarioPhase = 'idle';
   #chargerConnected = false;
   #faults = new FaultBook();
@@ -199,7 +201,10 @@ export class TinyBmsSimulator {
   #tick(clockSeconds: number): void {
     if (this.#faults.expire(this.#clock.now()) > 0) this.#applyFaults();
     const dt = clockSeconds * this.#speed;
-    const step = this.#scenario.next(dt, { socPct: this.#model.bms.socPct, chargeDone: this.#model.bms.chargeDone });
+    const pack = this.#packView;
+    pack.socPct = this.#model.bms.socPct;
+    pack.chargeDone = this.#model.bms.chargeDone;
+    const step = this.#scenario.next(dt, pack);
     this.#phase = step.phase;
     this.#chargerConnected = step.inputs.charger !== undefined;
     // At most ten sub-steps per tick: 1 s resolution up to 10×/tick-rate, coarser when fast-forwarding.

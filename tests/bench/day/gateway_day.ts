@@ -364,6 +364,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     return [gatewaySlots, gatewayChunks];
   };
 
+  const faults = options.faults ?? [];
   for (let step = 0; step < options.steps; step++) {
     const sampled = step > warmupSteps / 10 && step % options.sampleEvery === 0;
     if (sampled) measureLive();
@@ -379,7 +380,7 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
       series[at + 1] = slots;
       series[at + 2] = chunks;
     }
-    for (const fault of options.faults ?? []) {
+    for (const fault of faults) {
       if (fault.atStep !== step) continue;
       meter.switchTo('bms');
       const injected = simulator.injectFault(fault.spec);

@@ -32,16 +32,16 @@ export class RequestReader {
     this.#gapResetMs = gapResetMs;
   }
 
-  push(bytes: Uint8Array, nowMs: number): ReadResult[] {
+  /** Reads `bytes`, handing each request or rejection they complete to `results` (no array per chunk). */
+  push(bytes: Uint8Array, nowMs: number, results: (result: ReadResult) => void): void {
     if (this.#length > 0 && nowMs - this.#lastByteAtMs > this.#gapResetMs) this.#drop(this.#length);
     this.#lastByteAtMs = nowMs;
-    const results: ReadResult[] = [];
     // One whole frame with nothing buffered (every poll): read in place, no copy through the buffer.
     if (this.#length === 0 && bytes.length >= 2 && bytes[0] === START_BYTE) {
       const rule = requestFrameLength(bytes, 0, bytes.length);
       if (rule.kind === 'length' && rule.length === bytes.length) {
         this.#take(bytes, results);
-        return results;
+        return;
       }
     }
     for (let offset = 0; offset < bytes.length; ) {
@@ -52,7 +52,6 @@ export class RequestReader {
       this.#scan(results);
       if (this.#length === CAPACITY) this.#drop(1);
     }
-    return results;
   }
 
   /** Bytes held for an incomplete frame. */
@@ -60,7 +59,7 @@ export class RequestReader {
     return this.#length;
   }
 
-  #scan(results: ReadResult[]): void {
+  #scan(results: (result: ReadResult) => void): void {
     for (;;) {
       let start = 0;
       while (start < this.#length && this.#buffer[start] !== START_BYTE) start++;
@@ -82,7 +81,7 @@ export class RequestReader {
   }
 
   /** A frame of the length its header announces: checked, decoded, and its result added. */
-  #take(frame: Uint8Array, results: ReadResult[]): void {
+  #take(frame: Uint8Array, results: (result: ReadResult) => void): void {
     const command = frame[1];
     if (!hasValidCrc(frame)) {
       this.#reject(results, command, 'crc_error', 'CRC check failed');
@@ -91,14 +90,14 @@ export class RequestReader {
     const decoded = decodeRequest(frame);
     if (decoded.ok) {
       this.counters.frames++;
-      results.push({ kind: 'request', command, request: decoded.value });
+      results({ kind: 'request', command, request: decoded.value });
     } else this.#reject(results, command, 'command_error', decoded.error.message);
   }
 
-  #reject(results: ReadResult[], command: number, reason: 'crc_error' | 'command_error', message: string): void {
+  #reject(results: (result: ReadResult) => void, command: number, reason: 'crc_error' | 'command_error', message: string): void {
     if (reason === 'crc_error') this.counters.crcErrors++;
     else this.counters.commandErrors++;
-    results.push({ kind: 'rejected', command, reason, message });
+    results({ kind: 'rejected', command, reason, message });
   }
 
   #drop(count: number, discarded = true): void {

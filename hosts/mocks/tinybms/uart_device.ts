@@ -7,7 +7,7 @@
 import type { ClockPort } from '../../ports/clock';
 import type { SerialPort } from '../../ports/serial';
 import type { SeededRandom } from '../random';
-import { RequestReader } from './request_reader';
+import { RequestReader, type ReadResult } from './request_reader';
 import { nackFrame, respond, type ResponderTarget } from './responder';
 
 export interface UartDeviceOptions {
@@ -54,6 +54,7 @@ export class UartDevice {
   #outgoingHead = 0;
   #outgoingEnd = 0;
   readonly #writeOldestBound = (): void => this.#writeOldest();
+  readonly #handleBound = (result: ReadResult): void => this.#handle(result);
 
   constructor(options: UartDeviceOptions) {
     this.#options = options;
@@ -90,22 +91,25 @@ export class UartDevice {
       this.#options.onWake?.();
     }
     this.#lastTrafficMs = now;
-    for (const result of this.reader.push(bytes, now)) {
-      this.counters.requests++;
-      if (this.#swallowNextFrame) {
-        this.#swallowNextFrame = false;
-        continue;
-      }
-      if (this.#faults.silent || now < this.#deafUntilMs) {
-        this.counters.ignored++;
-        continue;
-      }
-      if (result.kind === 'rejected') {
-        this.counters.nacks++;
-        this.#send(nackFrame(result.command, result.reason));
-      } else {
-        this.#send(respond(result.request, this.#options.target));
-      }
+    this.reader.push(bytes, now, this.#handleBound);
+  }
+
+  /** One request or rejection read (the clock has not moved since `#receive` began). */
+  #handle(result: ReadResult): void {
+    this.counters.requests++;
+    if (this.#swallowNextFrame) {
+      this.#swallowNextFrame = false;
+      return;
+    }
+    if (this.#faults.silent || this.#options.clock.now() < this.#deafUntilMs) {
+      this.counters.ignored++;
+      return;
+    }
+    if (result.kind === 'rejected') {
+      this.counters.nacks++;
+      this.#send(nackFrame(result.command, result.reason));
+    } else {
+      this.#send(respond(result.request, this.#options.target));
     }
   }
 

@@ -27,7 +27,10 @@ const SOON_KEPT = 32;
 export class VirtualClock implements ClockPort {
   #now = 0;
   #wallOrigin = 0;
-  #heap: PendingTimer[] = [];
+  // Entries 0 to #heapSize − 1; the array keeps its store as the heap shrinks (pop() would trim it
+  // and the next push regrow it, several times a step).
+  #heap: (PendingTimer | undefined)[] = [];
+  #heapSize = 0;
   /**
    * Zero-delay one-shot timers (deferrals: about half of all timers), due now, in creation order:
    * a queue, no heap work. Their (due, sequence) only grow, so the next timer to fire is the earlier
@@ -74,7 +77,7 @@ export class VirtualClock implements ClockPort {
     this.#live--;
     // Timers re-armed far ahead (watchdogs) would pile up in the heap: rebuild once most are dead.
     // (A cleared deferral counts too, though it leaves its queue at the head: a rebuild comes sooner.)
-    if (++this.#cancelled > 64 && this.#cancelled > this.#heap.length / 2) this.#compact();
+    if (++this.#cancelled > 64 && this.#cancelled > this.#heapSize / 2) this.#compact();
   }
 
   /** Number of timers waiting to fire. */
@@ -93,7 +96,7 @@ export class VirtualClock implements ClockPort {
         continue;
       }
       // this.#heap, not a local: a timer's callback may clear timers and so rebuild the heap.
-      const top = this.#heap.length ? this.#heap[0] : undefined;
+      const top = this.#heapSize ? this.#heap[0] : undefined;
       if (top?.cancelled) {
         this.#pop();
         this.#cancelled--;
@@ -149,19 +152,19 @@ export class VirtualClock implements ClockPort {
   }
 
   #compact(): void {
-    const alive = this.#heap.filter((timer) => !timer.cancelled);
+    const alive = this.#heap.slice(0, this.#heapSize).filter((timer) => !timer!.cancelled) as PendingTimer[];
     this.#heap = [];
+    this.#heapSize = 0;
     this.#cancelled = 0;
     for (const timer of alive) this.#push(timer);
   }
 
   #push(timer: PendingTimer): void {
     const heap = this.#heap;
-    let index = heap.length;
-    heap.push(timer);
+    let index = this.#heapSize++;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!earlier(timer, heap[parent])) break;
+      if (!earlier(timer, heap[parent] as PendingTimer)) break;
       heap[index] = heap[parent];
       index = parent;
     }
@@ -170,15 +173,17 @@ export class VirtualClock implements ClockPort {
 
   #pop(): void {
     const heap = this.#heap;
-    const last = heap.pop() as PendingTimer;
-    if (!heap.length) return;
+    const size = --this.#heapSize;
+    const last = heap[size] as PendingTimer;
+    heap[size] = undefined;
+    if (!size) return;
     let index = 0;
     for (;;) {
       const left = 2 * index + 1;
-      if (left >= heap.length) break;
+      if (left >= size) break;
       const right = left + 1;
-      const child = right < heap.length && earlier(heap[right], heap[left]) ? right : left;
-      if (!earlier(heap[child], last)) break;
+      const child = right < size && earlier(heap[right] as PendingTimer, heap[left] as PendingTimer) ? right : left;
+      if (!earlier(heap[child] as PendingTimer, last)) break;
       heap[index] = heap[child];
       index = child;
     }

@@ -163,6 +163,8 @@ afterAll(() => {
 });
 
 describe('charge control properties', () => {
+  // 400 sequences of up to 25 decisions take ≈ 2.5 s on an idle machine; one run timed out at jest's 30 s under load 6.
+  jest.setTimeout(120_000);
   it('keeps 0 ≤ CCL ≤ max, 0 ≤ DCL ≤ max and CVL within [cells × cell_min, cells × cell_max]', () => {
     fc.assert(
       fc.property(chargeConfig, sequences, (c, snapshots) =>

@@ -24,7 +24,8 @@ export function isFresh(data: LiveData | undefined, nowMs: number, staleAfterMs:
 
 /** `value` to `decimals` as a payload ("53.2", not "53.20"); non-finite values are left out. */
 function pushValue(out: TopicPayload[], topic: string, value: number, decimals: number): void {
-  if (Number.isFinite(value)) out.push({ topic, payload: String(Number(value.toFixed(decimals))) });
+  const payload = rounded(value, decimals);
+  if (payload !== null) out.push({ topic, payload: String(payload) });
 }
 
 /** The 1 s retained value topics. Temperatures are left out when no sensor is connected. */

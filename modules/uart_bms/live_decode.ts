@@ -64,8 +64,7 @@ export function bitsToCells(bits: number): number[] {
   return cells;
 }
 
-/** Readings outside this band are a broken sensor or wire, not a temperature. */
-/** Plausible sensor readings, °C; outside them a reading is a fault. Plain constants: read three times a poll. */
+/** Plausible sensor readings, °C: outside them it is a broken sensor or wire, not a temperature (plain constants: read three times a poll). */
 const PLAUSIBLE_MIN_C = -60;
 const PLAUSIBLE_MAX_C = 150;
 

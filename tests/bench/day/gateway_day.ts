@@ -58,13 +58,13 @@ export interface DayOptions {
    * byte): UART both ways, CAN frames, MQTT topic + payload, WebSocket texts, log lines, and at the
    * end each history file. Absent in the bench: nothing is wrapped then.
    */
+  tap?(channel: 'uart_tx' | 'uart_rx' | 'can' | 'mqtt' | 'ws' | 'log' | 'file', data: string | Uint8Array): void;
   /**
    * Node: the mock UART's copies and the simulated BMS's answers are carved from slabs of this many
    * bytes (V8 pays about 1 µs for each typed array over 64 bytes). Absent in XS, where a slab would
    * only add to the live heap the bench reports.
    */
   slabBytes?: number;
-  tap?(channel: 'uart_tx' | 'uart_rx' | 'can' | 'mqtt' | 'ws' | 'log' | 'file', data: string | Uint8Array): void;
 }
 
 /** Computrons per step, in buckets of 100, for percentiles without keeping every step. */

@@ -84,6 +84,13 @@ export function packAlertCode(base: PackAlertBase, pack: number): PackAlertCode 
   return `${base}_P${pack}`;
 }
 
+/** Every code a gateway of `packs` packs raises: the gateway codes, and with several packs each pack's own. */
+export function alertCodesFor(packs = 1): AlertCode[] {
+  const codes: AlertCode[] = [...ALERT_CODES];
+  for (let pack = 1; packs > 1 && pack <= packs; pack++) for (const base of PACK_ALERT_BASES) codes.push(packAlertCode(base, pack));
+  return codes;
+}
+
 /** The bank code and pack number of a per-pack code; undefined for the gateway codes. */
 export function splitPackCode(code: string): { base: PackAlertBase; pack: number } | undefined {
   const match = PACK_CODE().exec(code);

@@ -118,6 +118,7 @@ export class Gateway {
       ? createMqttModules(ctx, {
           client: { backoffBaseMs: options.mqttBackoffBaseMs, deviceId: deviceIdSource(host, createLogger(host.log, 'device', level)) },
           gateway: {
+            packs: this.packPollers.length,
             sources: {
               energy: () => this.canPublisher.energyTotals(),
               capacityAh: () => this.canPublisher.capacityAh(),

@@ -110,7 +110,7 @@ export class Gateway {
     });
     const publisher = this.canPublisher;
     this.bank = bankMode ? new BankFeed(ctx, this.packPollers.length, (pack) => publisher.packCapacityAh(pack)) : undefined;
-    this.alerts = new AlertManager(ctx);
+    this.alerts = new AlertManager(ctx, { packs: this.packPollers.length });
     this.history = new HistoryLogger(ctx);
     const history = this.history;
     this.monitoring = new Monitoring(ctx, { historyWriteFailing: () => history.writeFailing });

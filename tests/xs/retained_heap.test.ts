@@ -39,7 +39,7 @@ describe('XS retained heap after first-time events', () => {
     expect(events.counts.logLines).toBeGreaterThanOrEqual(4 + 4); // start-up lines + 2 raised + 2 cleared
   });
 
-  it('the links went down and came back, and the user saved the configuration twice, all after the first sample that counts', () => {
+  it('the links went down and came back twice, and the user saved the configuration through the web API twice, all after the first sample that counts', () => {
     expect(events.counts.mqttSessions).toBe(3);
     expect(events.counts.wifiJoins).toBe(3);
     // The system event log, oldest first: the over-voltage is raised at 2:05, after the sample at minute 2.

@@ -55,8 +55,8 @@ export interface DayOptions {
    * connections; 'wifi', the radio reports a drop and does not join again until the end.
    */
   outages?: { link: 'mqtt' | 'wifi'; atStep: number; untilStep: number }[];
-  /** What a user does at these steps (a configuration save), run as the gateway's work. */
-  actions?: { atStep: number; run(gateway: Gateway): void }[];
+  /** What a user does at these steps (a configuration save through the web API), run as the gateway's work; the step waits for it. */
+  actions?: { atStep: number; run(gateway: Gateway, web: HttpHandlers): void | Promise<void> }[];
   /** Run as the gateway once it is started and configured (the leak of the negative control). */
   afterStart?(gateway: Gateway): void;
   /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
@@ -442,9 +442,11 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     }
     for (const action of actions) {
       if (action.atStep !== step) continue;
+      if (!handlers) throw new Error('a user action needs the web server, which is not listening');
       meter.switchTo('gateway');
-      action.run(gateway);
+      const done = action.run(gateway, handlers);
       meter.switchTo('harness');
+      await done;
     }
     const answers = counts.answers;
     const out = can.transmittedTotal + broker.published + counts.wsMessages;

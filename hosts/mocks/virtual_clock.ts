@@ -16,6 +16,8 @@ interface PendingTimer {
   done: boolean;
 }
 
+const NOTHING = (): void => undefined;
+
 /** Zero-delay queue slots kept when it empties (a step of the bench defers 3–20). */
 const SOON_KEPT = 32;
 
@@ -74,6 +76,8 @@ export class VirtualClock implements ClockPort {
     if (!pending || pending.owner !== this.#owner || pending.done) return;
     pending.cancelled = true;
     pending.done = true;
+    // It may wait in the heap until its due time: what it would have called is not kept alive meanwhile.
+    pending.fn = NOTHING;
     this.#live--;
     // Timers re-armed far ahead (watchdogs) would pile up in the heap: rebuild once most are dead.
     // (A cleared deferral counts too, though it leaves its queue at the head: a rebuild comes sooner.)

@@ -25,13 +25,18 @@ function unlisted(code: AlertCode): ActiveAlert {
 }
 
 /**
- * One record per code, changed in place: the records of the gateway codes are made at
- * construction (a fixed table, as on the C firmware), so raising, latching and clearing alerts
- * allocates nothing that stays, and the heap of a gateway with every alert listed is the heap it
- * starts with. A per-pack code (several packs) gets its record when first raised: one per pack.
+ * One record per code, changed in place: the records of the given codes (the gateway's, and each
+ * configured pack's) are made at construction (a fixed table, as on the C firmware), so raising,
+ * latching and clearing alerts allocates nothing that stays, and the heap of a gateway with every
+ * alert listed is the heap it starts with. A code not given (a pack number restored from a
+ * journal written with more packs) gets its record when first raised.
  */
 export class ActiveAlerts {
-  #records = new Map<AlertCode, ActiveAlert>(ALERT_CODES.map((code) => [code, unlisted(code)]));
+  #records = new Map<AlertCode, ActiveAlert>();
+
+  constructor(codes: readonly AlertCode[] = ALERT_CODES) {
+    for (const code of codes) this.#records.set(code, unlisted(code));
+  }
 
   raise(alert: Alert): ActiveAlert {
     let entry = this.#records.get(alert.code);

@@ -35,23 +35,6 @@ export interface Alert {
   message: string;
 }
 
-/** Every code, in the order of the spec table (gateway-api.md §Alerts). */
-export const ALERT_CODES: readonly GatewayAlertCode[] = Object.freeze([
-  'OVER_VOLTAGE',
-  'UNDER_VOLTAGE',
-  'OVER_TEMP',
-  'OVER_CURRENT',
-  'CELL_IMBALANCE',
-  'NO_CELL_TEMPERATURE',
-  'BMS_COMM_LOST',
-  'MQTT_DISCONNECTED',
-  'WIFI_DISCONNECTED',
-  'STORAGE_FAULT',
-  'CONFIG_RECOVERED',
-  'CONFIG_RESET',
-  'OTA_ROLLED_BACK',
-]);
-
 /** Fixed severity per code, as the spec table gives it. */
 export const ALERT_LEVELS: Readonly<Record<GatewayAlertCode, AlertLevel>> = Object.freeze({
   OVER_VOLTAGE: 'error',
@@ -69,6 +52,9 @@ export const ALERT_LEVELS: Readonly<Record<GatewayAlertCode, AlertLevel>> = Obje
   OTA_ROLLED_BACK: 'warning',
 });
 
+/** Every code, in the order of the spec table (gateway-api.md §Alerts): the order of ALERT_LEVELS. */
+export const ALERT_CODES = Object.freeze(Object.keys(ALERT_LEVELS) as GatewayAlertCode[]);
+
 /** Alerts about the gateway's own state, raised by the composition or a storage fault, not by a measurement. */
 export type SystemAlertCode = Extract<AlertCode, 'STORAGE_FAULT' | 'CONFIG_RECOVERED' | 'CONFIG_RESET' | 'OTA_ROLLED_BACK'>;
 
@@ -82,6 +68,13 @@ const PACK_CODE = (): RegExp => /^([A-Z_]+)_P([1-9][0-9]?)$/;
 export function packAlertCode(base: PackAlertBase, pack: number): PackAlertCode {
   if (!Number.isInteger(pack) || pack < 1 || pack > 99) throw new RangeError(`pack must be 1..99, got ${pack}`);
   return `${base}_P${pack}`;
+}
+
+/** Every code a gateway of `packs` packs raises: the gateway codes, and with several packs each pack's own. */
+export function alertCodesFor(packs = 1): AlertCode[] {
+  const codes: AlertCode[] = [...ALERT_CODES];
+  if (packs > 1) for (const base of PACK_ALERT_BASES) for (let pack = 1; pack <= packs; pack++) codes.push(packAlertCode(base, pack));
+  return codes;
 }
 
 /** The bank code and pack number of a per-pack code; undefined for the gateway codes. */

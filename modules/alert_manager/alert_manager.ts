@@ -11,7 +11,7 @@ import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/co
 import type { LiveData } from '../uart_bms/live_data';
 import type { Logger } from '../util/logger';
 import { type ActiveAlert, ActiveAlerts } from './active_alerts';
-import { type Alert, type AlertCode, alertLevel, type AlertLevel, isAlertCode, packAlertCode, type SystemAlertCode } from './alert';
+import { type Alert, type AlertCode, alertCodesFor, alertLevel, type AlertLevel, isAlertCode, packAlertCode, type SystemAlertCode } from './alert';
 import { Condition } from './condition';
 import { EventLog, type SystemEvent, type SystemEventType } from './event_log';
 import { AlertJournal } from './journal';
@@ -27,6 +27,8 @@ export interface AlertManagerOptions {
   eventLogCapacity?: number;
   /** Keep latched alerts and the event log across restarts on the host's storage (default true). */
   journal?: boolean;
+  /** Packs in the bank (default 1): each one's alert codes get their records at start. */
+  packs?: number;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -35,7 +37,7 @@ export class AlertManager implements GatewayModule {
   readonly name = 'alert_manager';
   #ctx: GatewayContext;
   #log: Logger;
-  #active = new ActiveAlerts();
+  #active: ActiveAlerts;
   #events: EventLog;
   #measured = new Map<MeasuredAlertCode, Condition>(MEASURED_ALERT_CODES.map((code) => [code, new Condition()]));
   /** The same conditions in MEASURED_ALERT_CODES order, for the per-poll loop. */
@@ -61,6 +63,7 @@ export class AlertManager implements GatewayModule {
     this.#ctx = ctx;
     this.#log = ctx.logger('alert_manager');
     this.#events = new EventLog(options.eventLogCapacity);
+    this.#active = new ActiveAlerts(alertCodesFor(options.packs));
     this.#commLost = new SilenceWatch(ctx.host.clock);
     if (options.journal !== false) this.#journal = new AlertJournal(ctx.host.files, ctx.host.store, this.#events.capacity);
   }

@@ -9,15 +9,6 @@ import type { AlertCode } from './alert';
 
 export type MeasuredAlertCode = Extract<AlertCode, 'OVER_VOLTAGE' | 'UNDER_VOLTAGE' | 'OVER_TEMP' | 'OVER_CURRENT' | 'CELL_IMBALANCE' | 'NO_CELL_TEMPERATURE'>;
 
-export const MEASURED_ALERT_CODES: readonly MeasuredAlertCode[] = Object.freeze([
-  'OVER_VOLTAGE',
-  'UNDER_VOLTAGE',
-  'OVER_TEMP',
-  'OVER_CURRENT',
-  'CELL_IMBALANCE',
-  'NO_CELL_TEMPERATURE',
-]);
-
 export interface LimitReading {
   /** Past the limit: the condition that raises (after the minimum duration). */
   beyond: boolean;
@@ -159,6 +150,9 @@ const CHECKS: Readonly<Record<MeasuredAlertCode, LimitCheck>> = Object.freeze({
     clearMessage: (data) => `Cell temperature back (${data.temp_sensor_count} sensor${data.temp_sensor_count === 1 ? '' : 's'})`,
   }),
 });
+
+/** The measured codes, in the order of the checks above (the spec table's). */
+export const MEASURED_ALERT_CODES = Object.freeze(Object.keys(CHECKS) as MeasuredAlertCode[]);
 
 /** Where a snapshot stands against one limit, as bits (no allocation: this runs on every poll). */
 export function limitPosition(code: MeasuredAlertCode, data: LiveData, t: AlertThresholds): number {

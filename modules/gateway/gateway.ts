@@ -110,7 +110,7 @@ export class Gateway {
     });
     const publisher = this.canPublisher;
     this.bank = bankMode ? new BankFeed(ctx, this.packPollers.length, (pack) => publisher.packCapacityAh(pack)) : undefined;
-    this.alerts = new AlertManager(ctx);
+    this.alerts = new AlertManager(ctx, { packs: this.packPollers.length });
     this.history = new HistoryLogger(ctx);
     const history = this.history;
     this.monitoring = new Monitoring(ctx, { historyWriteFailing: () => history.writeFailing });
@@ -118,6 +118,7 @@ export class Gateway {
       ? createMqttModules(ctx, {
           client: { backoffBaseMs: options.mqttBackoffBaseMs, deviceId: deviceIdSource(host, createLogger(host.log, 'device', level)) },
           gateway: {
+            packs: this.packPollers.length,
             sources: {
               energy: () => this.canPublisher.energyTotals(),
               capacityAh: () => this.canPublisher.capacityAh(),

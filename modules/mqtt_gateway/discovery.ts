@@ -6,7 +6,7 @@
  * Object ids are stable across versions (dashboards depend on them); names follow HA's
  * has_entity_name rules. Battery entities need both the gateway and fresh battery data.
  */
-import { ALERT_CODES, type AlertCode, PACK_ALERT_BASES, packAlertCode } from '../alert_manager/alert';
+import { ALERT_CODES, alertCodesFor, PACK_ALERT_BASES, packAlertCode } from '../alert_manager/alert';
 import type { OnlineStatusName } from '../uart_bms/live_data';
 import type { GatewayTopics } from './topics';
 
@@ -154,17 +154,9 @@ function withCells(entities: Entity[], cellCount: number): Entity[] {
   return entities;
 }
 
-/** The codes the alert event can carry: the gateway's, and each pack's when there are several. */
-function alertEventTypes(packCount: number): readonly AlertCode[] {
-  if (packCount <= 1) return ALERT_CODES;
-  const out: AlertCode[] = [...ALERT_CODES];
-  for (const base of PACK_ALERT_BASES) for (let pack = 1; pack <= packCount; pack++) out.push(packAlertCode(base, pack));
-  return out;
-}
-
 /** Every entity of the gateway (the battery, or the bank of several packs) with `cellCount` cells, in announcement order. */
 export function discoveryEntities(cellCount: number, packCount = 1): Entity[] {
-  const entities = packCount > 1 ? ENTITIES.map((e) => (e.eventTypes ? { ...e, eventTypes: alertEventTypes(packCount) } : e)) : [...ENTITIES];
+  const entities = packCount > 1 ? ENTITIES.map((e) => (e.eventTypes ? { ...e, eventTypes: alertCodesFor(packCount) } : e)) : [...ENTITIES];
   return withCells([...entities, ...ALARM_ENTITIES], cellCount);
 }
 

@@ -11,7 +11,7 @@
  */
 import type { TimerHandle } from '../../hosts/ports/clock';
 import type { MqttPublishOptions } from '../../hosts/ports/mqtt';
-import type { Alert, AlertCode } from '../alert_manager/alert';
+import { type Alert, type AlertCode, alertCodesFor } from '../alert_manager/alert';
 import type { ChargeLimits } from '../event_bus/events';
 import type { GatewayContext, GatewayModule, ModuleMetrics } from '../gateway/context';
 import type { PublishOutcome, PublishRequest } from '../mqtt_client/mqtt_client';
@@ -49,6 +49,8 @@ export interface MqttGatewaySources {
 export interface MqttGatewayOptions {
   /** Overrides mqtt.publish_interval_s (tests). */
   valuePeriodMs?: number;
+  /** Packs in the bank (default 1): each one's alert codes get their alarm records at start. */
+  packs?: number;
   /** Overrides max(5 s, the value period) (tests). */
   statusPeriodMs?: number;
   sources?: MqttGatewaySources;
@@ -82,7 +84,13 @@ export class MqttGateway implements GatewayModule {
   #haRestarts = 0;
   #latest: LiveData | undefined;
   #limits: ChargeLimits | undefined;
-  #active = new Map<AlertCode, Alert>();
+  /**
+   * The alarms topic's list: one record per code, made at start and changed in place, so an alert
+   * coming and going allocates nothing that stays; `order` is its raise order while listed, 0 when
+   * not. A code not known at start (a pack above the configured count) gets its record when raised.
+   */
+  #active = new Map<AlertCode, Alert & { order: number }>();
+  #raises = 0;
   /** What the broker holds for us: the bms availability word and the discovery configs sent. */
   #bmsAvailability: string | undefined;
   #announced = new Set<string>();
@@ -101,6 +109,7 @@ export class MqttGateway implements GatewayModule {
     this.#log = ctx.logger('mqtt_gateway');
     this.#options = options;
     this.#sources = options.sources ?? {};
+    for (const code of alertCodesFor(options.packs)) this.#active.set(code, { timestamp: 0, level: 'info', code, message: '', order: 0 });
   }
 
   start(): void {
@@ -150,7 +159,7 @@ export class MqttGateway implements GatewayModule {
       home_assistant_births_coalesced_total: this.#counters.birthsCoalesced,
       unchanged_skips_total: this.#counters.unchangedSkips,
       battery_data_fresh: this.#freshData() !== undefined,
-      active_alarms: this.#active.size,
+      active_alarms: this.#listed().length,
     };
   }
 
@@ -219,7 +228,7 @@ export class MqttGateway implements GatewayModule {
     for (const entry of this.#packs.values()) entry.availability = undefined;
     this.#forgetSentValues();
     this.#announce();
-    this.#client.publish(topics.alarms, alarmsPayload([...this.#active.values()]), RETAINED);
+    this.#client.publish(topics.alarms, alarmsPayload(this.#listed()), RETAINED);
     if (this.#limits) this.#client.publish(topics.limits, limitsPayload(this.#limits), RETAINED);
     this.#publishValues();
     this.#publishStatus();
@@ -283,7 +292,9 @@ export class MqttGateway implements GatewayModule {
   }
 
   #onAlertRaised(alert: Alert): void {
-    this.#active.set(alert.code, alert);
+    const record = this.#active.get(alert.code) ?? { order: 0 };
+    // The alert's four fields copied in; a raise while listed keeps its place in the list.
+    this.#active.set(alert.code, Object.assign(record, alert, { order: record.order || ++this.#raises }));
     // QoS 1, queued by the client while offline; keyed by code so an outage keeps each alert's first raise and newest state.
     const outcome = this.#client.publish(this.#topics.alerts, alertPayload(alert), { qos: 1, retain: false, key: alert.code });
     if (outcome === 'sent') this.#counters.alertsSent++;
@@ -293,11 +304,20 @@ export class MqttGateway implements GatewayModule {
   }
 
   #onAlertCleared(alert: Alert): void {
-    if (this.#active.delete(alert.code)) this.#publishAlarms();
+    const record = this.#active.get(alert.code);
+    if (!record?.order) return;
+    record.order = 0;
+    record.message = '';
+    this.#publishAlarms();
+  }
+
+  /** The listed alerts, oldest raise first. */
+  #listed(): Alert[] {
+    return [...this.#active.values()].filter((record) => record.order > 0).sort((a, b) => a.order - b.order);
   }
 
   #publishAlarms(): void {
-    if (this.#client.connected) this.#client.publish(this.#topics.alarms, alarmsPayload([...this.#active.values()]), RETAINED);
+    if (this.#client.connected) this.#client.publish(this.#topics.alarms, alarmsPayload(this.#listed()), RETAINED);
   }
 
   #publishValues(): void {

@@ -1,9 +1,9 @@
 /**
  * Retained growth 0 (issue 13): what happens for the first time late in a real day — alerts
  * raised, cleared and left latched, BMS fault events logged and read, the alert journal and the
- * store written, a midnight (new history day, energy ledger day change) — is forced into the
- * first minutes of a short run of the whole gateway in XS (tests/bench/day/scenarios.ts,
- * 'events'). The live slots after all of it must not exceed the live slots just before it: every
+ * store written, the MQTT broker gone and back, a Wi-Fi drop and rejoin, configuration saves by
+ * the user, a midnight (new history day, energy ledger day change) — is forced into the first
+ * minutes of a short run of the whole gateway in XS (tests/bench/day/scenarios.ts, 'events'). The live slots after all of it must not exceed the live slots just before it: every
  * structure that fills lazily is a fixed table made at start. The negative control runs the same
  * with a leak of one small object a simulated minute, which the same check must catch.
  * Mock flash (files, store keys) is left out by the harness, as on the device it is not heap.
@@ -37,6 +37,19 @@ describe('XS retained heap after first-time events', () => {
     expect(events.live.flash.perFileSlots).toBeGreaterThan(0);
     expect(events.live.flash.perKeySlots).toBeGreaterThan(0);
     expect(events.counts.logLines).toBeGreaterThanOrEqual(4 + 4); // start-up lines + 2 raised + 2 cleared
+  });
+
+  it('the links went down and came back twice, and the user saved the configuration through the web API twice, all after the first sample that counts', () => {
+    expect(events.counts.mqttSessions).toBe(3);
+    expect(events.counts.wifiJoins).toBe(3);
+    // The system event log, oldest first: the over-voltage is raised at 2:05, after the sample at minute 2.
+    const log = events.systemEvents;
+    const after = log.slice(log.indexOf('alert_raised OVER_VOLTAGE'));
+    expect(after).toEqual(
+      expect.arrayContaining(['alert_raised MQTT_DISCONNECTED', 'alert_cleared MQTT_DISCONNECTED', 'alert_raised WIFI_DISCONNECTED', 'alert_cleared WIFI_DISCONNECTED', 'wifi_disconnected', 'wifi_connected', 'mqtt_disconnected', 'mqtt_connected']),
+    );
+    expect(after.filter((type) => type === 'config_updated')).toHaveLength(2);
+    expect(after.filter((type) => type === 'alert_cleared MQTT_DISCONNECTED' || type === 'alert_cleared WIFI_DISCONNECTED')).toHaveLength(4);
   });
 
   it('the live slots after them never exceed the live slots before them', () => {

@@ -18,6 +18,7 @@ import type { CanPort } from '../../../hosts/ports/can';
 import type { HttpHandlers, HttpPort, WebSocketConnection, WebSocketSession } from '../../../hosts/ports/http';
 import type { MqttConnection, MqttConnectionHandlers, MqttPort } from '../../../hosts/ports/mqtt';
 import type { SerialPort } from '../../../hosts/ports/serial';
+import type { ConfigResult } from '../../../modules/config_manager/config_manager';
 import { createGateway, type Gateway } from '../../../modules/gateway/gateway';
 import { ScriptedRadio } from '../../unit/wifi/scripted_radio';
 import { scenarioCrypto } from '../../xs/scenario/scenario_host';
@@ -49,6 +50,13 @@ export interface DayOptions {
   seriesEverySteps?: number;
   /** Faults the simulated BMS gets at the start of these steps (before that step's sample is taken they have not happened). */
   faults?: { atStep: number; spec: FaultSpec }[];
+  /**
+   * Link outages from `atStep` until `untilStep`: 'mqtt', the broker drops the session and refuses
+   * connections; 'wifi', the radio reports a drop and does not join again until the end.
+   */
+  outages?: { link: 'mqtt' | 'wifi'; atStep: number; untilStep: number }[];
+  /** What a user does at these steps (a configuration save through the web API), run as the gateway's work; the step waits for it. */
+  actions?: { atStep: number; run(gateway: Gateway, web: HttpHandlers): void | Promise<void> }[];
   /** Run as the gateway once it is started and configured (the leak of the negative control). */
   afterStart?(gateway: Gateway): void;
   /** After every step: what kind it was (the profiler's breakdown); undefined in the first simulated minute, which the figures skip. */
@@ -149,18 +157,37 @@ export interface DayResult {
   };
   /** Wall ms from a UART answer reaching the gateway to the end of that instant's work (Node only). */
   uartToCanMs: Float64Array;
-  counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; wsClosed: number; polls: number; logLines: number; historyBytes: number };
+  counts: { answers: number; canFrames: number; mqttMessages: number; wsMessages: number; wsClosed: number; polls: number; logLines: number; historyBytes: number; mqttSessions: number; wifiJoins: number };
+  /** The gateway's system event log at the end, oldest first: `type` or `type CODE` (read after the last measurement). */
+  systemEvents: string[];
 }
 
-/** A broker that accepts at once and acknowledges every publish on the next instant, keeping nothing. */
+/**
+ * A broker that accepts at once and acknowledges every publish on the next instant, keeping
+ * nothing; while `refusing`, every connection attempt is closed at once, and `drop` ends the session.
+ */
 class BenchBroker implements MqttPort {
   published = 0;
+  sessions = 0;
+  refusing = false;
+  #session: MqttConnectionHandlers | undefined;
   constructor(
     readonly clock: VirtualClock,
     readonly tap?: DayOptions['tap'],
   ) {}
+  drop(reason: string): void {
+    const session = this.#session;
+    this.#session = undefined;
+    if (session) this.clock.setTimer(0, () => session.onClose(reason));
+  }
   connect(_options: unknown, handlers: MqttConnectionHandlers): MqttConnection {
-    this.clock.setTimer(0, () => handlers.onConnect());
+    if (this.refusing) this.clock.setTimer(0, () => handlers.onClose('connection refused'));
+    else
+      this.clock.setTimer(0, () => {
+        this.sessions++;
+        this.#session = handlers;
+        handlers.onConnect();
+      });
     const clock = this.clock;
     return {
       publish: (topic, payload, _options, settled) => {
@@ -209,6 +236,11 @@ function tappedCan(can: VirtualCanBus, tap: NonNullable<DayOptions['tap']>): Can
   };
 }
 
+/** Throws when a configuration save was refused. */
+export function checkSaved(result: ConfigResult, what: string): void {
+  if (!result.ok) throw new Error(`${what} refused: ${JSON.stringify(result.errors)}`);
+}
+
 export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const meter = options.engine ? new CategoryMeter(options.engine) : new UnmeteredCategoryMeter(NO_METERS);
   const flashCost = flashItemSlots(meter);
@@ -221,10 +253,10 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const can = new VirtualCanBus({ clock: metered.clock, recordLimit: 20 });
   const tap = options.tap;
   const broker = new BenchBroker(metered.clock, tap);
-  const radio = new ScriptedRadio(metered.clock);
+  const radio = new ScriptedRadio(metered.clock, { keepCalls: false });
   const files = new MemoryFiles();
   const store = new MemoryStore();
-  const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, wsClosed: 0, polls: 0, logLines: 0, historyBytes: 0 };
+  const counts = { answers: 0, canFrames: 0, mqttMessages: 0, wsMessages: 0, wsClosed: 0, polls: 0, logLines: 0, historyBytes: 0, mqttSessions: 0, wifiJoins: 0 };
   let handlers: HttpHandlers | undefined;
   const http: HttpPort = {
     listen: async (listenOptions, given) => {
@@ -318,14 +350,18 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   const gateway = createGateway(host, { web: { port: 80, telemetryPeriodMs: 1000 }, mqttBackoffBaseMs: 1000 });
   gateway.start();
   const poll = options.pollIntervalMs;
-  const configured = gateway.config.update({
-    mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' },
-    wifi: { ssid: 'battery-room', password: 'correct horse' },
-    ...(poll ? { bms: { poll_interval_ms: poll, response_timeout_ms: Math.min(200, poll - 20) } } : {}),
-  });
+  // Not kept in a variable of this function: the result holds the config of that moment, which a
+  // later save would leave alive in this frame for the rest of the run (the live heap counts it).
+  checkSaved(
+    gateway.config.update({
+      mqtt: { enabled: true, broker_uri: 'mqtt://broker.local:1883' },
+      wifi: { ssid: 'battery-room', password: 'correct horse' },
+      ...(poll ? { bms: { poll_interval_ms: poll, response_timeout_ms: Math.min(200, poll - 20) } } : {}),
+    }),
+    'bench config',
+  );
   options.afterStart?.(gateway);
   meter.switchTo('harness');
-  if (!configured.ok) throw new Error(`bench config refused: ${JSON.stringify(configured.errors)}`);
 
   const wsConnection: WebSocketConnection = port({
     send: tap
@@ -339,7 +375,9 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   });
   let wsSession: WebSocketSession | undefined;
   let wsOpen = false;
-  let wifiUp = false;
+  /** Station requests the radio has answered (joined). */
+  let wifiAnswered = 0;
+  let wifiOut = false;
 
   const all = new Histogram();
   const polls = new Histogram();
@@ -365,6 +403,8 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   };
 
   const faults = options.faults ?? [];
+  const outages = options.outages ?? [];
+  const actions = options.actions ?? [];
   for (let step = 0; step < options.steps; step++) {
     const sampled = step > warmupSteps / 10 && step % options.sampleEvery === 0;
     if (sampled) measureLive();
@@ -386,6 +426,27 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
       const injected = simulator.injectFault(fault.spec);
       meter.switchTo('harness');
       if (!injected.ok) throw new Error(`fault refused: ${JSON.stringify(injected)}`);
+    }
+    for (const outage of outages) {
+      if (outage.atStep !== step && outage.untilStep !== step) continue;
+      const starts = outage.atStep === step;
+      meter.switchTo('host');
+      if (outage.link === 'wifi') {
+        wifiOut = starts;
+        if (starts) radio.reportDisconnected('beacon timeout');
+      } else {
+        broker.refusing = starts;
+        if (starts) broker.drop('connection reset by broker');
+      }
+      meter.switchTo('harness');
+    }
+    for (const action of actions) {
+      if (action.atStep !== step) continue;
+      if (!handlers) throw new Error('a user action needs the web server, which is not listening');
+      meter.switchTo('gateway');
+      const done = action.run(gateway, handlers);
+      meter.switchTo('harness');
+      await done;
     }
     const answers = counts.answers;
     const out = can.transmittedTotal + broker.published + counts.wsMessages;
@@ -413,11 +474,12 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     } else options.onStep?.(undefined);
     if (sampled && !meter.collectedInside) (output ? outputAllocation : answered ? pollAllocation : undefined)?.add(meter.slots.gateway - slots, meter.chunks.gateway - chunks);
 
-    if (!wifiUp && radio.calls.some((c) => c.call === 'connectStation')) {
+    if (!wifiOut && radio.stationRequests > wifiAnswered) {
       meter.switchTo('host');
       radio.reportConnected('192.168.1.50');
       meter.switchTo('harness');
-      wifiUp = true;
+      wifiAnswered = radio.stationRequests;
+      counts.wifiJoins++;
     }
     if (!wsOpen && handlers) {
       meter.switchTo('gateway');
@@ -440,6 +502,11 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
   counts.mqttMessages = broker.published;
   counts.polls = counts.answers;
   counts.historyBytes = files.usedBytes();
+  counts.mqttSessions = broker.sessions;
+  const systemEvents = gateway.alerts
+    .events()
+    .reverse()
+    .map((event) => (event.code ? `${event.type} ${event.code}` : event.type));
   if (tap) for (const path of files.paths()) tap('file', `${path}\n${files.read(path) ?? ''}`);
   meter.switchTo('gateway');
   gateway.stop();
@@ -458,5 +525,6 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     live,
     uartToCanMs: uartToCanMs.subarray(0, latencies),
     counts,
+    systemEvents,
   };
 }

@@ -3,6 +3,7 @@
  * columns, newest first, copies out) and the active alerts (one record per code, changed in place).
  */
 import { ActiveAlerts } from '../../../modules/alert_manager/active_alerts';
+import { ALERT_CODES, alertCodesFor } from '../../../modules/alert_manager/alert';
 import { EventLog } from '../../../modules/alert_manager/event_log';
 
 const at = (i: number) => ({ timestamp: 1_000 + i, level: 'info' as const, type: 'bms_link' as const, message: `event ${i}` });
@@ -71,5 +72,19 @@ describe('ActiveAlerts records', () => {
     active.restore([{ ...alert('OVER_TEMP', 1), first_seen: 1, last_seen: 2, count: 3, acknowledged: false, active: true }, { ...alert('CELL_IMBALANCE', 1), first_seen: 1, last_seen: 1, count: 1, acknowledged: true, active: true }]);
     expect(active.list().map((a) => [a.code, a.active, a.count])).toEqual([['OVER_TEMP', false, 3], ['BMS_COMM_LOST_P2', true, 1]]);
     expect(active.countWhere((a) => !a.active)).toBe(1);
+  });
+
+  it('makes the records of the configured packs at start: one pack adds none, three add P1..P3; a pack beyond them still gets one when raised', () => {
+    expect(alertCodesFor(1)).toEqual([...ALERT_CODES]);
+    expect(alertCodesFor(3)).toEqual([...ALERT_CODES, 'BMS_COMM_LOST_P1', 'BMS_COMM_LOST_P2', 'BMS_COMM_LOST_P3']);
+    const active = new ActiveAlerts(alertCodesFor(3));
+    expect(active.size).toBe(0);
+    active.raise({ ...alert('BMS_COMM_LOST_P2', 5), level: 'error' });
+    active.raise({ ...alert('BMS_COMM_LOST_P2', 6), level: 'error', code: 'BMS_COMM_LOST_P5' });
+    active.raise(alert('CELL_IMBALANCE', 7));
+    expect(active.list().map((a) => [a.code, a.first_seen, a.count])).toEqual([['BMS_COMM_LOST_P2', 5, 1], ['BMS_COMM_LOST_P5', 6, 1], ['CELL_IMBALANCE', 7, 1]]);
+    active.conditionEnded('BMS_COMM_LOST_P2', 8);
+    expect(active.clearLatched()).toEqual(['BMS_COMM_LOST_P2']);
+    expect(active.size).toBe(2);
   });
 });

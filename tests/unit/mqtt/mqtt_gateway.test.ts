@@ -181,6 +181,38 @@ describe('MqttGateway alerts, alarms, limits, availability', () => {
     expect(lastOn(t, 'tinybms/alarms')).toEqual(expect.objectContaining({ payload: '{"count":0,"codes":[],"alerts":[]}', retain: true }));
   });
 
+  it('lists active alerts in raise order, byte for byte: a raise while listed keeps its place, a cleared one goes, a new raise goes last', () => {
+    const t = createTestContext();
+    startGateway(t);
+    const imbalance: Alert = { timestamp: 1767225601000, level: 'warning', code: 'CELL_IMBALANCE', message: 'cell spread 120 mV' };
+    const packSilent: Alert = { timestamp: 1767225602000, level: 'error', code: 'BMS_COMM_LOST_P2', message: 'Pack 2: no valid BMS data for 10.0 s' };
+    const alarms = () => lastOn(t, 'tinybms/alarms').payload;
+    t.bus.publish('alert.raised', overTemp);
+    t.bus.publish('alert.raised', imbalance);
+    t.bus.publish('alert.raised', packSilent);
+    t.clock.runDue();
+    const fields = (a: Alert) => `{"timestamp":${a.timestamp},"level":"${a.level}","code":"${a.code}","message":"${a.message}"}`;
+    expect(alarms()).toBe(`{"count":3,"codes":["OVER_TEMP","CELL_IMBALANCE","BMS_COMM_LOST_P2"],"alerts":[${fields(overTemp)},${fields(imbalance)},${fields(packSilent)}]}`);
+    const hotter = { ...overTemp, timestamp: overTemp.timestamp + 5000, message: 'temperature 63 °C above 60 °C' };
+    t.bus.publish('alert.raised', hotter);
+    t.clock.runDue();
+    expect(alarms()).toBe(`{"count":3,"codes":["OVER_TEMP","CELL_IMBALANCE","BMS_COMM_LOST_P2"],"alerts":[${fields(hotter)},${fields(imbalance)},${fields(packSilent)}]}`);
+    t.bus.publish('alert.cleared', { ...overTemp, level: 'info', message: 'back below' });
+    t.bus.publish('alert.cleared', { ...overTemp, level: 'info', message: 'cleared twice: no second publish' });
+    t.clock.runDue();
+    expect(alarms()).toBe(`{"count":2,"codes":["CELL_IMBALANCE","BMS_COMM_LOST_P2"],"alerts":[${fields(imbalance)},${fields(packSilent)}]}`);
+    const alarmMessages = onTopic(t, 'tinybms/alarms').length;
+    t.bus.publish('alert.raised', overTemp);
+    t.clock.runDue();
+    expect(onTopic(t, 'tinybms/alarms').length).toBe(alarmMessages + 1);
+    expect(alarms()).toBe(`{"count":3,"codes":["CELL_IMBALANCE","BMS_COMM_LOST_P2","OVER_TEMP"],"alerts":[${fields(imbalance)},${fields(packSilent)},${fields(overTemp)}]}`);
+    // A reconnect says the list again, in the same order.
+    t.transport.last.drop('connection reset');
+    t.clock.advance(2000);
+    expect(alarms()).toBe(`{"count":3,"codes":["CELL_IMBALANCE","BMS_COMM_LOST_P2","OVER_TEMP"],"alerts":[${fields(imbalance)},${fields(packSilent)},${fields(overTemp)}]}`);
+    expect(t.transport.connections.length).toBeGreaterThan(1);
+  });
+
   it('queues alerts raised while offline and delivers them after reconnecting', () => {
     const t = createTestContext();
     const { gateway } = startGateway(t);

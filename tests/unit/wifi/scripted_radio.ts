@@ -10,6 +10,8 @@ export type RadioCall =
 
 export class ScriptedRadio implements WifiPort {
   calls: RadioCall[] = [];
+  /** connectStation calls so far (counted even when `calls` is not kept). */
+  stationRequests = 0;
   signal: number | undefined = -61;
   /** Error thrown by the next connectStation, as a real radio does for a too-long SSID. */
   refuseNextConnect: string | undefined;
@@ -18,9 +20,13 @@ export class ScriptedRadio implements WifiPort {
   #associated = false;
   #createdAt: number;
 
-  constructor(clock: ClockPort) {
+  #keepCalls: boolean;
+
+  /** `keepCalls` false: nothing is recorded but `stationRequests` (a long run must not grow the heap it measures). */
+  constructor(clock: ClockPort, { keepCalls = true } = {}) {
     this.#clock = clock;
     this.#createdAt = clock.now();
+    this.#keepCalls = keepCalls;
   }
 
   connectStation(ssid: string, password: string, hostname: string): void {
@@ -29,20 +35,25 @@ export class ScriptedRadio implements WifiPort {
       this.refuseNextConnect = undefined;
       throw new Error(message);
     }
-    this.calls.push({ call: 'connectStation', ssid, password, hostname, at: this.#clock.now() });
+    this.stationRequests++;
+    this.#record({ call: 'connectStation', ssid, password, hostname, at: this.#clock.now() });
   }
 
   disconnect(): void {
     this.#associated = false;
-    this.calls.push({ call: 'disconnect', at: this.#clock.now() });
+    this.#record({ call: 'disconnect', at: this.#clock.now() });
   }
 
   startAccessPoint(ssid: string, password: string): void {
-    this.calls.push({ call: 'startAccessPoint', ssid, password, at: this.#clock.now() });
+    this.#record({ call: 'startAccessPoint', ssid, password, at: this.#clock.now() });
   }
 
   stopAccessPoint(): void {
-    this.calls.push({ call: 'stopAccessPoint', at: this.#clock.now() });
+    this.#record({ call: 'stopAccessPoint', at: this.#clock.now() });
+  }
+
+  #record(call: RadioCall): void {
+    if (this.#keepCalls) this.calls.push(call);
   }
 
   onEvent(callback: (event: WifiLinkEvent) => void): void {

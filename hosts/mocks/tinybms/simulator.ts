@@ -36,7 +36,7 @@ export interface TinyBmsSimulatorOptions {
   sleepAfterS?: number;
   startAsleep?: boolean;
   responseDelayMs?: number;
-  /** The poll's answers carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. */
+  /** The poll's answers carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. With slabs the UART reader also keeps its last request (request_reader.ts). */
   answerSlabBytes?: number;
 }
 
@@ -92,6 +92,7 @@ export class TinyBmsSimulator {
       sleepAfterS: options.sleepAfterS ?? 60,
       startAsleep: options.startAsleep ?? false,
       responseDelayMs: options.responseDelayMs ?? 2,
+      rememberLastRequest: (options.answerSlabBytes ?? 0) > 0,
       onWake: () => {
         this.#wakeReason = WAKE_REASON.UART;
         this.#sync();

@@ -22,6 +22,8 @@ export interface UartDeviceOptions {
   responseDelayMs?: number;
   /** Called when UART traffic wakes the BMS. */
   onWake?: () => void;
+  /** The request reader keeps the last request and its result (request_reader.ts). */
+  rememberLastRequest?: boolean;
 }
 
 export interface UartDeviceCounters {
@@ -42,7 +44,7 @@ export interface UartLineFaults {
 
 export class UartDevice {
   readonly counters: UartDeviceCounters = { requests: 0, answered: 0, nacks: 0, wakeUps: 0, ignored: 0, corruptedReplies: 0 };
-  readonly reader = new RequestReader();
+  readonly reader: RequestReader;
   #options: UartDeviceOptions;
   #lastTrafficMs = 0;
   #swallowNextFrame = false;
@@ -58,6 +60,7 @@ export class UartDevice {
 
   constructor(options: UartDeviceOptions) {
     this.#options = options;
+    this.reader = new RequestReader(undefined, options.rememberLastRequest);
     this.#lastTrafficMs = options.startAsleep ? -Infinity : options.clock.now();
     options.serial.onReceive((bytes) => this.#receive(bytes));
   }

@@ -122,7 +122,12 @@ export class BatteryModel {
 
   /** Seconds to empty at the recent average discharge (large when resting, as on a real unit). */
   get timeLeftS(): number {
-    const remainingAh = (this.bms.socPct / 100) * this.#usableCapacityAh(this.#settings());
+    return this.timeLeftSAt(this.sohPct);
+  }
+
+  /** timeLeftS for the pack's `sohPct` (already known: the register refresh reads both). */
+  timeLeftSAt(sohPct: number): number {
+    const remainingAh = (this.bms.socPct / 100) * this.#capacityAtSoh(this.#settings(), sohPct);
     return (3600 * remainingAh) / Math.max(0.1, this.#averageDischargeA);
   }
 
@@ -202,7 +207,11 @@ export class BatteryModel {
   }
 
   #usableCapacityAh(s: BmsSettings): number {
-    return Math.max(0.1, s.capacityAh * (this.sohPct / 100));
+    return this.#capacityAtSoh(s, this.sohPct);
+  }
+
+  #capacityAtSoh(s: BmsSettings, sohPct: number): number {
+    return Math.max(0.1, s.capacityAh * (sohPct / 100));
   }
 
   /**

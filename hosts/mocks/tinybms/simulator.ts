@@ -5,7 +5,6 @@
  * Controls (mode, speed, faults, snapshot) are what `/api/sim/*` exposes.
  */
 import type { ClockPort, TimerHandle } from '../../ports/clock';
-import type { SerialPort } from '../../ports/serial';
 import { ByteSlab } from '../byte_slab';
 import { SeededRandom } from '../random';
 import { BatteryModel } from './battery_model';
@@ -17,14 +16,14 @@ import { EVENT, REG, RESET_REASON, WAKE_REASON } from './register_map';
 import { FreeRunningScenario, TestCycleScenario, type PackView, type Scenario, type ScenarioPhase } from './scenario';
 import { decodeBmsSettings, type BmsSettings } from './settings';
 import { buildSnapshot, type SimMode, type SimSnapshot } from './snapshot';
-import { UartDevice } from './uart_device';
+import { UartDevice, type UartDeviceOptions } from './uart_device';
 
 export type { SimMode, SimSnapshot };
 
 export interface TinyBmsSimulatorOptions {
   clock: ClockPort;
-  /** The device end of the UART (e.g. `createSerialLink(...).device`). */
-  serial: SerialPort;
+  /** The device end of the UART (e.g. `createSerialLink(...).device`, whose `writeOwned` takes answers over without a copy). */
+  serial: UartDeviceOptions['serial'];
   mode?: SimMode;
   seed?: number;
   /** Model seconds per clock second (defaults per mode: 1, demo 60). */

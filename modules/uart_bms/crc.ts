@@ -34,6 +34,12 @@ export function crc16Modbus(bytes: Uint8Array, start = 0, end = bytes.length): n
   return crc;
 }
 
+/** The CRC `crc` carried on over two more bytes, `first` then `second` (a register's big-endian bytes, without writing them out first). */
+export function crc16ModbusPair(crc: number, first: number, second: number): number {
+  const x = crc ^ first ^ (second << 8);
+  return TABLE_2[x & 0xff] ^ TABLE[x >>> 8];
+}
+
 /** True when the last two bytes of bytes[start, start+length) are the CRC (low byte first) of the rest. */
 export function hasValidCrc(bytes: Uint8Array, start = 0, length = bytes.length - start): boolean {
   if (length < 3) return false;

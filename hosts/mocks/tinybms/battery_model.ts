@@ -195,7 +195,7 @@ export class BatteryModel {
   /** Heat per zone, W: I²R and polarisation losses in the cells; FETs, shunt and bleed resistors on the board. */
   #heat(current: number, decision: BmsDecision): number[] {
     const heat = this.#heatW;
-    heat.fill(0);
+    for (let z = 0; z < heat.length; z++) heat[z] = 0;
     heat[BOARD_ZONE] = current * current * this.#boardOhm;
     for (let i = 0; i < this.cells.length; i++) {
       const cell = this.cells[i];

@@ -32,7 +32,11 @@ export class VirtualCanBus implements CanPort {
   #depth: number;
   #frameMs: number;
   #recoveryMs: number;
-  #queue: CanFrame[] = [];
+  // Frames waiting: a ring of `txQueueDepth` slots made at once, oldest at #queueHead (shift() and
+  // push() trimmed and regrew an array for every frame; a ring never grows).
+  #queue: (CanFrame | undefined)[];
+  #queueHead = 0;
+  #queueCount = 0;
   /** Ring of the last recorded frames: no Array.shift() per frame, no growth. */
   #ring: (SentFrame | undefined)[];
   #ringStart = 0;
@@ -51,17 +55,19 @@ export class VirtualCanBus implements CanPort {
   constructor(options: VirtualCanBusOptions) {
     this.#clock = options.clock;
     this.#depth = options.txQueueDepth ?? 10;
+    if (!Number.isInteger(this.#depth) || this.#depth < 1) throw new RangeError(`txQueueDepth must be a whole number >= 1, got ${this.#depth}`);
     this.#frameMs = options.frameIntervalMs ?? 1;
     this.#recoveryMs = options.recoveryMs ?? 3;
     const limit = options.recordLimit ?? 1000;
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`recordLimit must be a whole number >= 1, got ${limit}`);
     this.#ring = new Array<SentFrame | undefined>(limit).fill(undefined);
+    this.#queue = new Array<CanFrame | undefined>(this.#depth).fill(undefined);
   }
 
   send(frame: CanFrame): CanSendResult {
     if (this.#state === 'bus_off' || this.#state === 'recovering' || this.#state === 'stopped') return 'bus_off';
-    if (this.#queue.length >= this.#depth) return 'queue_full';
-    this.#queue.push({ id: frame.id, data: frame.data.slice() });
+    if (this.queueLength >= this.#depth) return 'queue_full';
+    this.#queue[(this.#queueHead + this.#queueCount++) % this.#depth] = { id: frame.id, data: frame.data.slice() };
     this.#scheduleDrain();
     return 'accepted';
   }
@@ -147,32 +153,45 @@ export class VirtualCanBus implements CanPort {
   }
 
   get queueLength(): number {
-    return this.#queue.length;
+    return this.#queueCount;
   }
 
   #enterBusOff(): void {
     this.#state = 'bus_off';
     this.busOffCount++;
     // TWAI drops pending transmissions on bus-off.
-    this.#queue = [];
+    this.#queue.fill(undefined);
+    this.#queueHead = this.#queueCount = 0;
     this.#clock.clear(this.#drainTimer);
     this.#drainTimer = undefined;
   }
 
   #scheduleDrain(): void {
-    if (this.#drainTimer || this.#wirePaused || this.#queue.length === 0) return;
-    this.#drainTimer = this.#clock.setTimer(this.#frameMs, () => {
-      this.#drainTimer = undefined;
-      if (this.#wirePaused || (this.#state !== 'running' && this.#state !== 'error_passive')) return;
-      const frame = this.#queue.shift();
-      if (frame) {
-        this.transmittedTotal++;
-        this.#record({ id: frame.id, data: frame.data, timestamp_ms: this.#clock.now() });
-        // A successful transmission lowers the error counter by one (ISO 11898).
-        if (this.#tec > 0) this.#tec--;
-        if (this.#state === 'error_passive' && this.#tec < 128) this.#state = 'running';
-      }
-      this.#scheduleDrain();
-    });
+    if (this.#drainTimer || this.#wirePaused || this.queueLength === 0) return;
+    this.#drainTimer = this.#clock.setTimer(this.#frameMs, this.#drainOne);
+  }
+
+  /** One function for every frame's time on the wire (no closure per frame). */
+  readonly #drainOne = (): void => {
+    this.#drainTimer = undefined;
+    if (this.#wirePaused || (this.#state !== 'running' && this.#state !== 'error_passive')) return;
+    const frame = this.#takeQueued();
+    if (frame) {
+      this.transmittedTotal++;
+      this.#record({ id: frame.id, data: frame.data, timestamp_ms: this.#clock.now() });
+      // A successful transmission lowers the error counter by one (ISO 11898).
+      if (this.#tec > 0) this.#tec--;
+      if (this.#state === 'error_passive' && this.#tec < 128) this.#state = 'running';
+    }
+    this.#scheduleDrain();
+  };
+
+  #takeQueued(): CanFrame | undefined {
+    if (this.#queueCount === 0) return undefined;
+    const frame = this.#queue[this.#queueHead];
+    this.#queue[this.#queueHead] = undefined;
+    this.#queueHead = (this.#queueHead + 1) % this.#depth;
+    this.#queueCount--;
+    return frame;
   }
 }

@@ -2,7 +2,7 @@
  * uart_bms public surface: the pure TinyBMS codec (CRC, register map, request/response encoders
  * and decoders, framers, live-data decoding, settings checks) and the poller that drives it.
  */
-export { crc16Modbus, hasValidCrc, sealFrame } from './crc';
+export { crc16Modbus, crc16ModbusPair, hasValidCrc, sealFrame } from './crc';
 export { CMD, START_BYTE, SIMPLE_READS, CONTROL_OPTIONS, SETTINGS_OPTIONS, commandName, isRequestCommand, simpleReadName } from './commands';
 export type { ControlOption, SettingsOption, SimpleReadName } from './commands';
 export { FrameEncodeError } from './frame';

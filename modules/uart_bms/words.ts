@@ -66,6 +66,9 @@ function roundToDigits(magnitude: number, digits: number, exponent: number): num
 /** 10^0 … 10^22: every one exact in a double. */
 const POWERS_OF_TEN: readonly number[] = Object.freeze([1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]);
 
+/** 2^(e − 127) for every float32 exponent field e, exact: a lookup where `**` is a pow() call on V8 (two floats a poll). */
+const POWERS_OF_TWO = new Float64Array(256).map((_, e) => 2 ** (e - 127));
+
 /** IEEE 754 single from its bits, by arithmetic (exact in a double; no shared scratch buffer, which preload would put in flash). */
 export function float32FromBits(bits: number): number {
   const word = bits >>> 0;
@@ -73,7 +76,7 @@ export function float32FromBits(bits: number): number {
   const exponent = (word >>> 23) & 0xff;
   const fraction = word & 0x7fffff;
   if (exponent === 0xff) return fraction ? NaN : sign * Infinity;
-  const value = exponent === 0 ? sign * fraction * 2 ** -149 : sign * (1 + fraction / 0x800000) * 2 ** (exponent - 127);
+  const value = exponent === 0 ? sign * fraction * 2 ** -149 : sign * (1 + fraction / 0x800000) * POWERS_OF_TWO[exponent];
   return shortestFloat32(value);
 }
 

@@ -60,6 +60,8 @@ export class BmsLogic {
   lifetimeS = 0;
   /** In PROTECTIONS order; an array, not a Map: iterating it allocates no entry pairs (every sub-step walks it). */
   #protections: { rule: ProtectionRule; state: ProtectionState }[] = PROTECTIONS.map((rule) => ({ rule, state: { active: false, conditionSinceS: undefined, trippedAtS: 0 } }));
+  /** The over-temperature protection's state: every decision asks whether it is active. */
+  #overTemperature: ProtectionState = this.#stateOf('over_temperature');
   #forcedActive = new Set<ForcedBmsFault>();
   #chargerWasConnected = false;
   #chargerConnectedAtS = 0;
@@ -88,6 +90,12 @@ export class BmsLogic {
     return false;
   }
 
+  #stateOf(name: string): ProtectionState {
+    const entry = this.#protections.find(({ rule }) => rule.name === name);
+    if (!entry) throw new Error(`no protection named ${name}`);
+    return entry.state;
+  }
+
   #anyProtectionActive(): boolean {
     for (const { state } of this.#protections) if (state.active) return true;
     return false;
@@ -101,7 +109,9 @@ export class BmsLogic {
   decide(m: BmsMeasurements, s: BmsSettings, dtS: number): BmsDecision {
     let maxCellMv = -Infinity;
     let minCellMv = Infinity;
-    for (const mv of m.cellMv) {
+    const cellMv = m.cellMv;
+    for (let i = 0; i < cellMv.length; i++) {
+      const mv = cellMv[i];
       maxCellMv = Math.max(maxCellMv, mv);
       minCellMv = Math.min(minCellMv, mv);
     }
@@ -136,7 +146,7 @@ export class BmsLogic {
             : STATUS.IDLE;
     const needsBalancingBits = this.#chooseBalancing(m.cellMv, minCellMv, s);
     // Bleeding stops while discharging and while the pack is too hot.
-    const balancingAllowed = m.currentA >= -IDLE_CURRENT_A && !this.isActive('over_temperature');
+    const balancingAllowed = m.currentA >= -IDLE_CURRENT_A && !this.#overTemperature.active;
     // Rewritten in place (one decision a sub-step): readers use it at once and keep nothing.
     const last = this.#last;
     last.chargeEnabled = chargeEnabled;

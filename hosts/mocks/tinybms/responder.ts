@@ -4,7 +4,7 @@
  * dedicated reads, events, settings bounds, control commands. Bad registers and refused writes
  * get `AA 00 CMD 00 CRC`; nothing is written when any part of a write is refused.
  */
-import { CMD, NACK_CODES, encodeResponse, sealFrame, type ControlOption, type TinyRequest, type TinyResponse } from '../../../modules/uart_bms/index';
+import { CMD, NACK_CODES, crc16Modbus, crc16ModbusPair, encodeResponse, sealFrame, type ControlOption, type TinyRequest, type TinyResponse } from '../../../modules/uart_bms/index';
 import type { ByteSlab } from '../byte_slab';
 import type { EventLog } from './event_log';
 import type { RegisterFile } from './register_file';
@@ -71,18 +71,25 @@ export function respond(request: TinyRequest, target: ResponderTarget): Uint8Arr
   }
 }
 
-/** `AA 03 <2n> <words, big-endian> CRC` for words[address, address + count). */
+/** `AA 03 <2n> <words, big-endian> CRC` for words[address, address + count); the CRC carried along as the words are written (what sealFrame gives, without reading them back). */
 function holdingAnswer(words: Uint16Array, address: number, count: number, answers: ByteSlab | undefined): Uint8Array {
   const frame = answers ? answers.take(5 + 2 * count) : new Uint8Array(5 + 2 * count);
   frame[0] = 0xaa;
   frame[1] = CMD.READ_HOLDING;
   frame[2] = 2 * count;
-  for (let i = 0, at = 3; i < count; i++, at += 2) {
+  let crc = crc16Modbus(frame, 0, 3);
+  let at = 3;
+  for (let i = 0; i < count; i++, at += 2) {
     const word = words[address + i];
-    frame[at] = word >>> 8;
-    frame[at + 1] = word & 0xff;
+    const high = word >>> 8;
+    const low = word & 0xff;
+    frame[at] = high;
+    frame[at + 1] = low;
+    crc = crc16ModbusPair(crc, high, low);
   }
-  return sealFrame(frame);
+  frame[at] = crc & 0xff;
+  frame[at + 1] = crc >>> 8;
+  return frame;
 }
 
 function acknowledgeWrite(registers: RegisterFile, command: number, pairs: [number, number][]): Uint8Array {

@@ -5,7 +5,6 @@
  * Controls (mode, speed, faults, snapshot) are what `/api/sim/*` exposes.
  */
 import type { ClockPort, TimerHandle } from '../../ports/clock';
-import type { SerialPort } from '../../ports/serial';
 import { ByteSlab } from '../byte_slab';
 import { SeededRandom } from '../random';
 import { BatteryModel } from './battery_model';
@@ -17,14 +16,14 @@ import { EVENT, REG, RESET_REASON, WAKE_REASON } from './register_map';
 import { FreeRunningScenario, TestCycleScenario, type PackView, type Scenario, type ScenarioPhase } from './scenario';
 import { decodeBmsSettings, type BmsSettings } from './settings';
 import { buildSnapshot, type SimMode, type SimSnapshot } from './snapshot';
-import { UartDevice } from './uart_device';
+import { UartDevice, type UartDeviceOptions } from './uart_device';
 
 export type { SimMode, SimSnapshot };
 
 export interface TinyBmsSimulatorOptions {
   clock: ClockPort;
-  /** The device end of the UART (e.g. `createSerialLink(...).device`). */
-  serial: SerialPort;
+  /** The device end of the UART (e.g. `createSerialLink(...).device`, whose `writeOwned` takes answers over without a copy). */
+  serial: UartDeviceOptions['serial'];
   mode?: SimMode;
   seed?: number;
   /** Model seconds per clock second (defaults per mode: 1, demo 60). */
@@ -36,7 +35,7 @@ export interface TinyBmsSimulatorOptions {
   sleepAfterS?: number;
   startAsleep?: boolean;
   responseDelayMs?: number;
-  /** The poll's answers carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. */
+  /** The poll's answers carved from slabs of this many bytes (byte_slab.ts: for V8); 0 (default): each its own array. With slabs the UART reader also keeps its last request (request_reader.ts). */
   answerSlabBytes?: number;
 }
 
@@ -92,6 +91,7 @@ export class TinyBmsSimulator {
       sleepAfterS: options.sleepAfterS ?? 60,
       startAsleep: options.startAsleep ?? false,
       responseDelayMs: options.responseDelayMs ?? 2,
+      rememberLastRequest: (options.answerSlabBytes ?? 0) > 0,
       onWake: () => {
         this.#wakeReason = WAKE_REASON.UART;
         this.#sync();

@@ -12,7 +12,8 @@ import { nackFrame, respond, type ResponderTarget } from './responder';
 
 export interface UartDeviceOptions {
   clock: ClockPort;
-  serial: SerialPort;
+  /** With `writeOwned` (the mock cable), answers are handed over without the cable's copy: each is a fresh array the device never touches again. */
+  serial: SerialPort & { writeOwned?(bytes: Uint8Array): void };
   target: ResponderTarget;
   random: SeededRandom;
   /** Quiet time after which the BMS sleeps, s (0 = never sleeps). */
@@ -22,6 +23,8 @@ export interface UartDeviceOptions {
   responseDelayMs?: number;
   /** Called when UART traffic wakes the BMS. */
   onWake?: () => void;
+  /** The request reader keeps the last request and its result (request_reader.ts). */
+  rememberLastRequest?: boolean;
 }
 
 export interface UartDeviceCounters {
@@ -42,7 +45,7 @@ export interface UartLineFaults {
 
 export class UartDevice {
   readonly counters: UartDeviceCounters = { requests: 0, answered: 0, nacks: 0, wakeUps: 0, ignored: 0, corruptedReplies: 0 };
-  readonly reader = new RequestReader();
+  readonly reader: RequestReader;
   #options: UartDeviceOptions;
   #lastTrafficMs = 0;
   #swallowNextFrame = false;
@@ -58,6 +61,7 @@ export class UartDevice {
 
   constructor(options: UartDeviceOptions) {
     this.#options = options;
+    this.reader = new RequestReader(undefined, options.rememberLastRequest);
     this.#lastTrafficMs = options.startAsleep ? -Infinity : options.clock.now();
     options.serial.onReceive((bytes) => this.#receive(bytes));
   }
@@ -127,7 +131,9 @@ export class UartDevice {
     this.#outgoing[this.#outgoingHead++] = undefined;
     // Emptied: start again at slot 0, keeping the array's store (no shrink and regrow per answer).
     if (this.#outgoingHead === this.#outgoingEnd) this.#outgoingHead = this.#outgoingEnd = 0;
-    this.#options.serial.write(bytes as Uint8Array);
+    const serial = this.#options.serial;
+    if (serial.writeOwned) serial.writeOwned(bytes as Uint8Array);
+    else serial.write(bytes as Uint8Array);
   }
 
   /** Line noise: a flipped bit, a lost byte, or stray bytes before the frame. */

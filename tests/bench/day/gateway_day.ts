@@ -265,12 +265,15 @@ export async function runGatewayDay(options: DayOptions): Promise<DayResult> {
     },
   };
   const deviceEnd = link.device;
+  const counted = (send: (bytes: Uint8Array) => void) => (bytes: Uint8Array) => {
+    counts.answers++;
+    tap?.('uart_rx', bytes);
+    send(bytes);
+  };
   const countingDevice = {
-    write: (bytes: Uint8Array) => {
-      counts.answers++;
-      tap?.('uart_rx', bytes);
-      deviceEnd.write(bytes);
-    },
+    write: counted((bytes) => deviceEnd.write(bytes)),
+    // The simulated BMS hands its answers over (serial_link.ts writeOwned): no copy at send.
+    writeOwned: counted((bytes) => deviceEnd.writeOwned(bytes)),
     onReceive: (callback: (bytes: Uint8Array) => void) => deviceEnd.onReceive(callback),
     flush: () => deviceEnd.flush?.(),
   };

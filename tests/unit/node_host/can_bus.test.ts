@@ -25,6 +25,20 @@ describe('VirtualCanBus', () => {
     expect(bus.transmittedTotal).toBe(11);
   });
 
+  it('keeps order and depth when the queue never empties for a long run (frames sent as fast as they leave)', () => {
+    const { clock, bus } = setup();
+    for (let i = 0; i < 5; i++) bus.send(frame(0x351, i));
+    // One frame in per frame out, 100 times: the queue holds 5 throughout and is never empty.
+    for (let i = 5; i < 105; i++) {
+      clock.advance(1);
+      expect(bus.send(frame(0x351, i))).toBe('accepted');
+      expect(bus.queueLength).toBe(5);
+    }
+    clock.advance(10);
+    expect(bus.transmittedTotal).toBe(105);
+    expect(bus.sent.map((f) => f.data[0])).toEqual(Array.from({ length: 105 }, (_, i) => i));
+  });
+
   it('records a copy of each frame, so later changes by the sender do not show', () => {
     const { clock, bus } = setup();
     const data = Uint8Array.of(1, 2);

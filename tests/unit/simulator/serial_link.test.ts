@@ -48,6 +48,26 @@ describe('createSerialLink', () => {
     expect(atDevice).toEqual([[1, 2, 3]]);
   });
 
+  it('writeOwned() hands the bytes over as they are: the same array arrives, in order with copied chunks, counted and timed alike', () => {
+    const clock = new VirtualClock();
+    const link = createSerialLink({ clock });
+    const arrived: Uint8Array[] = [];
+    link.gateway.onReceive((bytes) => arrived.push(bytes));
+    const owned = Uint8Array.of(0xaa, 0x03);
+    const copied = Uint8Array.of(5);
+    link.device.writeOwned(owned);
+    link.device.write(copied);
+    expect(arrived).toEqual([]);
+    clock.advance(5);
+    expect(arrived[0]).toBe(owned);
+    expect(arrived[1]).not.toBe(copied);
+    expect(arrived.map((bytes) => Array.from(bytes))).toEqual([[0xaa, 0x03], [5]]);
+    expect(link.counters.deviceToGatewayBytes).toBe(3);
+    link.setConnected(false);
+    link.device.writeOwned(Uint8Array.of(1, 2));
+    expect(link.counters.droppedBytes).toBe(2);
+  });
+
   it('flush() drops what is still on its way to that end only', () => {
     const { clock, link, atDevice, atGateway } = setup();
     link.device.write(Uint8Array.of(7, 7));

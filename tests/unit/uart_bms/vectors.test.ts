@@ -2,7 +2,7 @@
  * Every frame of ../shared/vectors/tinybms-frames.md: requests encode byte-exactly, responses
  * decode to the stated values, frames with wrong CRCs (JONAS) or broken PL rules are refused.
  */
-import { crc16Modbus } from '../../../modules/uart_bms/crc';
+import { crc16Modbus, crc16ModbusPair } from '../../../modules/uart_bms/crc';
 import { decodeRequest, encodeRequest, type TinyRequest } from '../../../modules/uart_bms/requests';
 import { decodeResponse, encodeResponse, type TinyResponse } from '../../../modules/uart_bms/responses';
 import { fromHex, toHex } from '../../../modules/util/hex';
@@ -24,6 +24,18 @@ describe('CRC-16/MODBUS', () => {
   it('has the catalogue check value 0x4B37 for "123456789"', () => {
     const ascii = new Uint8Array([...'123456789'].map((c) => c.charCodeAt(0)));
     expect(crc16Modbus(ascii)).toBe(0x4b37);
+  });
+
+  it('gives the same CRC carried on two bytes at a time, from any start, for every length and offset', () => {
+    const bytes = Uint8Array.from({ length: 40 }, (_, i) => (i * 73 + 19) & 0xff);
+    for (let start = 0; start < 4; start++) {
+      for (let end = start; end <= bytes.length; end++) expect(crc16Modbus(bytes, start, end)).toBe(crc16Modbus(Uint8Array.from(bytes.subarray(start, end))));
+      let crc = crc16Modbus(bytes, 0, start);
+      for (let i = start; i + 1 < bytes.length; i += 2) {
+        crc = crc16ModbusPair(crc, bytes[i], bytes[i + 1]);
+        expect(crc).toBe(crc16Modbus(bytes, 0, i + 2));
+      }
+    }
   });
 });
 
